@@ -1,0 +1,110 @@
+// Pure builders: pipeline settings -> Kafka Connect connector configs (Debezium sources, JDBC sink).
+// Every option set here is documented in Debezium's connector reference; secrets are never placed in
+// these maps (they travel in the Connector's `secrets` input).
+
+export type MysqlFlavor = "mariadb" | "mysql";
+
+export interface MysqlEndpoint {
+    flavor: MysqlFlavor;
+    host: string;
+    port: number;
+    database: string;
+    user: string;
+    /** Replication client id; must be unique among the server's replicas. */
+    serverId: number;
+}
+
+export interface PostgresEndpoint {
+    host: string;
+    port: number;
+    database: string;
+    schema: string;
+    user: string;
+}
+
+export const SOURCE_CLASS: Record<MysqlFlavor, string> = {
+    mariadb: "io.debezium.connector.mariadb.MariaDbConnector",
+    mysql: "io.debezium.connector.mysql.MySqlConnector",
+};
+
+export const JDBC_SINK_CLASS = "io.debezium.connector.jdbc.JdbcSinkConnector";
+
+/** The config key of the password each connector reads (kept out of config, sent as a secret). */
+export const MYSQL_SOURCE_PASSWORD_KEY = "database.password";
+export const JDBC_SINK_PASSWORD_KEY = "connection.password";
+
+/** Topic prefix of one direction: `<prefix>.mysql-to-postgres`; Debezium appends `.<database>.<table>`. */
+export function directionPrefix(prefix: string, direction: "mysql-to-postgres" | "postgres-to-mysql"): string {
+    return `${prefix}.${direction}`;
+}
+
+/** The change topic of one MySQL/MariaDB table. */
+export function mysqlTableTopic(prefix: string, database: string, table: string): string {
+    return `${directionPrefix(prefix, "mysql-to-postgres")}.${database}.${table}`;
+}
+
+function escapeRegex(value: string): string {
+    return value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+export interface MysqlSourceOptions {
+    prefix: string;
+    kafkaBootstrapServers: string;
+    mysql: MysqlEndpoint;
+    tables: string[];
+}
+
+/** Debezium MariaDB/MySQL source capturing `tables` of one database into per-table topics. */
+export function mysqlSourceConfig(options: MysqlSourceOptions): Record<string, string> {
+    const { mysql, prefix } = options;
+    return {
+        "connector.class": SOURCE_CLASS[mysql.flavor],
+        "tasks.max": "1",
+        "database.hostname": mysql.host,
+        "database.port": String(mysql.port),
+        "database.user": mysql.user,
+        "database.server.id": String(mysql.serverId),
+        "database.include.list": mysql.database,
+        "table.include.list": options.tables.map((table) => escapeRegex(`${mysql.database}.${table}`)).join(","),
+        "topic.prefix": directionPrefix(prefix, "mysql-to-postgres"),
+        "schema.history.internal.kafka.bootstrap.servers": options.kafkaBootstrapServers,
+        "schema.history.internal.kafka.topic": `${prefix}.schema-history.mysql`,
+        // Schema changes go to the history topic only; sinks must never see DDL events.
+        "include.schema.changes": "false",
+        "snapshot.mode": "initial",
+        // Debezium's 500 ms default poll interval is a floor on latency.
+        "poll.interval.ms": "100",
+        "decimal.handling.mode": "precise",
+        "bigint.unsigned.handling.mode": "precise",
+        "time.precision.mode": "adaptive_time_microseconds",
+        // TINYINT(1) as boolean, so it binds into PostgreSQL boolean columns.
+        converters: "boolean",
+        "boolean.type": "io.debezium.connector.binlog.converters.TinyIntOneToBooleanConverter",
+    };
+}
+
+export interface JdbcSinkOptions {
+    prefix: string;
+    topics: string[];
+    postgres: PostgresEndpoint;
+}
+
+/** Debezium JDBC sink upserting change events into PostgreSQL tables named after the source table. */
+export function postgresSinkConfig(options: JdbcSinkOptions): Record<string, string> {
+    const { postgres } = options;
+    return {
+        "connector.class": JDBC_SINK_CLASS,
+        "tasks.max": "1",
+        topics: options.topics.join(","),
+        "connection.url": `jdbc:postgresql://${postgres.host}:${postgres.port}/${postgres.database}`,
+        "connection.username": postgres.user,
+        "insert.mode": "upsert",
+        "delete.enabled": "true",
+        "primary.key.mode": "record_key",
+        // The default `${topic}` would name tables after the topic; keep the source table's name.
+        "collection.name.format": `${postgres.schema}.\${source.table}`,
+        "schema.evolution": "basic",
+        "use.time.zone": "UTC",
+        "batch.size": "500",
+    };
+}

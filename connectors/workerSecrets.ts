@@ -1,0 +1,26 @@
+// Effects: connector secrets as files in a folder the Connect worker serves through its `dir` config
+// provider (org.apache.kafka.common.config.provider.DirectoryConfigProvider). Connect's config topic then
+// holds only `${dir:<folder>:<key>}` references. This store writes to the local file system, so it serves
+// workers on the machine running `pulumi` (the `local` stack); other environments mount the same layout
+// from their secret store.
+import * as fs from "fs";
+import * as path from "path";
+import { connectorSecretsFolder } from "./connectorModel";
+
+export function writeConnectorSecrets(secretsDir: string, connectorName: string, secrets: Record<string, string>): void {
+    const folder = connectorSecretsFolder(secretsDir, connectorName);
+    fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
+    for (const [key, value] of Object.entries(secrets)) {
+        const file = path.join(folder, key);
+        const temporary = `${file}.${process.pid}.tmp`;
+        fs.writeFileSync(temporary, value, { mode: 0o600 });
+        fs.renameSync(temporary, file);
+    }
+    for (const existing of fs.readdirSync(folder)) {
+        if (!(existing in secrets)) fs.rmSync(path.join(folder, existing), { force: true });
+    }
+}
+
+export function removeConnectorSecrets(secretsDir: string, connectorName: string): void {
+    fs.rmSync(connectorSecretsFolder(secretsDir, connectorName), { recursive: true, force: true });
+}

@@ -1,0 +1,27 @@
+// The tandem Pulumi program: read and validate the stack's config, build the pipeline, export what
+// dashboards and scripts read.
+import { loadSettings } from "./components/settings";
+import { ReplicationPipeline } from "./components/replicationPipeline";
+
+const { settings, secrets } = loadSettings();
+
+const pipeline = new ReplicationPipeline(settings.topicPrefix, {
+    connectUrl: settings.connectUrl,
+    kafkaBootstrapServers: settings.kafkaBootstrapServers,
+    connectSecretsDir: settings.connectSecretsDir,
+    prefix: settings.topicPrefix,
+    mysql: { ...settings.mysql, password: secrets.mysqlPassword },
+    postgres: { ...settings.postgres, password: secrets.postgresPassword },
+    tables: settings.tables,
+});
+
+function describe(connector: typeof pipeline.source) {
+    return { name: connector.name, state: connector.state, tasks: connector.tasks, workerId: connector.workerId };
+}
+
+export const environment = settings.environment;
+export const kafkaBootstrapServers = settings.kafkaBootstrapServers;
+export const connectUrl = settings.connectUrl;
+export const connectors = { mysqlSource: describe(pipeline.source), postgresSink: describe(pipeline.sink) };
+export const topics = { mysqlToPostgres: pipeline.topics };
+export const tables = settings.tables;
