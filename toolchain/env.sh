@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Source this file (". toolchain/env.sh") to get the project's toolchain on PATH and Pulumi set up to run
 # fully offline against a file backend. Safe to source many times.
 TANDEM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
