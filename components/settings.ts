@@ -1,5 +1,6 @@
 // Stack settings: read from Pulumi config, validated by a pure function so that `pulumi preview` fails
 // with every bad key named at once.
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { MysqlFlavor } from "../connectors/debeziumConfigs";
 
@@ -136,10 +137,21 @@ const KEYS = [
     "postgresHost", "postgresPort", "postgresDatabase", "postgresSchema", "postgresUser", "tables",
 ];
 
+/**
+ * The `local` stack targets the sandbox by default: its Connect worker serves `<state dir>/connect-secrets`
+ * (sandbox/sandbox.sh), and the state dir defaults to `.sandbox` in the project folder.
+ */
+export function defaultLocalSecretsDir(env: NodeJS.ProcessEnv = process.env, projectDir: string = process.cwd()): string {
+    return path.resolve(projectDir, env.TANDEM_STATE_DIR ?? ".sandbox", "connect-secrets");
+}
+
 /** Reads the stack's config (defaults come from Pulumi.yaml's schema) and validates it. */
 export function loadSettings(config: pulumi.Config = new pulumi.Config("tandem")): { settings: Settings; secrets: SecretSettings } {
     const raw: RawSettings = {};
     for (const key of KEYS) raw[key] = config.get(key);
+    if (!raw.connectSecretsDir && (raw.environment ?? "local") === "local") {
+        raw.connectSecretsDir = defaultLocalSecretsDir();
+    }
     let settings: Settings;
     try {
         settings = validateSettings(raw);

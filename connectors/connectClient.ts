@@ -1,7 +1,13 @@
 // Effects: a small client for the Kafka Connect REST API. Retries what Connect asks to be retried
 // (409 during a rebalance, 5xx while a worker starts, refused connections) with exponential backoff.
-import axios, { AxiosError, AxiosInstance } from "axios";
-import axiosRetry from "axios-retry";
+//
+// The dynamic provider that uses this client is serialized into Pulumi's state as source text. Packages
+// are therefore required inside functions: the serializer keeps a `require("axios")` call as it is, and
+// the provider process resolves it from the program's node_modules (imports here are types only).
+import type { AxiosInstance } from "axios";
+
+type AxiosModule = typeof import("axios");
+type AxiosRetryModule = typeof import("axios-retry");
 
 export interface ConnectorStatus {
     name: string;
@@ -28,12 +34,14 @@ export class ConnectClient {
     private readonly http: AxiosInstance;
 
     constructor(readonly baseUrl: string, options: ConnectClientOptions = {}) {
+        const axios: AxiosModule = require("axios");
+        const axiosRetry: AxiosRetryModule = require("axios-retry");
         this.http = axios.create({
             baseURL: baseUrl.replace(/\/+$/, ""),
             timeout: options.requestTimeoutMs ?? 30_000,
             headers: { "Content-Type": "application/json", Accept: "application/json" },
         });
-        axiosRetry(this.http, {
+        axiosRetry.default(this.http, {
             retries: options.retries ?? 10,
             retryDelay: (retryCount) => Math.min(500 * 2 ** (retryCount - 1), 8_000),
             // PUT/DELETE on connectors are idempotent; POST restart/pause too. Retry them all.
@@ -95,6 +103,7 @@ export class ConnectClient {
 }
 
 function toConnectError(error: unknown, baseUrl: string): ConnectError {
+    const { AxiosError }: AxiosModule = require("axios");
     if (error instanceof AxiosError) {
         const target = `${error.config?.method?.toUpperCase() ?? ""} ${baseUrl}${error.config?.url ?? ""}`.trim();
         if (error.response) {

@@ -121,14 +121,17 @@ export function renderConfig(inputs: ConnectorInputs): Record<string, string> {
     return sortKeys(rendered);
 }
 
-/** Keys Connect adds or echoes back that are not part of what the user declared. */
-const SERVER_MANAGED_KEYS = new Set(["name"]);
+/**
+ * Keys Connect adds or echoes back that are not part of what the user declared. (An array, not a Set:
+ * the provider is serialized into Pulumi's state and module-level Sets do not survive that.)
+ */
+const SERVER_MANAGED_KEYS: readonly string[] = ["name"];
 
 /** Normalizes a config for comparison: string values, sorted keys, server-managed keys dropped. */
 export function normalizeConfig(config: Record<string, unknown>): Record<string, string> {
     const normalized: Record<string, string> = {};
     for (const [key, value] of Object.entries(config)) {
-        if (SERVER_MANAGED_KEYS.has(key) || value === undefined || value === null) continue;
+        if (SERVER_MANAGED_KEYS.includes(key) || value === undefined || value === null) continue;
         normalized[key] = String(value);
     }
     return sortKeys(normalized);

@@ -3,8 +3,8 @@
 // holds only `${dir:<folder>:<key>}` references. This store writes to the local file system, so it serves
 // workers on the machine running `pulumi` (the `local` stack); other environments mount the same layout
 // from their secret store.
-import * as fs from "fs";
-import * as path from "path";
+import fs = require("fs");
+import path = require("path");
 import { connectorSecretsFolder } from "./connectorModel";
 
 export function writeConnectorSecrets(secretsDir: string, connectorName: string, secrets: Record<string, string>): void {

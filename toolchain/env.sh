@@ -14,7 +14,10 @@ export TANDEM_STATE_DIR="${TANDEM_STATE_DIR:-$TANDEM_ROOT/.sandbox}"
 
 # Pulumi offline: file backend inside the checkout, no update check, no plugin downloads.
 export PULUMI_HOME="${PULUMI_HOME:-$TANDEM_CACHE/pulumi-home}"
-export PULUMI_BACKEND_URL="${PULUMI_BACKEND_URL:-file://$TANDEM_ROOT/.pulumi-state}"
+if [ -z "${PULUMI_BACKEND_URL:-}" ]; then
+  mkdir -p "$TANDEM_ROOT/.pulumi-state"
+  export PULUMI_BACKEND_URL="file://$TANDEM_ROOT/.pulumi-state"
+fi
 export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK="${PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK:-false}"

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { RawSettings, validateSettings } from "../../components/settings";
+import { defaultLocalSecretsDir, RawSettings, validateSettings } from "../../components/settings";
 
 const valid: RawSettings = {
     environment: "local",
@@ -63,5 +63,12 @@ describe("settings", () => {
 
     it("requires an absolute secrets folder", () => {
         assert.throws(() => validateSettings({ ...valid, connectSecretsDir: "secrets" }), /tandem:connectSecretsDir must be an absolute folder/);
+    });
+});
+
+describe("defaultLocalSecretsDir", () => {
+    it("points at the sandbox's secrets folder in the project, or under TANDEM_STATE_DIR", () => {
+        assert.equal(defaultLocalSecretsDir({}, "/repo"), "/repo/.sandbox/connect-secrets");
+        assert.equal(defaultLocalSecretsDir({ TANDEM_STATE_DIR: "/var/state" }, "/repo"), "/var/state/connect-secrets");
     });
 });

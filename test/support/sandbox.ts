@@ -1,0 +1,83 @@
+// Test support: addresses and clients of the running sandbox (sandbox/sandbox.sh writes sandbox.env).
+import * as fs from "fs";
+import * as path from "path";
+import mysql from "mysql2/promise";
+import { Client as PgClient } from "pg";
+
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+export interface Sandbox {
+    mariadb: { host: string; port: number; user: string; password: string; database: string };
+    postgres: { host: string; port: number; user: string; password: string; database: string };
+    kafkaBootstrap: string;
+    connectUrl: string;
+    connectSecretsDir: string;
+}
+
+export function stateDir(): string {
+    return process.env.TANDEM_STATE_DIR ?? path.join(REPO_ROOT, ".sandbox");
+}
+
+/** Reads sandbox.env; fails with the command to run when the sandbox was never started. */
+export function readSandbox(): Sandbox {
+    const file = path.join(stateDir(), "sandbox.env");
+    if (!fs.existsSync(file)) {
+        throw new Error(`${file} is missing: start the sandbox first (sandbox/sandbox.sh up)`);
+    }
+    const env: Record<string, string> = {};
+    for (const line of fs.readFileSync(file, "utf8").split("\n")) {
+        const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+        if (match) env[match[1]] = match[2].replace(/^"(.*)"$/, "$1");
+    }
+    const need = (key: string) => {
+        if (!env[key]) throw new Error(`${file} has no ${key}`);
+        return env[key];
+    };
+    return {
+        mariadb: {
+            host: need("TANDEM_MARIADB_HOST"),
+            port: Number(need("TANDEM_MARIADB_PORT")),
+            user: need("TANDEM_MARIADB_USER"),
+            password: need("TANDEM_MARIADB_PASSWORD"),
+            database: need("TANDEM_MARIADB_DATABASE"),
+        },
+        postgres: {
+            host: need("TANDEM_POSTGRES_HOST"),
+            port: Number(need("TANDEM_POSTGRES_PORT")),
+            user: need("TANDEM_POSTGRES_USER"),
+            password: need("TANDEM_POSTGRES_PASSWORD"),
+            database: need("TANDEM_POSTGRES_DATABASE"),
+        },
+        kafkaBootstrap: need("TANDEM_KAFKA_BOOTSTRAP"),
+        connectUrl: need("TANDEM_CONNECT_URL"),
+        connectSecretsDir: need("TANDEM_CONNECT_SECRETS_DIR"),
+    };
+}
+
+export async function mariadbConnection(sandbox: Sandbox): Promise<mysql.Connection> {
+    return mysql.createConnection({ ...sandbox.mariadb, multipleStatements: false });
+}
+
+export async function postgresClient(sandbox: Sandbox): Promise<PgClient> {
+    const client = new PgClient(sandbox.postgres);
+    await client.connect();
+    return client;
+}
+
+/** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    let lastError: unknown;
+    for (;;) {
+        try {
+            const value = await probe();
+            if (value !== undefined) return value;
+        } catch (error) {
+            lastError = error;
+        }
+        if (Date.now() > deadline) {
+            throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ""}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+}
