@@ -1,9 +1,15 @@
 // The tandem Pulumi program: read and validate the stack's config, build the pipeline, export what
 // dashboards and scripts read.
+import * as pulumi from "@pulumi/pulumi";
 import { loadSettings } from "./components/settings";
 import { ReplicationPipeline } from "./components/replicationPipeline";
 
 const { settings, secrets } = loadSettings();
+if (settings.environment !== "local") {
+    // The Docker (dev) and AWS + Kubernetes (prod) variants of Kafka, Connect and Prometheus are not built
+    // yet; refuse rather than deploy half an environment.
+    throw new pulumi.RunError(`tandem:environment ${settings.environment} is not available yet; only local (existing services) is`);
+}
 
 const pipeline = new ReplicationPipeline(settings.topicPrefix, {
     connectUrl: settings.connectUrl,
