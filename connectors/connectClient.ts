@@ -16,11 +16,20 @@ export interface ConnectorStatus {
     type: string;
 }
 
-export class ConnectError extends Error {
-    constructor(message: string, readonly status?: number) {
-        super(message);
-        this.name = "ConnectError";
-    }
+/** An error from Connect; `status` is the HTTP status when Connect answered. */
+export type ConnectError = Error & { status?: number };
+
+// A factory rather than an Error subclass: Pulumi serializes the provider's classes into ES5-style
+// functions, and an Error subclass built that way loses its message.
+export function connectError(message: string, status?: number): ConnectError {
+    const error: ConnectError = new Error(message);
+    error.name = "ConnectError";
+    if (status !== undefined) error.status = status;
+    return error;
+}
+
+function isNotFound(error: unknown): boolean {
+    return (error as ConnectError | undefined)?.status === 404;
 }
 
 export interface ConnectClientOptions {
@@ -73,7 +82,7 @@ export class ConnectClient {
             await this.call(() => this.http.delete(`/connectors/${encodeURIComponent(name)}`));
             return true;
         } catch (error) {
-            if (error instanceof ConnectError && error.status === 404) return false;
+            if (isNotFound(error)) return false;
             throw error;
         }
     }
@@ -88,7 +97,7 @@ export class ConnectClient {
             const response = await this.call(() => this.http.get(path));
             return response.data as T;
         } catch (error) {
-            if (error instanceof ConnectError && error.status === 404) return undefined;
+            if (isNotFound(error)) return undefined;
             throw error;
         }
     }
@@ -109,11 +118,11 @@ function toConnectError(error: unknown, baseUrl: string): ConnectError {
         if (error.response) {
             const body = error.response.data as { message?: string } | string | undefined;
             const message = typeof body === "string" ? body : body?.message ?? JSON.stringify(body);
-            return new ConnectError(`${target} answered ${error.response.status}: ${message}`, error.response.status);
+            return connectError(`${target} answered ${error.response.status}: ${message}`, error.response.status);
         }
-        return new ConnectError(`${target} failed: ${error.code ?? error.message} (is the Connect worker running?)`);
+        return connectError(`${target} failed: ${error.code ?? error.message} (is the Connect worker running?)`);
     }
-    return new ConnectError(String(error));
+    return connectError(String(error));
 }
 
 /** The first useful lines of a Java stack trace reported by Connect. */
@@ -142,11 +151,11 @@ export async function waitForRunning(client: ConnectClient, name: string, option
         last = await client.getStatus(name);
         if (last) {
             if (last.connector.state === "FAILED") {
-                throw new ConnectError(`connector ${name} FAILED on ${last.connector.worker_id}:\n${traceHead(last.connector.trace)}`);
+                throw connectError(`connector ${name} FAILED on ${last.connector.worker_id}:\n${traceHead(last.connector.trace)}`);
             }
             const failedTask = last.tasks.find((task) => task.state === "FAILED");
             if (failedTask) {
-                throw new ConnectError(`connector ${name} task ${failedTask.id} FAILED on ${failedTask.worker_id}:\n${traceHead(failedTask.trace)}`);
+                throw connectError(`connector ${name} task ${failedTask.id} FAILED on ${failedTask.worker_id}:\n${traceHead(failedTask.trace)}`);
             }
             if (last.connector.state === "RUNNING" && last.tasks.length > 0 && last.tasks.every((task) => task.state === "RUNNING")) {
                 return last;
@@ -156,7 +165,7 @@ export async function waitForRunning(client: ConnectClient, name: string, option
             const summary = last
                 ? `connector ${last.connector.state}, tasks [${last.tasks.map((t) => `${t.id}:${t.state}`).join(", ")}]`
                 : "connector not found";
-            throw new ConnectError(`connector ${name} not RUNNING after ${Math.round(options.timeoutMs / 1000)} s: ${summary}`);
+            throw connectError(`connector ${name} not RUNNING after ${Math.round(options.timeoutMs / 1000)} s: ${summary}`);
         }
         await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 500));
     }

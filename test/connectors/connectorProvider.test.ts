@@ -1,0 +1,92 @@
+// The provider runs from the source text Pulumi serializes into the state, not from this module. These
+// tests serialize it the way pulumi.dynamic.Resource does and exercise the deserialized copy.
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { connectorProvider } from "../../connectors/connectorProvider";
+import { ConnectorInputs } from "../../connectors/connectorModel";
+import { connectError, traceHead } from "../../connectors/connectClient";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const requireFromString: (code: string) => { handler: () => pulumi.dynamic.ResourceProvider } = require("require-from-string");
+
+const inputs: ConnectorInputs = {
+    connectUrl: "http://127.0.0.1:18083",
+    name: "c1",
+    config: { "connector.class": "io.debezium.connector.jdbc.JdbcSinkConnector", "tasks.max": "1" },
+    secrets: { "connection.password": "pw" },
+    secretsDir: "/tmp/secrets",
+};
+
+describe("connectorProvider (as serialized into the state)", () => {
+    let provider: pulumi.dynamic.ResourceProvider;
+
+    before(async () => {
+        const serialized = await pulumi.runtime.serializeFunction(() => connectorProvider, { allowSecrets: true });
+        provider = requireFromString(serialized.text).handler();
+    });
+
+    it("checks inputs", async () => {
+        const result = await provider.check!({}, { ...inputs, name: "" });
+        assert.deepEqual(result.failures?.map((failure) => failure.property), ["name"]);
+    });
+
+    it("diffs: no change, in-place update, replacement", async () => {
+        assert.equal((await provider.diff!("c1", inputs, { ...inputs })).changes, false);
+        const updated = await provider.diff!("c1", inputs, { ...inputs, config: { ...inputs.config, "tasks.max": "2" } });
+        assert.deepEqual({ changes: updated.changes, replaces: updated.replaces }, { changes: true, replaces: [] });
+        const renamed = await provider.diff!("c1", inputs, { ...inputs, name: "c2" });
+        assert.deepEqual(renamed.replaces, ["name"]);
+        assert.equal(renamed.deleteBeforeReplace, false);
+    });
+
+    it("fails create with Connect's own message (errors survive serialization)", async () => {
+        // A stand-in Connect answering 400, which is not retried, to every request.
+        const server = http.createServer((_request, response) => {
+            response.writeHead(400, { "Content-Type": "application/json" });
+            response.end(JSON.stringify({ error_code: 400, message: "Connector config contains no connector type" }));
+        });
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        const secretsDir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-secrets-"));
+        try {
+            const { port } = server.address() as { port: number };
+            await assert.rejects(provider.create({ ...inputs, connectUrl: `http://127.0.0.1:${port}`, secretsDir }), (error: Error) => {
+                assert.match(error.message, /PUT http:\/\/127\.0\.0\.1:\d+\/connectors\/c1\/config answered 400: Connector config contains no connector type/);
+                return true;
+            });
+            // The secret file was written for the worker, readable only by its owner.
+            const secretFile = path.join(secretsDir, "c1", "connection.password");
+            assert.equal(fs.readFileSync(secretFile, "utf8"), "pw");
+            assert.equal(fs.statSync(secretFile).mode & 0o777, 0o600);
+        } finally {
+            server.close();
+            fs.rmSync(secretsDir, { recursive: true, force: true });
+        }
+    });
+});
+
+describe("connectClient helpers", () => {
+    it("connectError keeps its message and status", () => {
+        const error = connectError("PUT /connectors/x/config answered 409: rebalance", 409);
+        assert.equal(error.message, "PUT /connectors/x/config answered 409: rebalance");
+        assert.equal(error.status, 409);
+        assert.ok(error instanceof Error);
+    });
+
+    it("traceHead keeps the message lines of a Java trace, not the frames", () => {
+        const trace = [
+            "org.apache.kafka.connect.errors.ConnectException: Access denied for user 'x'",
+            "\tat io.debezium.Foo.bar(Foo.java:1)",
+            "Caused by: java.sql.SQLException: Access denied",
+            "\tat com.mysql.Baz(Baz.java:2)",
+        ].join("\n");
+        assert.equal(
+            traceHead(trace),
+            "org.apache.kafka.connect.errors.ConnectException: Access denied for user 'x'\nCaused by: java.sql.SQLException: Access denied",
+        );
+        assert.equal(traceHead(undefined), "");
+    });
+});
