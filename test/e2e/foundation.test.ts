@@ -18,6 +18,7 @@ describe("e2e: pulumi up moves a MariaDB row into PostgreSQL", function () {
     let sandbox: Sandbox;
     let stack: Stack;
     let connectorNames: string[] = [];
+    let tableCreated = false;
 
     before(async () => {
         sandbox = readSandbox();
@@ -26,6 +27,7 @@ describe("e2e: pulumi up moves a MariaDB row into PostgreSQL", function () {
             await db.query(
                 `CREATE TABLE ${table} (id INT PRIMARY KEY, name VARCHAR(100) NOT NULL, price DECIMAL(10,2), updated_at DATETIME(6))`,
             );
+            tableCreated = true;
         } finally {
             await db.end();
         }
@@ -56,7 +58,7 @@ describe("e2e: pulumi up moves a MariaDB row into PostgreSQL", function () {
             await stack.destroy({ onOutput: () => undefined }).catch(() => undefined);
             await stack.workspace.removeStack(stackName).catch(() => undefined);
         }
-        if (sandbox) {
+        if (tableCreated) {
             const db = await mariadbConnection(sandbox);
             await db.query(`DROP TABLE IF EXISTS ${table}`).finally(() => db.end());
             const pg = await postgresClient(sandbox);
