@@ -22,7 +22,7 @@ const pipeline = new ReplicationPipeline(settings.topicPrefix, {
 });
 
 function describe(connector: typeof pipeline.source) {
-    return { name: connector.name, state: connector.state, tasks: connector.tasks, workerId: connector.workerId };
+    return { name: connector.name, state: connector.connectorState, tasks: connector.tasks, workerId: connector.workerId, topics: connector.topics };
 }
 
 export const environment = settings.environment;

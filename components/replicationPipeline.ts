@@ -6,10 +6,10 @@ import {
     JDBC_SINK_PASSWORD_KEY,
     MYSQL_SOURCE_PASSWORD_KEY,
     MysqlEndpoint,
-    mysqlSourceConfig,
+    mysqlSource,
     mysqlTableTopic,
     PostgresEndpoint,
-    postgresSinkConfig,
+    postgresSink,
 } from "../connectors/debeziumConfigs";
 
 export interface ReplicationPipelineArgs {
@@ -40,13 +40,8 @@ export class ReplicationPipeline extends pulumi.ComponentResource {
             {
                 connectUrl: args.connectUrl,
                 name: `${args.prefix}-mysql-source`,
-                config: mysqlSourceConfig({
-                    prefix: args.prefix,
-                    kafkaBootstrapServers: args.kafkaBootstrapServers,
-                    mysql,
-                    tables: args.tables,
-                }),
-                secrets: { [MYSQL_SOURCE_PASSWORD_KEY]: mysqlPassword },
+                ...mysqlSource({ prefix: args.prefix, kafkaBootstrapServers: args.kafkaBootstrapServers, mysql, tables: args.tables }),
+                sensitiveConfig: { [MYSQL_SOURCE_PASSWORD_KEY]: mysqlPassword },
                 secretsDir: args.connectSecretsDir,
             },
             { parent: this },
@@ -57,8 +52,8 @@ export class ReplicationPipeline extends pulumi.ComponentResource {
             {
                 connectUrl: args.connectUrl,
                 name: `${args.prefix}-postgres-sink`,
-                config: postgresSinkConfig({ prefix: args.prefix, topics: this.topics, postgres }),
-                secrets: { [JDBC_SINK_PASSWORD_KEY]: postgresPassword },
+                ...postgresSink({ prefix: args.prefix, topics: this.topics, postgres }),
+                sensitiveConfig: { [JDBC_SINK_PASSWORD_KEY]: postgresPassword },
                 secretsDir: args.connectSecretsDir,
             },
             { parent: this, dependsOn: [this.source] },

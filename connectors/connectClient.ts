@@ -1,18 +1,18 @@
 // Effects: a small client for the Kafka Connect REST API. Retries what Connect asks to be retried
-// (409 during a rebalance, 5xx while a worker starts, refused connections) with exponential backoff.
+// (409 during a rebalance or a stale config, 5xx while a worker starts, refused connections) with
+// exponential backoff.
 //
 // The dynamic provider that uses this client is serialized into Pulumi's state as source text. Packages
 // are therefore required inside functions: the serializer keeps a `require("axios")` call as it is, and
 // the provider process resolves it from the program's node_modules (imports here are types only).
 import type { AxiosInstance } from "axios";
+import type { BasicAuth, ObservedStatus, ValidationAnswer } from "./connectorModel";
 
 type AxiosModule = typeof import("axios");
 type AxiosRetryModule = typeof import("axios-retry");
 
-export interface ConnectorStatus {
+export interface ConnectorStatus extends ObservedStatus {
     name: string;
-    connector: { state: string; worker_id: string; trace?: string };
-    tasks: { id: number; state: string; worker_id: string; trace?: string }[];
     type: string;
 }
 
@@ -28,15 +28,26 @@ export function connectError(message: string, status?: number): ConnectError {
     return error;
 }
 
+/**
+ * Connect's own errors carry `{error_code, message}`. A bare 404 comes from a worker whose REST server is up
+ * but whose resources are not registered yet (it is starting): worth retrying, unlike "connector not found".
+ */
+function isConnectErrorBody(data: unknown): boolean {
+    return typeof data === "object" && data !== null && "error_code" in data;
+}
+
 function isNotFound(error: unknown): boolean {
     return (error as ConnectError | undefined)?.status === 404;
 }
 
 export interface ConnectClientOptions {
-    /** Total attempts for a retried call (default 10: about a minute of backoff). */
+    auth?: BasicAuth;
+    /** Retries of a failed call (default 10: about a minute of backoff). */
     retries?: number;
-    /** Per-request timeout in ms (default 30 s: validation can load plugin classes). */
+    /** Per-request timeout in ms (default 60 s: validation may connect to the database). */
     requestTimeoutMs?: number;
+    /** Called before each retry, e.g. to log a 409 during a rebalance. */
+    onRetry?: (message: string) => void;
 }
 
 export class ConnectClient {
@@ -47,17 +58,23 @@ export class ConnectClient {
         const axiosRetry: AxiosRetryModule = require("axios-retry");
         this.http = axios.create({
             baseURL: baseUrl.replace(/\/+$/, ""),
-            timeout: options.requestTimeoutMs ?? 30_000,
+            timeout: options.requestTimeoutMs ?? 60_000,
             headers: { "Content-Type": "application/json", Accept: "application/json" },
+            auth: options.auth,
         });
         axiosRetry.default(this.http, {
             retries: options.retries ?? 10,
             retryDelay: (retryCount) => Math.min(500 * 2 ** (retryCount - 1), 8_000),
-            // PUT/DELETE on connectors are idempotent; POST restart/pause too. Retry them all.
+            // Every call made here is idempotent (PUT config, pause/resume/stop, restart, DELETE, GET).
             retryCondition: (error) =>
                 axiosRetry.isNetworkError(error) ||
                 error.response?.status === 409 ||
-                (error.response?.status ?? 0) >= 500,
+                (error.response?.status ?? 0) >= 500 ||
+                (error.response?.status === 404 && !isConnectErrorBody(error.response.data)),
+            onRetry: (retryCount, error, request) => {
+                const why = error.response ? `${error.response.status} ${JSON.stringify(error.response.data)}` : error.code;
+                options.onRetry?.(`retry ${retryCount}: ${request.method?.toUpperCase()} ${request.url} got ${why}`);
+            },
         });
     }
 
@@ -67,6 +84,11 @@ export class ConnectClient {
         return response.status === 201;
     }
 
+    /** Creates a connector directly in a state (Kafka 3.7+ `initial_state`), so a stopped one never runs. */
+    async create(name: string, config: Record<string, string>, initialState: string): Promise<void> {
+        await this.call(() => this.http.post("/connectors", { name, config, initial_state: initialState }));
+    }
+
     /** The connector's config as Connect stores it, or undefined when the connector does not exist. */
     async getConfig(name: string): Promise<Record<string, string> | undefined> {
         return this.getOrUndefined(`/connectors/${encodeURIComponent(name)}/config`);
@@ -74,6 +96,33 @@ export class ConnectClient {
 
     async getStatus(name: string): Promise<ConnectorStatus | undefined> {
         return this.getOrUndefined(`/connectors/${encodeURIComponent(name)}/status`);
+    }
+
+    /** Topics the connector has used (KIP-558), or [] where Connect does not track them. */
+    async getTopics(name: string): Promise<string[]> {
+        try {
+            const answer = await this.getOrUndefined<Record<string, { topics: string[] }>>(`/connectors/${encodeURIComponent(name)}/topics`);
+            return [...(answer?.[name]?.topics ?? [])].sort();
+        } catch {
+            return []; // topic tracking disabled on the worker (topic.tracking.enable=false)
+        }
+    }
+
+    async pause(name: string): Promise<void> {
+        await this.call(() => this.http.put(`/connectors/${encodeURIComponent(name)}/pause`));
+    }
+
+    async resume(name: string): Promise<void> {
+        await this.call(() => this.http.put(`/connectors/${encodeURIComponent(name)}/resume`));
+    }
+
+    async stop(name: string): Promise<void> {
+        await this.call(() => this.http.put(`/connectors/${encodeURIComponent(name)}/stop`));
+    }
+
+    /** Restarts the connector and its failed tasks (KIP-745). */
+    async restartFailed(name: string): Promise<void> {
+        await this.call(() => this.http.post(`/connectors/${encodeURIComponent(name)}/restart?includeTasks=true&onlyFailed=true`));
     }
 
     /** Deletes a connector; one already gone is not an error. Returns whether it existed. */
@@ -87,9 +136,12 @@ export class ConnectClient {
         }
     }
 
-    async listConnectors(): Promise<string[]> {
-        const response = await this.call(() => this.http.get("/connectors"));
-        return response.data as string[];
+    /** Validates a config with the plugin's own rules (PUT /connector-plugins/{class}/config/validate). */
+    async validate(connectorClass: string, config: Record<string, string>): Promise<ValidationAnswer> {
+        const response = await this.call(() =>
+            this.http.put(`/connector-plugins/${encodeURIComponent(connectorClass)}/config/validate`, config),
+        );
+        return response.data as ValidationAnswer;
     }
 
     private async getOrUndefined<T>(path: string): Promise<T | undefined> {
@@ -123,50 +175,4 @@ function toConnectError(error: unknown, baseUrl: string): ConnectError {
         return connectError(`${target} failed: ${error.code ?? error.message} (is the Connect worker running?)`);
     }
     return connectError(String(error));
-}
-
-/** The first useful lines of a Java stack trace reported by Connect. */
-export function traceHead(trace: string | undefined, lines = 6): string {
-    if (!trace) return "";
-    return trace
-        .split("\n")
-        .filter((line) => !/^\s+at /.test(line) && line.trim() !== "")
-        .slice(0, lines)
-        .join("\n");
-}
-
-export interface WaitOptions {
-    timeoutMs: number;
-    pollMs?: number;
-}
-
-/**
- * Waits until the connector and all its tasks are RUNNING. Fails fast, with the connector's or task's
- * trace, when one of them is FAILED.
- */
-export async function waitForRunning(client: ConnectClient, name: string, options: WaitOptions): Promise<ConnectorStatus> {
-    const deadline = Date.now() + options.timeoutMs;
-    let last: ConnectorStatus | undefined;
-    for (;;) {
-        last = await client.getStatus(name);
-        if (last) {
-            if (last.connector.state === "FAILED") {
-                throw connectError(`connector ${name} FAILED on ${last.connector.worker_id}:\n${traceHead(last.connector.trace)}`);
-            }
-            const failedTask = last.tasks.find((task) => task.state === "FAILED");
-            if (failedTask) {
-                throw connectError(`connector ${name} task ${failedTask.id} FAILED on ${failedTask.worker_id}:\n${traceHead(failedTask.trace)}`);
-            }
-            if (last.connector.state === "RUNNING" && last.tasks.length > 0 && last.tasks.every((task) => task.state === "RUNNING")) {
-                return last;
-            }
-        }
-        if (Date.now() > deadline) {
-            const summary = last
-                ? `connector ${last.connector.state}, tasks [${last.tasks.map((t) => `${t.id}:${t.state}`).join(", ")}]`
-                : "connector not found";
-            throw connectError(`connector ${name} not RUNNING after ${Math.round(options.timeoutMs / 1000)} s: ${summary}`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 500));
-    }
 }

@@ -1,31 +1,46 @@
-// A Kafka Connect connector managed through the Connect REST API.
+// A Kafka Connect connector managed through the Connect REST API (see connectorProvider.ts).
 import * as pulumi from "@pulumi/pulumi";
 import { connectorProvider } from "./connectorProvider";
-import { TaskState } from "./connectorModel";
+import { DesiredState, TaskState } from "./connectorModel";
 
 export interface ConnectorArgs {
-    /** Kafka Connect REST endpoint. */
+    /** Kafka Connect REST endpoint. Changing it replaces the connector. */
     connectUrl: pulumi.Input<string>;
+    /** Basic auth for the REST API, when the workers enable BasicAuthSecurityRestExtension. */
+    auth?: pulumi.Input<{ username: pulumi.Input<string>; password: pulumi.Input<string> }>;
     /** Connector name (defaults to the resource name). Changing it replaces the connector. */
     name?: pulumi.Input<string>;
-    /** Connector config, including `connector.class`. */
+    /** `connector.class`. Changing it replaces the connector. */
+    connectorClass: pulumi.Input<string>;
+    /** Connector config, without `connector.class` and `name`. */
     config: pulumi.Input<Record<string, pulumi.Input<string>>>;
-    /** Secret config values; they reach Connect only as `${dir:...}` references (see workerSecrets.ts). */
-    secrets?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-    /** Folder on the worker served by its `dir` config provider. Required with `secrets`. */
+    /**
+     * Secret config values (passwords). They are Pulumi secrets, kept in the state as salted hashes only, and
+     * reach Connect as `${dir:...}` references to files written in `secretsDir` (see workerSecrets.ts).
+     */
+    sensitiveConfig?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Folder on the worker served by its `dir` config provider. Required with `sensitiveConfig`. */
     secretsDir?: pulumi.Input<string>;
-    /** Seconds to wait for the connector and its tasks to be RUNNING (default 180). */
+    /** running (default), paused or stopped. */
+    state?: pulumi.Input<DesiredState>;
+    /** Seconds to wait for the connector and its tasks to reach the state (default 180). */
     timeoutSeconds?: pulumi.Input<number>;
 }
 
 export class Connector extends pulumi.dynamic.Resource {
     declare readonly name: pulumi.Output<string>;
     declare readonly connectUrl: pulumi.Output<string>;
+    declare readonly connectorClass: pulumi.Output<string>;
     declare readonly config: pulumi.Output<Record<string, string>>;
-    declare readonly state: pulumi.Output<string>;
+    /** The desired state recorded at the last update or refresh. */
+    declare readonly state: pulumi.Output<DesiredState>;
+    /** The connector's state as Connect reports it: RUNNING, PAUSED, STOPPED, FAILED, UNASSIGNED. */
+    declare readonly connectorState: pulumi.Output<string>;
+    declare readonly tasks: pulumi.Output<TaskState[]>;
     declare readonly workerId: pulumi.Output<string>;
     declare readonly connectorType: pulumi.Output<string>;
-    declare readonly tasks: pulumi.Output<TaskState[]>;
+    /** Topics the connector has read or written, as Connect tracks them. */
+    declare readonly topics: pulumi.Output<string[]>;
 
     constructor(name: string, args: ConnectorArgs, opts?: pulumi.CustomResourceOptions) {
         super(
@@ -33,17 +48,24 @@ export class Connector extends pulumi.dynamic.Resource {
             name,
             {
                 connectUrl: args.connectUrl,
+                auth: args.auth ? pulumi.secret(args.auth) : undefined,
                 name: args.name ?? name,
+                connectorClass: args.connectorClass,
                 config: args.config,
-                secrets: args.secrets ? pulumi.secret(args.secrets) : undefined,
+                sensitiveConfig: args.sensitiveConfig ? pulumi.secret(args.sensitiveConfig) : undefined,
                 secretsDir: args.secretsDir,
+                state: args.state,
                 timeoutSeconds: args.timeoutSeconds,
-                state: undefined,
+                // outputs
+                sensitiveHashes: undefined,
+                sensitiveSalt: undefined,
+                connectorState: undefined,
+                tasks: undefined,
                 workerId: undefined,
                 connectorType: undefined,
-                tasks: undefined,
+                topics: undefined,
             },
-            { ...opts, additionalSecretOutputs: ["secrets"] },
+            { ...opts, additionalSecretOutputs: ["auth", "sensitiveHashes"] },
             "tandem",
             "Connector",
         );

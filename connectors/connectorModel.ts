@@ -1,22 +1,40 @@
 // Pure model of a Kafka Connect connector as a Pulumi resource: input checks, the config actually sent to
-// Connect, normalization and diffing. No I/O here; connectorProvider.ts holds the effects.
+// Connect, normalization, hashing of sensitive values, desired states and diffing. No I/O here;
+// connectorProvider.ts holds the effects.
+//
+// The provider is serialized into Pulumi's state as source text: module-level values must be plain data
+// (arrays, objects, strings), not Sets or Maps, and packages are required inside functions.
+
+export type DesiredState = "running" | "paused" | "stopped";
+export const DESIRED_STATES: readonly DesiredState[] = ["running", "paused", "stopped"];
+
+export interface BasicAuth {
+    username: string;
+    password: string;
+}
 
 /** Inputs of a Connector resource after Pulumi resolved them (plain values). */
 export interface ConnectorInputs {
-    /** Kafka Connect REST endpoint, e.g. http://127.0.0.1:18083 */
+    /** Kafka Connect REST endpoint, e.g. http://127.0.0.1:18083. Changing it replaces the connector. */
     connectUrl: string;
+    /** Basic auth for the REST API (BasicAuthSecurityRestExtension), if enabled. */
+    auth?: BasicAuth;
     /** Connector name; changing it replaces the connector. */
     name: string;
-    /** Connector config; must hold `connector.class`. Values are sent as strings. */
+    /** `connector.class`; changing it replaces the connector. */
+    connectorClass: string;
+    /** Connector config without `connector.class` and `name`. Values are sent as strings. */
     config: Record<string, string>;
     /**
-     * Config keys whose values are secret. Each value is written to a file in `secretsDir` on the worker and
-     * the config sent to Connect holds only a `${dir:...}` reference, so Connect's config topic never sees it.
+     * Secret config values. Each one is written to a file in `secretsDir` on the worker and the config sent to
+     * Connect holds only a `${dir:...}` reference, so Connect's config topic never sees it.
      */
-    secrets?: Record<string, string>;
-    /** Folder on the Connect worker served by its `dir` config provider (required with `secrets`). */
+    sensitiveConfig?: Record<string, string>;
+    /** Folder on the Connect worker served by its `dir` config provider (required with `sensitiveConfig`). */
     secretsDir?: string;
-    /** How long create/update wait for the connector and its tasks to run (default 180). */
+    /** State to bring the connector to and keep it in (default running). */
+    state?: DesiredState;
+    /** How long create/update wait for the connector and its tasks to reach the state (default 180). */
     timeoutSeconds?: number;
 }
 
@@ -26,12 +44,18 @@ export interface TaskState {
     workerId: string;
 }
 
-/** What the provider records in state besides the inputs. */
-export interface ConnectorOutputs extends ConnectorInputs {
-    state: string;
-    workerId: string;
+/** What the provider records in state. Plaintext sensitive values are not among them: only salted hashes. */
+export interface ConnectorOutputs extends Omit<ConnectorInputs, "sensitiveConfig"> {
+    /** sha256(salt, key, value) per sensitive key; a secret output. */
+    sensitiveHashes: Record<string, string>;
+    sensitiveSalt: string;
+    /** Observed states as Connect reports them (RUNNING, PAUSED, STOPPED, FAILED, UNASSIGNED). */
+    connectorState: string;
     tasks: TaskState[];
+    workerId: string;
     connectorType: string;
+    /** Topics the connector has used, as Connect tracks them (GET /connectors/{name}/topics). */
+    topics: string[];
 }
 
 export interface CheckFailure {
@@ -41,50 +65,47 @@ export interface CheckFailure {
 
 export const DEFAULT_TIMEOUT_SECONDS = 180;
 
-/** The input part of recorded outputs (what `pulumi refresh` compares against the program). */
-export function inputsOf(outputs: ConnectorInputs): ConnectorInputs {
-    const inputs: ConnectorInputs = { connectUrl: outputs.connectUrl, name: outputs.name, config: outputs.config };
-    if (outputs.secrets !== undefined) inputs.secrets = outputs.secrets;
-    if (outputs.secretsDir !== undefined) inputs.secretsDir = outputs.secretsDir;
-    if (outputs.timeoutSeconds !== undefined) inputs.timeoutSeconds = outputs.timeoutSeconds;
-    return inputs;
-}
-
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,248}$/;
+const CLASS_PATTERN = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$/;
+// Keys the resource owns itself: they must not appear in `config`.
+const RESERVED_KEYS: readonly string[] = ["name", "connector.class"];
 
 /** Structural checks that need no Connect cluster. Each failure names the input property at fault. */
 export function checkConnectorInputs(inputs: Partial<ConnectorInputs>): CheckFailure[] {
     const failures: CheckFailure[] = [];
+    const fail = (property: string, reason: string) => failures.push({ property, reason });
     if (typeof inputs.connectUrl !== "string" || !isHttpUrl(inputs.connectUrl)) {
-        failures.push({ property: "connectUrl", reason: `must be an http(s) URL, got ${JSON.stringify(inputs.connectUrl)}` });
+        fail("connectUrl", `must be an http(s) URL, got ${JSON.stringify(inputs.connectUrl)}`);
     }
     if (typeof inputs.name !== "string" || !NAME_PATTERN.test(inputs.name)) {
-        failures.push({
-            property: "name",
-            reason: `must be 1-249 characters of letters, digits, '.', '_' or '-', got ${JSON.stringify(inputs.name)}`,
-        });
+        fail("name", `must be 1-249 characters of letters, digits, '.', '_' or '-', got ${JSON.stringify(inputs.name)}`);
+    }
+    if (typeof inputs.connectorClass !== "string" || !CLASS_PATTERN.test(inputs.connectorClass)) {
+        fail("connectorClass", `must be a fully qualified Java class name, got ${JSON.stringify(inputs.connectorClass)}`);
     }
     const config = inputs.config ?? {};
-    if (!config["connector.class"]) {
-        failures.push({ property: "config", reason: "config['connector.class'] is required" });
+    for (const key of RESERVED_KEYS) {
+        if (key in config) fail(`config["${key}"]`, `must be left out: the resource's ${key === "name" ? "name" : "connectorClass"} sets it`);
     }
-    if (config["name"] !== undefined && config["name"] !== inputs.name) {
-        failures.push({ property: "config", reason: "config['name'] must be left out (the resource's name is used)" });
+    for (const [key, value] of Object.entries(config)) {
+        if (value === null || typeof value === "object") fail(`config["${key}"]`, "must be a string, number or boolean");
     }
-    const secrets = inputs.secrets ?? {};
-    for (const key of Object.keys(secrets)) {
-        if (key in config) {
-            failures.push({ property: "secrets", reason: `'${key}' is set both in config and in secrets` });
-        }
-        if (!/^[A-Za-z0-9._-]+$/.test(key)) {
-            failures.push({ property: "secrets", reason: `'${key}' cannot be used as a secret file name` });
-        }
+    const sensitive = inputs.sensitiveConfig ?? {};
+    for (const key of Object.keys(sensitive)) {
+        if (key in config) fail(`sensitiveConfig["${key}"]`, "is also set in config; give it in one place");
+        if (!/^[A-Za-z0-9._-]+$/.test(key)) fail(`sensitiveConfig["${key}"]`, "cannot be used as a secret file name");
     }
-    if (Object.keys(secrets).length > 0 && !(typeof inputs.secretsDir === "string" && inputs.secretsDir.startsWith("/"))) {
-        failures.push({ property: "secretsDir", reason: "an absolute folder on the Connect worker is required when secrets are given" });
+    if (Object.keys(sensitive).length > 0 && !(typeof inputs.secretsDir === "string" && inputs.secretsDir.startsWith("/"))) {
+        fail("secretsDir", "an absolute folder on the Connect worker is required with sensitiveConfig");
+    }
+    if (inputs.state !== undefined && !DESIRED_STATES.includes(inputs.state)) {
+        fail("state", `must be one of ${DESIRED_STATES.join(", ")}, got ${JSON.stringify(inputs.state)}`);
     }
     if (inputs.timeoutSeconds !== undefined && !(inputs.timeoutSeconds > 0)) {
-        failures.push({ property: "timeoutSeconds", reason: "must be a positive number of seconds" });
+        fail("timeoutSeconds", "must be a positive number of seconds");
+    }
+    if (inputs.auth !== undefined && !(inputs.auth.username && inputs.auth.password)) {
+        fail("auth", "needs both username and password");
     }
     return failures;
 }
@@ -108,64 +129,146 @@ export function secretReference(secretsDir: string, connectorName: string, key: 
     return `\${dir:${connectorSecretsFolder(secretsDir, connectorName)}:${key}}`;
 }
 
-/** The flat config map PUT to Connect: string values, secrets replaced by config-provider references. */
+/**
+ * The flat config map PUT to Connect: string values, `connector.class` and `name` added, sensitive values
+ * replaced by config-provider references.
+ */
 export function renderConfig(inputs: ConnectorInputs): Record<string, string> {
-    const rendered: Record<string, string> = {};
-    for (const [key, value] of Object.entries(inputs.config)) {
-        rendered[key] = String(value);
-    }
-    for (const key of Object.keys(inputs.secrets ?? {})) {
+    const rendered: Record<string, string> = { ...normalizeConfig(inputs.config) };
+    for (const key of Object.keys(inputs.sensitiveConfig ?? {})) {
         rendered[key] = secretReference(inputs.secretsDir ?? "", inputs.name, key);
     }
+    rendered["connector.class"] = inputs.connectorClass;
     rendered["name"] = inputs.name;
     return sortKeys(rendered);
 }
 
 /**
- * Keys Connect adds or echoes back that are not part of what the user declared. (An array, not a Set:
- * the provider is serialized into Pulumi's state and module-level Sets do not survive that.)
+ * The config for Connect's validate endpoint: like renderConfig, but with the sensitive values themselves
+ * (the secret files may not exist yet at preview; a validation request is not stored by Connect).
  */
-const SERVER_MANAGED_KEYS: readonly string[] = ["name"];
+export function validationConfig(inputs: ConnectorInputs): Record<string, string> {
+    return sortKeys({ ...renderConfig(inputs), ...normalizeConfig(inputs.sensitiveConfig ?? {}) });
+}
 
-/** Normalizes a config for comparison: string values, sorted keys, server-managed keys dropped. */
+/** Normalizes a config for comparison: string values, sorted keys, resource-owned keys dropped. */
 export function normalizeConfig(config: Record<string, unknown>): Record<string, string> {
     const normalized: Record<string, string> = {};
     for (const [key, value] of Object.entries(config)) {
-        if (SERVER_MANAGED_KEYS.includes(key) || value === undefined || value === null) continue;
+        if (RESERVED_KEYS.includes(key) || value === undefined || value === null) continue;
         normalized[key] = String(value);
     }
     return sortKeys(normalized);
 }
 
+/** Salted hash of one sensitive value, so state can tell a changed secret without holding it. */
+export function hashSensitive(salt: string, key: string, value: string): string {
+    const crypto: typeof import("crypto") = require("crypto");
+    return crypto.createHash("sha256").update(`${salt}\u0000${key}\u0000${value}`).digest("hex");
+}
+
+export function hashSensitiveConfig(salt: string, sensitive: Record<string, string>): Record<string, string> {
+    return sortKeys(Object.fromEntries(Object.entries(sensitive).map(([key, value]) => [key, hashSensitive(salt, key, String(value))])));
+}
+
 export interface ConnectorDiff {
     changes: boolean;
     replaces: string[];
-    changedKeys: string[];
+    /** Changed properties, e.g. `config["tasks.max"]`, `sensitiveConfig["database.password"]`, `state`. */
+    changed: string[];
 }
 
-/** Compares recorded outputs with new inputs. Renames and class changes replace; everything else updates. */
-export function diffConnector(olds: ConnectorInputs, news: ConnectorInputs): ConnectorDiff {
-    const replaces: string[] = [];
-    if (olds.name !== news.name) replaces.push("name");
-    if (olds.config?.["connector.class"] !== news.config?.["connector.class"]) replaces.push("config");
-    const changedKeys = changedConfigKeys(olds.config ?? {}, news.config ?? {});
-    const changedSecrets = changedConfigKeys(olds.secrets ?? {}, news.secrets ?? {});
-    const otherChanges = ["connectUrl", "secretsDir", "timeoutSeconds"].filter(
-        (key) => (olds as unknown as Record<string, unknown>)[key] !== (news as unknown as Record<string, unknown>)[key],
-    );
-    return {
-        changes: replaces.length > 0 || changedKeys.length > 0 || changedSecrets.length > 0 || otherChanges.length > 0,
-        replaces,
-        changedKeys: [...changedKeys, ...changedSecrets.map((key) => `secrets.${key}`), ...otherChanges],
-    };
+/** Compares recorded outputs with new inputs. Renames, class and cluster changes replace; the rest updates. */
+export function diffConnector(olds: ConnectorOutputs, news: ConnectorInputs): ConnectorDiff {
+    const replaces = (["name", "connectorClass", "connectUrl"] as const).filter((key) => olds[key] !== news[key]);
+    const changed: string[] = [...replaces];
+    for (const key of changedConfigKeys(olds.config ?? {}, news.config ?? {})) changed.push(`config["${key}"]`);
+    const newHashes = hashSensitiveConfig(olds.sensitiveSalt ?? "", news.sensitiveConfig ?? {});
+    for (const key of changedConfigKeys(olds.sensitiveHashes ?? {}, newHashes)) changed.push(`sensitiveConfig["${key}"]`);
+    if ((olds.state ?? "running") !== (news.state ?? "running")) changed.push("state");
+    if (olds.secretsDir !== news.secretsDir) changed.push("secretsDir");
+    if (olds.timeoutSeconds !== news.timeoutSeconds) changed.push("timeoutSeconds");
+    if (olds.auth?.username !== news.auth?.username || olds.auth?.password !== news.auth?.password) changed.push("auth");
+    return { changes: changed.length > 0, replaces, changed };
 }
 
 /** Keys whose normalized values differ between two configs (added, removed or changed). */
 export function changedConfigKeys(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
     const left = normalizeConfig(a);
     const right = normalizeConfig(b);
-    const keys = new Set([...Object.keys(left), ...Object.keys(right)]);
-    return [...keys].filter((key) => left[key] !== right[key]).sort();
+    const keys = [...new Set([...Object.keys(left), ...Object.keys(right)])];
+    return keys.filter((key) => left[key] !== right[key]).sort();
+}
+
+/** Connect's state name for a desired state. */
+export function connectStateOf(desired: DesiredState | undefined): string {
+    return (desired ?? "running").toUpperCase();
+}
+
+/** The desired state an observed Connect state amounts to (for `pulumi refresh`), if any. */
+export function desiredStateOf(observed: string): DesiredState | undefined {
+    const state = observed.toLowerCase();
+    return DESIRED_STATES.includes(state as DesiredState) ? (state as DesiredState) : undefined;
+}
+
+export interface ObservedStatus {
+    connector: { state: string; worker_id: string; trace?: string };
+    tasks: { id: number; state: string; worker_id: string; trace?: string }[];
+}
+
+export type Progress = { kind: "reached" } | { kind: "pending"; summary: string } | { kind: "failed"; message: string };
+
+/**
+ * Whether a status shows the desired state: running = connector and at least one task RUNNING, none other;
+ * paused = connector and all tasks PAUSED; stopped = connector STOPPED (Connect shuts tasks down).
+ */
+export function progressTowards(desired: DesiredState | undefined, status: ObservedStatus, traceLines = 6): Progress {
+    const { connector, tasks } = status;
+    if (connector.state === "FAILED") {
+        return { kind: "failed", message: `connector FAILED on ${connector.worker_id}:\n${traceHead(connector.trace, traceLines)}` };
+    }
+    const failed = tasks.find((task) => task.state === "FAILED");
+    if (failed) {
+        return { kind: "failed", message: `task ${failed.id} FAILED on ${failed.worker_id}:\n${traceHead(failed.trace, traceLines)}` };
+    }
+    const want = connectStateOf(desired);
+    const tasksOk =
+        want === "STOPPED" ? tasks.length === 0 : tasks.length > 0 && tasks.every((task) => task.state === want);
+    if (connector.state === want && tasksOk) return { kind: "reached" };
+    return {
+        kind: "pending",
+        summary: `connector ${connector.state}, tasks [${tasks.map((task) => `${task.id}:${task.state}`).join(", ")}], want ${want}`,
+    };
+}
+
+/** The first useful lines of a Java stack trace reported by Connect (frames dropped). */
+export function traceHead(trace: string | undefined, lines = 6): string {
+    if (!trace) return "(no trace reported)";
+    return trace
+        .split("\n")
+        .filter((line) => !/^\s+at /.test(line) && !/^\s*\.\.\. \d+ more/.test(line) && line.trim() !== "")
+        .slice(0, lines)
+        .join("\n");
+}
+
+/** One entry of Connect's validate answer (PUT /connector-plugins/{class}/config/validate). */
+export interface ValidationAnswer {
+    error_count: number;
+    configs: { definition?: { name: string }; value: { name: string; errors: string[] } }[];
+}
+
+/** Turns Connect's validation errors into check failures naming the input property and config key. */
+export function validationFailures(answer: ValidationAnswer, inputs: Pick<ConnectorInputs, "config" | "sensitiveConfig">): CheckFailure[] {
+    const failures: CheckFailure[] = [];
+    for (const entry of answer.configs ?? []) {
+        const key = entry.value?.name ?? entry.definition?.name;
+        const errors = entry.value?.errors ?? [];
+        if (!key || errors.length === 0) continue;
+        const where = key in (inputs.sensitiveConfig ?? {}) ? "sensitiveConfig" : key === "connector.class" ? "connectorClass" : "config";
+        const property = where === "connectorClass" ? where : `${where}["${key}"]`;
+        for (const error of errors) failures.push({ property, reason: `${property}: ${error}` });
+    }
+    return failures;
 }
 
 function sortKeys(record: Record<string, string>): Record<string, string> {

@@ -1,83 +1,229 @@
 // The dynamic provider behind the Connector resource: Pulumi's lifecycle mapped onto the Connect REST API.
-// Pulumi serializes this object into the program's state, so it stays stateless and only references
-// modules (clients are created per call).
-import * as pulumi from "@pulumi/pulumi";
-import { ConnectClient, ConnectorStatus, waitForRunning } from "./connectClient";
+// Pulumi serializes this object into the state, so it stays stateless: clients are created per call and
+// packages are required inside functions (see connectClient.ts).
+import type * as pulumi from "@pulumi/pulumi";
+import { ConnectClient, connectError, ConnectorStatus } from "./connectClient";
 import {
     checkConnectorInputs,
+    connectStateOf,
     ConnectorInputs,
     ConnectorOutputs,
     DEFAULT_TIMEOUT_SECONDS,
+    desiredStateOf,
     diffConnector,
-    inputsOf,
+    hashSensitiveConfig,
     normalizeConfig,
+    progressTowards,
     renderConfig,
+    validationConfig,
+    validationFailures,
 } from "./connectorModel";
 import { removeConnectorSecrets, writeConnectorSecrets } from "./workerSecrets";
 
-async function apply(inputs: ConnectorInputs): Promise<ConnectorOutputs> {
-    const client = new ConnectClient(inputs.connectUrl);
-    if (inputs.secrets && Object.keys(inputs.secrets).length > 0 && inputs.secretsDir) {
-        writeConnectorSecrets(inputs.secretsDir, inputs.name, inputs.secrets);
-    }
-    await client.putConfig(inputs.name, renderConfig(inputs));
-    const status = await waitForRunning(client, inputs.name, {
-        timeoutMs: (inputs.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
-    });
-    return withStatus(inputs, status);
+// Pulumi's marker for values not known during preview (outputs of resources not created yet).
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+// The desired state must hold this long before create/update report success, so a task that fails right
+// after starting (bad credentials, unreachable database) fails the update instead of passing it.
+const SETTLE_MS = 2_000;
+
+function note(message: string): void {
+    // The engine shows a provider's stderr lines as messages of the update.
+    process.stderr.write(`${message}\n`);
 }
 
-function withStatus(inputs: ConnectorInputs, status: ConnectorStatus): ConnectorOutputs {
+function clientFor(inputs: Pick<ConnectorInputs, "connectUrl" | "auth" | "name">, retries?: number): ConnectClient {
+    return new ConnectClient(inputs.connectUrl, {
+        auth: inputs.auth,
+        retries,
+        onRetry: (message) => note(`connector ${inputs.name}: ${message}`),
+    });
+}
+
+/** Connect answered the validation itself with an error (e.g. no plugin provides the class), not "busy". */
+function connectRejectedClass(error: unknown): boolean {
+    const { status, message } = error as { status?: number; message: string };
+    if (status === undefined || status === 409 || status === 503 || status === 504) return false;
+    return status < 500 || /BadRequestException|Failed to find any class/.test(message);
+}
+
+/** Connect lists every installed plugin after "available connectors are:"; keep only their names. */
+function shortenPluginList(message: string): string {
+    const names = [...message.matchAll(/name='([^']+)'/g)].map((match) => match[1]);
+    const head = message.replace(/, available connectors are:[\s\S]*$/, "");
+    return names.length > 0 ? `${head}; installed: ${names.join(", ")}` : head;
+}
+
+function hasUnknowns(value: unknown): boolean {
+    if (value === UNKNOWN) return true;
+    if (value && typeof value === "object") return Object.values(value).some(hasUnknowns);
+    return false;
+}
+
+async function waitFor(client: ConnectClient, inputs: ConnectorInputs): Promise<ConnectorStatus> {
+    const timeoutMs = (inputs.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
+    const deadline = Date.now() + timeoutMs;
+    let reachedSince: number | undefined;
+    let summary = "connector not found";
+    for (;;) {
+        const status = await client.getStatus(inputs.name);
+        if (status) {
+            const progress = progressTowards(inputs.state, status);
+            if (progress.kind === "failed") throw connectError(`connector ${inputs.name}: ${progress.message}`);
+            if (progress.kind === "reached") {
+                reachedSince ??= Date.now();
+                if (Date.now() - reachedSince >= SETTLE_MS) return status;
+            } else {
+                reachedSince = undefined;
+                summary = progress.summary;
+            }
+        }
+        if (Date.now() > deadline) {
+            throw connectError(`connector ${inputs.name} did not reach ${connectStateOf(inputs.state)} within ${timeoutMs / 1000} s: ${summary}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+}
+
+/** Brings the connector to its inputs: config, secrets, desired state; heals failed tasks. */
+async function apply(inputs: ConnectorInputs, creating: boolean, salt: string): Promise<ConnectorOutputs> {
+    const client = clientFor(inputs);
+    const sensitive = inputs.sensitiveConfig ?? {};
+    if (inputs.secretsDir) writeConnectorSecrets(inputs.secretsDir, inputs.name, sensitive);
+    const config = renderConfig(inputs);
+    const desired = inputs.state ?? "running";
+
+    const existing = creating ? await client.getStatus(inputs.name) : undefined;
+    if (creating && !existing && desired !== "running") {
+        await client.create(inputs.name, config, connectStateOf(desired)); // never runs before pausing/stopping
+    } else {
+        await client.putConfig(inputs.name, config);
+    }
+
+    const current = await client.getStatus(inputs.name);
+    const failed = current && (current.connector.state === "FAILED" || current.tasks.some((task) => task.state === "FAILED"));
+    if (desired === "running") {
+        if (failed) await client.restartFailed(inputs.name);
+        if (current && (current.connector.state === "PAUSED" || current.connector.state === "STOPPED")) await client.resume(inputs.name);
+    } else if (desired === "paused" && current?.connector.state !== "PAUSED") {
+        await client.pause(inputs.name);
+    } else if (desired === "stopped" && current?.connector.state !== "STOPPED") {
+        await client.stop(inputs.name);
+    }
+
+    const status = await waitFor(client, inputs);
+    return outputsOf(inputs, status, await client.getTopics(inputs.name), salt);
+}
+
+function outputsOf(inputs: ConnectorInputs, status: ConnectorStatus | undefined, topics: string[], salt: string): ConnectorOutputs {
+    const { sensitiveConfig, ...rest } = inputs;
     return {
-        ...inputs,
-        state: status.connector.state,
-        workerId: status.connector.worker_id,
-        connectorType: status.type,
-        tasks: status.tasks.map((task) => ({ id: task.id, state: task.state, workerId: task.worker_id })),
+        ...rest,
+        state: inputs.state ?? "running",
+        sensitiveHashes: hashSensitiveConfig(salt, sensitiveConfig ?? {}),
+        sensitiveSalt: salt,
+        connectorState: status?.connector.state ?? "UNKNOWN",
+        workerId: status?.connector.worker_id ?? "",
+        connectorType: status?.type ?? "",
+        tasks: (status?.tasks ?? []).map((task) => ({ id: task.id, state: task.state, workerId: task.worker_id })),
+        topics,
     };
+}
+
+function newSalt(): string {
+    const crypto: typeof import("crypto") = require("crypto");
+    return crypto.randomBytes(16).toString("hex");
 }
 
 export const connectorProvider: pulumi.dynamic.ResourceProvider<ConnectorInputs, ConnectorOutputs> = {
     async check(_olds, news) {
         const failures = checkConnectorInputs(news);
-        return { inputs: news, failures };
+        if (failures.length > 0) return { inputs: news, failures };
+        if (hasUnknowns(news)) {
+            note(`connector ${news.name}: some inputs are not known yet; checked structurally, Connect will validate at update`);
+            return { inputs: news, failures };
+        }
+        try {
+            // One attempt, no backoff: a preview should not hang on an unreachable cluster.
+            const answer = await clientFor(news, 0).validate(news.connectorClass, validationConfig(news));
+            return { inputs: news, failures: validationFailures(answer, news) };
+        } catch (error) {
+            const message = (error as Error).message;
+            if (connectRejectedClass(error)) {
+                return { inputs: news, failures: [{ property: "connectorClass", reason: `connectorClass: ${shortenPluginList(message)}` }] };
+            }
+            note(`connector ${news.name}: Connect not reachable for validation (${message}); checked structurally only`);
+            return { inputs: news, failures };
+        }
     },
 
     async diff(_id, olds, news) {
         const diff = diffConnector(olds, news);
+        let changes = diff.changes;
+        if (!changes && !hasUnknowns(news)) {
+            // Heal what drifted on the cluster since the last update: failed tasks, or a state changed by hand.
+            const status = await clientFor(news, 0).getStatus(news.name).catch(() => undefined);
+            if (status && progressTowards(news.state, status).kind !== "reached") {
+                note(`connector ${news.name}: is ${status.connector.state} with tasks [${status.tasks.map((t) => t.state).join(", ")}]; update will bring it back to ${connectStateOf(news.state)}`);
+                changes = true;
+            }
+        }
         return {
-            changes: diff.changes,
+            changes,
             replaces: diff.replaces,
-            // A connector keeps its name across a class change, so the old one must go first.
-            deleteBeforeReplace: olds.name === news.name,
+            // Always delete first: two copies of one connector must not run at once (a CDC source's server id,
+            // slot and topic prefix, or a sink's target tables, would be shared), and a same-name replacement
+            // (class change) cannot coexist anyway.
+            deleteBeforeReplace: true,
         };
     },
 
     async create(inputs) {
-        const outs = await apply(inputs);
-        return { id: inputs.name, outs };
+        const salt = newSalt();
+        try {
+            return { id: inputs.name, outs: await apply(inputs, true, salt) };
+        } catch (error) {
+            // The connector exists but did not come up: record it as created-but-failed (Pulumi's
+            // ErrorResourceInitFailed), so the next `up` updates it and `destroy` removes it, instead of
+            // leaving it on the cluster unknown to the state.
+            const status = await clientFor(inputs, 0).getStatus(inputs.name).catch(() => undefined);
+            if (status) {
+                const failure = error as Error & { id?: string; properties?: unknown; reasons?: string[] };
+                failure.id = inputs.name;
+                failure.properties = {
+                    ...outputsOf(inputs, status, [], salt),
+                    // The dynamic-provider host needs its serialized provider in every recorded state.
+                    __provider: (inputs as unknown as Record<string, unknown>).__provider,
+                };
+                failure.reasons = [failure.message];
+            }
+            throw error;
+        }
     },
 
-    async update(_id, _olds, news) {
-        return { outs: await apply(news) };
+    async update(_id, olds, news) {
+        return { outs: await apply(news, false, olds.sensitiveSalt ?? newSalt()) };
     },
 
     async read(id, props) {
         if (!props) throw new Error(`connector ${id} cannot be read without its recorded properties`);
-        const client = new ConnectClient(props.connectUrl);
+        const client = clientFor(props);
         const liveConfig = await client.getConfig(id);
-        if (!liveConfig) return {}; // deleted out of band: Pulumi drops it from state
-        const secretKeys = new Set(Object.keys(props.secrets ?? {}));
-        const declared = Object.fromEntries(Object.entries(normalizeConfig(liveConfig)).filter(([key]) => !secretKeys.has(key)));
+        if (!liveConfig) return {}; // deleted out of band: refresh drops it from the state
+        const sensitiveKeys = Object.keys(props.sensitiveHashes ?? {});
+        const config = Object.fromEntries(Object.entries(normalizeConfig(liveConfig)).filter(([key]) => !sensitiveKeys.includes(key)));
         const status = await client.getStatus(id);
-        const inputs: ConnectorInputs = { ...inputsOf(props), config: declared };
-        const outs = status ? withStatus(inputs, status) : { ...props, config: declared, state: "UNKNOWN" };
-        // ReadResult types `inputs` like the outputs; the engine only needs the input fields.
-        return { id, props: outs, inputs: inputs as ConnectorOutputs };
+        const observed = status ? desiredStateOf(status.connector.state) : undefined;
+        const outs: ConnectorOutputs = {
+            ...outputsOf({ ...props, config, state: observed ?? props.state }, status, await client.getTopics(id), props.sensitiveSalt),
+            sensitiveHashes: props.sensitiveHashes,
+        };
+        // No `inputs`: the engine keeps the program's recorded inputs (sensitive values cannot be read back),
+        // and the next diff compares these refreshed outputs with the program, so `up` restores drift.
+        return { id, props: outs };
     },
 
     async delete(id, props) {
-        await new ConnectClient(props.connectUrl).deleteConnector(id);
+        await clientFor(props).deleteConnector(id);
         if (props.secretsDir) removeConnectorSecrets(props.secretsDir, props.name);
     },
 };

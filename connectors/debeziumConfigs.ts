@@ -47,6 +47,12 @@ function escapeRegex(value: string): string {
     return value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
+/** A connector's class and config (secrets excluded), ready for a Connector resource. */
+export interface ConnectorSpec {
+    connectorClass: string;
+    config: Record<string, string>;
+}
+
 export interface MysqlSourceOptions {
     prefix: string;
     kafkaBootstrapServers: string;
@@ -55,10 +61,9 @@ export interface MysqlSourceOptions {
 }
 
 /** Debezium MariaDB/MySQL source capturing `tables` of one database into per-table topics. */
-export function mysqlSourceConfig(options: MysqlSourceOptions): Record<string, string> {
+export function mysqlSource(options: MysqlSourceOptions): ConnectorSpec {
     const { mysql, prefix } = options;
-    return {
-        "connector.class": SOURCE_CLASS[mysql.flavor],
+    const config: Record<string, string> = {
         "tasks.max": "1",
         "database.hostname": mysql.host,
         "database.port": String(mysql.port),
@@ -81,6 +86,7 @@ export function mysqlSourceConfig(options: MysqlSourceOptions): Record<string, s
         converters: "boolean",
         "boolean.type": "io.debezium.connector.binlog.converters.TinyIntOneToBooleanConverter",
     };
+    return { connectorClass: SOURCE_CLASS[mysql.flavor], config };
 }
 
 export interface JdbcSinkOptions {
@@ -90,10 +96,9 @@ export interface JdbcSinkOptions {
 }
 
 /** Debezium JDBC sink upserting change events into PostgreSQL tables named after the source table. */
-export function postgresSinkConfig(options: JdbcSinkOptions): Record<string, string> {
+export function postgresSink(options: JdbcSinkOptions): ConnectorSpec {
     const { postgres } = options;
-    return {
-        "connector.class": JDBC_SINK_CLASS,
+    const config: Record<string, string> = {
         "tasks.max": "1",
         topics: options.topics.join(","),
         "connection.url": `jdbc:postgresql://${postgres.host}:${postgres.port}/${postgres.database}`,
@@ -107,4 +112,5 @@ export function postgresSinkConfig(options: JdbcSinkOptions): Record<string, str
         "use.time.zone": "UTC",
         "batch.size": "500",
     };
+    return { connectorClass: JDBC_SINK_CLASS, config };
 }

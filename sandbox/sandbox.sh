@@ -2,7 +2,7 @@
 # Local sandbox: MariaDB, PostgreSQL, Kafka (KRaft) and Kafka Connect with the Debezium plugins, as plain
 # processes on loopback, all state under $TANDEM_STATE_DIR (default <repo>/.sandbox).
 #
-#   sandbox/sandbox.sh up|down|restart|status|reset
+#   sandbox/sandbox.sh up | down [part...] | restart [part...] | status | reset
 #   sandbox/sandbox.sh logs [-f] [mariadb|postgres|kafka|connect]
 #   sandbox/sandbox.sh tool <main-class> [args...]   run a Kafka CLI class (TopicCommand, ConsoleConsumer, ...)
 #
@@ -327,10 +327,14 @@ cmd_up() {
   echo "sandbox: up; addresses and credentials in $STATE/sandbox.env"
 }
 
-cmd_down() {
-  local i part pid
-  for ((i = ${#PARTS[@]} - 1; i >= 0; i--)); do
-    part="${PARTS[i]}"
+cmd_down() { # [part...]: all parts by default, stopped in reverse dependency order
+  local parts=("${PARTS[@]}") i part pid
+  if [[ $# -gt 0 ]]; then
+    for part in "$@"; do [[ " ${PARTS[*]} " == *" $part "* ]] || die "unknown part '$part' (parts: ${PARTS[*]})"; done
+    parts=("$@")
+  fi
+  for ((i = ${#parts[@]} - 1; i >= 0; i--)); do
+    part="${parts[i]}"
     pid="$(pid_of "$part")"
     if [[ -z "$pid" ]]; then printf '%-9s not running\n' "$part"; continue; fi
     case "$part" in
@@ -387,8 +391,8 @@ cmd_reset() {
 
 case "${1:-}" in
   up) cmd_up ;;
-  down) cmd_down ;;
-  restart) cmd_down; cmd_up ;;
+  down) shift; cmd_down "$@" ;;
+  restart) shift; cmd_down "$@"; cmd_up ;;
   status) cmd_status ;;
   logs) shift; cmd_logs "$@" ;;
   reset) cmd_reset ;;

@@ -7,8 +7,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { connectorProvider } from "../../connectors/connectorProvider";
-import { ConnectorInputs } from "../../connectors/connectorModel";
-import { connectError, traceHead } from "../../connectors/connectClient";
+import { ConnectorInputs, ConnectorOutputs, hashSensitiveConfig } from "../../connectors/connectorModel";
+import { connectError } from "../../connectors/connectClient";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const requireFromString: (code: string) => { handler: () => pulumi.dynamic.ResourceProvider } = require("require-from-string");
@@ -16,9 +16,22 @@ const requireFromString: (code: string) => { handler: () => pulumi.dynamic.Resou
 const inputs: ConnectorInputs = {
     connectUrl: "http://127.0.0.1:18083",
     name: "c1",
-    config: { "connector.class": "io.debezium.connector.jdbc.JdbcSinkConnector", "tasks.max": "1" },
-    secrets: { "connection.password": "pw" },
+    connectorClass: "io.debezium.connector.jdbc.JdbcSinkConnector",
+    config: { "tasks.max": "1" },
+    sensitiveConfig: { "connection.password": "pw" },
     secretsDir: "/tmp/secrets",
+};
+
+const { sensitiveConfig: _sensitive, ...inputsWithoutSecrets } = inputs;
+const outputs: ConnectorOutputs = {
+    ...inputsWithoutSecrets,
+    sensitiveHashes: hashSensitiveConfig("salt", { "connection.password": "pw" }),
+    sensitiveSalt: "salt",
+    connectorState: "RUNNING",
+    tasks: [],
+    workerId: "w",
+    connectorType: "sink",
+    topics: [],
 };
 
 describe("connectorProvider (as serialized into the state)", () => {
@@ -34,18 +47,24 @@ describe("connectorProvider (as serialized into the state)", () => {
         assert.deepEqual(result.failures?.map((failure) => failure.property), ["name"]);
     });
 
-    it("diffs: no change, in-place update, replacement", async () => {
-        assert.equal((await provider.diff!("c1", inputs, { ...inputs })).changes, false);
-        const updated = await provider.diff!("c1", inputs, { ...inputs, config: { ...inputs.config, "tasks.max": "2" } });
+    it("diffs: in-place update, replacement", async () => {
+        const updated = await provider.diff!("c1", outputs, { ...inputs, config: { ...inputs.config, "tasks.max": "2" } });
         assert.deepEqual({ changes: updated.changes, replaces: updated.replaces }, { changes: true, replaces: [] });
-        const renamed = await provider.diff!("c1", inputs, { ...inputs, name: "c2" });
+        const rotated = await provider.diff!("c1", outputs, { ...inputs, sensitiveConfig: { "connection.password": "new" } });
+        assert.equal(rotated.changes, true);
+        const renamed = await provider.diff!("c1", outputs, { ...inputs, name: "c2" });
         assert.deepEqual(renamed.replaces, ["name"]);
-        assert.equal(renamed.deleteBeforeReplace, false);
+        assert.equal(renamed.deleteBeforeReplace, true);
     });
 
     it("fails create with Connect's own message (errors survive serialization)", async () => {
-        // A stand-in Connect answering 400, which is not retried, to every request.
-        const server = http.createServer((_request, response) => {
+        // A stand-in Connect: no such connector yet, and 400 (not retried) to the config.
+        const server = http.createServer((request, response) => {
+            if (request.method === "GET") {
+                response.writeHead(404, { "Content-Type": "application/json" });
+                response.end(JSON.stringify({ error_code: 404, message: "Connector c1 not found" }));
+                return;
+            }
             response.writeHead(400, { "Content-Type": "application/json" });
             response.end(JSON.stringify({ error_code: 400, message: "Connector config contains no connector type" }));
         });
@@ -74,19 +93,5 @@ describe("connectClient helpers", () => {
         assert.equal(error.message, "PUT /connectors/x/config answered 409: rebalance");
         assert.equal(error.status, 409);
         assert.ok(error instanceof Error);
-    });
-
-    it("traceHead keeps the message lines of a Java trace, not the frames", () => {
-        const trace = [
-            "org.apache.kafka.connect.errors.ConnectException: Access denied for user 'x'",
-            "\tat io.debezium.Foo.bar(Foo.java:1)",
-            "Caused by: java.sql.SQLException: Access denied",
-            "\tat com.mysql.Baz(Baz.java:2)",
-        ].join("\n");
-        assert.equal(
-            traceHead(trace),
-            "org.apache.kafka.connect.errors.ConnectException: Access denied for user 'x'\nCaused by: java.sql.SQLException: Access denied",
-        );
-        assert.equal(traceHead(undefined), "");
     });
 });

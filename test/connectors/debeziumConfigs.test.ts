@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { mysqlSourceConfig, mysqlTableTopic, postgresSinkConfig, SOURCE_CLASS } from "../../connectors/debeziumConfigs";
+import { JDBC_SINK_CLASS, mysqlSource, mysqlTableTopic, postgresSink, SOURCE_CLASS } from "../../connectors/debeziumConfigs";
 
 const mysql = { flavor: "mariadb" as const, host: "127.0.0.1", port: 13306, database: "app", user: "cdc", serverId: 184054 };
 const postgres = { host: "127.0.0.1", port: 15432, database: "app", schema: "public", user: "sync" };
@@ -10,12 +10,13 @@ describe("debeziumConfigs", () => {
     });
 
     describe("mysqlSourceConfig", () => {
-        const config = mysqlSourceConfig({ prefix: "tandem", kafkaBootstrapServers: "127.0.0.1:19092", mysql, tables: ["customers", "order_items"] });
+        const { connectorClass, config } = mysqlSource({ prefix: "tandem", kafkaBootstrapServers: "127.0.0.1:19092", mysql, tables: ["customers", "order_items"] });
 
         it("uses the connector class of the flavor", () => {
-            assert.equal(config["connector.class"], "io.debezium.connector.mariadb.MariaDbConnector");
-            const mysqlConfig = mysqlSourceConfig({ prefix: "t", kafkaBootstrapServers: "k:1", mysql: { ...mysql, flavor: "mysql" }, tables: ["a"] });
-            assert.equal(mysqlConfig["connector.class"], SOURCE_CLASS.mysql);
+            assert.equal(connectorClass, "io.debezium.connector.mariadb.MariaDbConnector");
+            const mysqlFlavor = mysqlSource({ prefix: "t", kafkaBootstrapServers: "k:1", mysql: { ...mysql, flavor: "mysql" }, tables: ["a"] });
+            assert.equal(mysqlFlavor.connectorClass, SOURCE_CLASS.mysql);
+            assert.equal(config["connector.class"], undefined);
         });
 
         it("captures exactly the declared tables, regex-escaped", () => {
@@ -37,7 +38,11 @@ describe("debeziumConfigs", () => {
     });
 
     describe("postgresSinkConfig", () => {
-        const config = postgresSinkConfig({ prefix: "tandem", topics: ["t.a", "t.b"], postgres });
+        const { connectorClass, config } = postgresSink({ prefix: "tandem", topics: ["t.a", "t.b"], postgres });
+
+        it("is the Debezium JDBC sink", () => {
+            assert.equal(connectorClass, JDBC_SINK_CLASS);
+        });
 
         it("upserts and deletes by the record key into the source table's name", () => {
             assert.equal(config["insert.mode"], "upsert");
