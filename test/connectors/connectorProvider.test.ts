@@ -57,6 +57,46 @@ describe("connectorProvider (as serialized into the state)", () => {
         assert.equal(renamed.deleteBeforeReplace, true);
     });
 
+    it("retries 409 answers of a rebalancing worker, then succeeds (with REST basic auth)", async () => {
+        // A stand-in Connect behind basic auth: the first two config PUTs hit a rebalance (409), then the
+        // connector runs.
+        let puts = 0;
+        const expectedAuth = `Basic ${Buffer.from("admin:rest-secret").toString("base64")}`;
+        const server = http.createServer((request, response) => {
+            const reply = (status: number, body: unknown) => {
+                response.writeHead(status, { "Content-Type": "application/json" });
+                response.end(JSON.stringify(body));
+            };
+            if (request.headers.authorization !== expectedAuth) return reply(401, { error_code: 401, message: "Unauthorized" });
+            if (request.method === "PUT" && request.url === "/connectors/c1/config") {
+                puts += 1;
+                if (puts <= 2) return reply(409, { error_code: 409, message: "Cannot complete request because of a conflicting operation (e.g. worker rebalance)" });
+                return reply(201, {});
+            }
+            if (request.url === "/connectors/c1/status") {
+                if (puts < 3) return reply(404, { error_code: 404, message: "No status found for connector c1" });
+                return reply(200, { name: "c1", type: "sink", connector: { state: "RUNNING", worker_id: "w1" }, tasks: [{ id: 0, state: "RUNNING", worker_id: "w1" }] });
+            }
+            if (request.url === "/connectors/c1/topics") return reply(200, { c1: { topics: ["t1"] } });
+            reply(500, { error_code: 500, message: `unexpected ${request.method} ${request.url}` });
+        });
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        const secretsDir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-secrets-"));
+        try {
+            const { port } = server.address() as { port: number };
+            const url = `http://127.0.0.1:${port}`;
+            await assert.rejects(provider.create({ ...inputs, connectUrl: url, secretsDir }), /answered 401: Unauthorized/);
+            const result = await provider.create({ ...inputs, connectUrl: url, secretsDir, auth: { username: "admin", password: "rest-secret" } });
+            assert.equal(puts, 3);
+            assert.equal(result.outs.connectorState, "RUNNING");
+            assert.deepEqual(result.outs.topics, ["t1"]);
+            assert.ok(!JSON.stringify(result.outs).includes('"pw"'), "outputs hold no sensitive value");
+        } finally {
+            server.close();
+            fs.rmSync(secretsDir, { recursive: true, force: true });
+        }
+    });
+
     it("fails create with Connect's own message (errors survive serialization)", async () => {
         // A stand-in Connect: no such connector yet, and 400 (not retried) to the config.
         const server = http.createServer((request, response) => {
