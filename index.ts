@@ -1,33 +1,46 @@
-// The tandem Pulumi program: read and validate the stack's config, build the pipeline, export what
-// dashboards and scripts read.
+// The tandem Pulumi program: read and validate the stack's config, check both databases (preflight), build
+// the bidirectional sync, export what dashboards and scripts read.
 import * as pulumi from "@pulumi/pulumi";
+import { BidirectionalSync } from "./components/bidirectionalSync";
 import { loadSettings } from "./components/settings";
-import { ReplicationPipeline } from "./components/replicationPipeline";
+import { planSync } from "./components/syncPlan";
+import { Connector } from "./connectors/connector";
 
-const { settings, secrets } = loadSettings();
-if (settings.environment !== "local") {
-    // The Docker (dev) and AWS + Kubernetes (prod) variants of Kafka, Connect and Prometheus are not built
-    // yet; refuse rather than deploy half an environment.
-    throw new pulumi.RunError(`tandem:environment ${settings.environment} is not available yet; only local (existing services) is`);
-}
+export = async () => {
+    const { settings, secrets } = loadSettings();
+    if (settings.environment !== "local") {
+        // The Docker (dev) and AWS + Kubernetes (prod) variants of Kafka, Connect and Prometheus are not
+        // built yet; refuse rather than deploy half an environment.
+        throw new pulumi.RunError(`tandem:environment ${settings.environment} is not available yet; only local (existing services) is`);
+    }
+    const plan = await planSync(settings, { mysql: secrets.mysqlPassword, postgres: secrets.postgresPassword });
 
-const pipeline = new ReplicationPipeline(settings.topicPrefix, {
-    connectUrl: settings.connectUrl,
-    kafkaBootstrapServers: settings.kafkaBootstrapServers,
-    connectSecretsDir: settings.connectSecretsDir,
-    prefix: settings.topicPrefix,
-    mysql: { ...settings.mysql, password: secrets.mysqlPassword },
-    postgres: { ...settings.postgres, password: secrets.postgresPassword },
-    tables: settings.tables,
-});
+    const sync = new BidirectionalSync(settings.topicPrefix, {
+        prefix: settings.topicPrefix,
+        connectUrl: settings.connectUrl,
+        kafkaBootstrapServers: settings.kafkaBootstrapServers,
+        connectSecretsDir: settings.connectSecretsDir,
+        mysql: { ...settings.mysql, admin: { user: settings.mysql.user, password: secrets.mysqlPassword } },
+        postgres: { ...settings.postgres, admin: { user: settings.postgres.user, password: secrets.postgresPassword } },
+        tables: plan.tables,
+        policy: { conflicts: settings.conflictPolicy, tieWinner: settings.tieWinner },
+        teardownOnDestroy: settings.teardownOnDestroy,
+    });
 
-function describe(connector: typeof pipeline.source) {
-    return { name: connector.name, state: connector.connectorState, tasks: connector.tasks, workerId: connector.workerId, topics: connector.topics };
-}
-
-export const environment = settings.environment;
-export const kafkaBootstrapServers = settings.kafkaBootstrapServers;
-export const connectUrl = settings.connectUrl;
-export const connectors = { mysqlSource: describe(pipeline.source), postgresSink: describe(pipeline.sink) };
-export const topics = { mysqlToPostgres: pipeline.topics };
-export const tables = settings.tables;
+    const describe = (connector: Connector) => ({
+        name: connector.name,
+        state: connector.connectorState,
+        tasks: connector.tasks,
+        workerId: connector.workerId,
+        topics: connector.topics,
+    });
+    return {
+        environment: settings.environment,
+        kafkaBootstrapServers: settings.kafkaBootstrapServers,
+        connectUrl: settings.connectUrl,
+        tables: plan.tables.mysql.map((table) => table.name),
+        conflictPolicy: settings.conflictPolicy,
+        connectors: Object.fromEntries(Object.entries(sync.connectors).map(([key, connector]) => [key, describe(connector)])),
+        topics: sync.topics,
+    };
+};

@@ -3,6 +3,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { MysqlFlavor } from "../connectors/debeziumConfigs";
+import { CONFLICT_POLICIES, ConflictPolicy, Side, SIDES } from "./sync/model";
 
 export const ENVIRONMENTS = ["local", "dev", "prod"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
@@ -15,7 +16,13 @@ export interface Settings {
     topicPrefix: string;
     mysql: { flavor: MysqlFlavor; host: string; port: number; database: string; user: string; serverId: number };
     postgres: { host: string; port: number; database: string; schema: string; user: string };
+    /** Explicit table list; when empty, `tableInclude`/`tableExclude` select tables from the catalog. */
     tables: string[];
+    tableInclude: string[];
+    tableExclude: string[];
+    conflictPolicy: ConflictPolicy;
+    tieWinner: Side;
+    teardownOnDestroy: boolean;
 }
 
 export interface SecretSettings {
@@ -103,38 +110,53 @@ export function validateSettings(raw: RawSettings): Settings {
         schema: str(raw, "postgresSchema", errors, identifier),
         user: str(raw, "postgresUser", errors),
     };
-    const tables = parseTables(raw["tables"], errors);
+    const tables = parseList(raw["tables"], "tables", errors, IDENTIFIER);
+    const tableInclude = parseList(raw["tableInclude"], "tableInclude", errors, TABLE_PATTERN);
+    const tableExclude = parseList(raw["tableExclude"], "tableExclude", errors, TABLE_PATTERN);
+    if (tables.length === 0 && tableInclude.length === 0) errors.add("tables", "or tandem:tableInclude must select at least one table");
+    if (tables.length > 0 && tableInclude.length > 0) errors.add("tables", "and tandem:tableInclude exclude each other: give one");
+    const conflictPolicy = str(raw, "conflictPolicy", errors, oneOf(CONFLICT_POLICIES)) as ConflictPolicy;
+    const tieWinner = str(raw, "tieWinner", errors, oneOf(SIDES)) as Side;
+    const teardown = String(raw["teardownOnDestroy"] ?? "false");
+    if (!["true", "false"].includes(teardown)) errors.add("teardownOnDestroy", `must be true or false, got "${teardown}"`);
     if (errors.list.length > 0) {
         throw new Error(`invalid stack configuration:\n  - ${errors.list.join("\n  - ")}`);
     }
-    return { environment, connectUrl, kafkaBootstrapServers, connectSecretsDir, topicPrefix, mysql, postgres, tables };
+    return {
+        environment, connectUrl, kafkaBootstrapServers, connectSecretsDir, topicPrefix, mysql, postgres,
+        tables, tableInclude, tableExclude, conflictPolicy, tieWinner, teardownOnDestroy: teardown === "true",
+    };
 }
 
-function parseTables(value: unknown, errors: Errors): string[] {
-    let tables: unknown = value;
+const TABLE_PATTERN = /^[A-Za-z0-9_$*]{1,64}$/;
+
+function parseList(value: unknown, key: string, errors: Errors, pattern: RegExp): string[] {
+    if (value === undefined || value === null || value === "") return [];
+    let list: unknown = value;
     if (typeof value === "string") {
         try {
-            tables = JSON.parse(value);
+            list = JSON.parse(value);
         } catch {
-            errors.add("tables", "must be a list of table names");
+            errors.add(key, "must be a list");
             return [];
         }
     }
-    if (!Array.isArray(tables) || tables.length === 0) {
-        errors.add("tables", "must list at least one table");
+    if (!Array.isArray(list)) {
+        errors.add(key, "must be a list");
         return [];
     }
-    for (const table of tables) {
-        if (typeof table !== "string" || !IDENTIFIER.test(table)) errors.add("tables", `has an invalid table name ${JSON.stringify(table)}`);
+    for (const item of list) {
+        if (typeof item !== "string" || !pattern.test(item)) errors.add(key, `has an invalid entry ${JSON.stringify(item)}`);
     }
-    if (new Set(tables).size !== tables.length) errors.add("tables", "lists a table twice");
-    return tables as string[];
+    if (new Set(list).size !== list.length) errors.add(key, "lists an entry twice");
+    return list as string[];
 }
 
 const KEYS = [
     "environment", "connectUrl", "kafkaBootstrapServers", "connectSecretsDir", "topicPrefix",
     "mysqlFlavor", "mysqlHost", "mysqlPort", "mysqlDatabase", "mysqlUser", "mysqlServerId",
     "postgresHost", "postgresPort", "postgresDatabase", "postgresSchema", "postgresUser", "tables",
+    "tableInclude", "tableExclude", "conflictPolicy", "tieWinner", "teardownOnDestroy",
 ];
 
 /**

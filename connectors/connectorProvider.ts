@@ -25,6 +25,9 @@ const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 // The desired state must hold this long before create/update report success, so a task that fails right
 // after starting (bad credentials, unreachable database) fails the update instead of passing it.
 const SETTLE_MS = 2_000;
+// Right after a config change or a restart request Connect may still report the old, FAILED task: a failure
+// counts once it has lasted this long.
+const FAILED_GRACE_MS = 5_000;
 
 function note(message: string): void {
     // The engine shows a provider's stderr lines as messages of the update.
@@ -63,16 +66,24 @@ async function waitFor(client: ConnectClient, inputs: ConnectorInputs): Promise<
     const timeoutMs = (inputs.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
     const deadline = Date.now() + timeoutMs;
     let reachedSince: number | undefined;
+    let failedSince: number | undefined;
     let summary = "connector not found";
     for (;;) {
         const status = await client.getStatus(inputs.name);
         if (status) {
             const progress = progressTowards(inputs.state, status);
-            if (progress.kind === "failed") throw connectError(`connector ${inputs.name}: ${progress.message}`);
+            if (progress.kind === "failed") {
+                failedSince ??= Date.now();
+                if (Date.now() - failedSince >= FAILED_GRACE_MS) throw connectError(`connector ${inputs.name}: ${progress.message}`);
+                reachedSince = undefined;
+                summary = progress.message;
+            } else {
+                failedSince = undefined;
+            }
             if (progress.kind === "reached") {
                 reachedSince ??= Date.now();
                 if (Date.now() - reachedSince >= SETTLE_MS) return status;
-            } else {
+            } else if (progress.kind === "pending") {
                 reachedSince = undefined;
                 summary = progress.summary;
             }

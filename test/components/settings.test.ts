@@ -19,6 +19,8 @@ const valid: RawSettings = {
     postgresSchema: "public",
     postgresUser: "tandem_admin",
     tables: '["demo_items"]',
+    conflictPolicy: "last-writer-wins",
+    tieWinner: "postgres",
 };
 
 describe("settings", () => {
@@ -44,7 +46,7 @@ describe("settings", () => {
                     mysqlPort: "70000",
                     mysqlFlavor: "oracle",
                     postgresUser: "",
-                    tables: "[]",
+                    tables: '"not a list"',
                 }),
             (error: Error) => {
                 for (const key of ["environment", "connectUrl", "mysqlPort", "mysqlFlavor", "postgresUser", "tables"]) {
@@ -57,8 +59,16 @@ describe("settings", () => {
     });
 
     it("rejects duplicate and malformed table names", () => {
-        assert.throws(() => validateSettings({ ...valid, tables: ["a", "a"] }), /tandem:tables lists a table twice/);
-        assert.throws(() => validateSettings({ ...valid, tables: ["drop table x"] }), /tandem:tables has an invalid table name/);
+        assert.throws(() => validateSettings({ ...valid, tables: ["a", "a"] }), /tandem:tables lists an entry twice/);
+        assert.throws(() => validateSettings({ ...valid, tables: ["drop table x"] }), /tandem:tables has an invalid entry/);
+    });
+
+    it("selects tables by a list or by patterns, not both, and checks the policy", () => {
+        assert.deepEqual(validateSettings({ ...valid, tables: "[]", tableInclude: '["order_*"]' }).tableInclude, ["order_*"]);
+        assert.throws(() => validateSettings({ ...valid, tables: "[]" }), /tandem:tables or tandem:tableInclude must select at least one table/);
+        assert.throws(() => validateSettings({ ...valid, tableInclude: '["x*"]' }), /exclude each other/);
+        assert.throws(() => validateSettings({ ...valid, conflictPolicy: "newest" }), /tandem:conflictPolicy must be one of last-writer-wins, mysql-wins, postgres-wins/);
+        assert.throws(() => validateSettings({ ...valid, tieWinner: "oracle" }), /tandem:tieWinner must be one of mysql, postgres/);
     });
 
     it("requires an absolute secrets folder", () => {

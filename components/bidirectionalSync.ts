@@ -1,0 +1,173 @@
+// The bidirectional sync of a set of tables between MySQL/MariaDB and PostgreSQL: database preparation
+// (accounts, bookkeeping columns, triggers, tombstone and conflict tables, publication) and four
+// connectors (a source and a JDBC sink per direction). Built from catalogs read beforehand, so the
+// component itself does no I/O.
+import * as pulumi from "@pulumi/pulumi";
+import { Connector } from "../connectors/connector";
+import { JDBC_SINK_PASSWORD_KEY, MYSQL_SOURCE_PASSWORD_KEY, MysqlFlavor } from "../connectors/debeziumConfigs";
+import { deadLetterTopic, mysqlSyncSink, mysqlSyncSource, postgresSyncSink, postgresSyncSource, syncTopics } from "../connectors/syncConnectors";
+import { GeneratedPassword, SqlObjects } from "../database/sqlObjects";
+import { Policy, TableDef } from "./sync/model";
+import { literal, mysqlCommonSetup, mysqlCommonTeardown, mysqlTableSetup, mysqlTableTeardown, mysqlUserGrants } from "./sync/mysqlSql";
+import { pgLiteral, postgresCommonSetup, postgresCommonTeardown, postgresPublication, postgresTableSetup, postgresTableTeardown, postgresUserGrants, qi } from "./sync/postgresSql";
+
+interface Admin {
+    user: string;
+    password: pulumi.Input<string>;
+}
+
+export interface BidirectionalSyncArgs {
+    prefix: string;
+    connectUrl: pulumi.Input<string>;
+    kafkaBootstrapServers: string;
+    connectSecretsDir: pulumi.Input<string>;
+    mysql: { flavor: MysqlFlavor; host: string; port: number; database: string; serverId: number; admin: Admin };
+    postgres: { host: string; port: number; database: string; schema: string; admin: Admin };
+    /** The synced tables as each catalog describes them (same names on both sides). */
+    tables: { mysql: TableDef[]; postgres: TableDef[] };
+    policy: Policy;
+    /** Run the SQL teardown on `pulumi destroy` (default: keep the bookkeeping so a later `up` resumes). */
+    teardownOnDestroy?: boolean;
+    /** Host part of the MySQL accounts (default '%'). */
+    mysqlAccountHost?: string;
+}
+
+/** Account and object names derived from the prefix: `tandem` → `tandem_cdc`, `tandem_sync`, `tandem_slot`, … */
+export function syncNames(prefix: string) {
+    const base = prefix.toLowerCase().replace(/[^a-z0-9_]/g, "_");
+    return {
+        cdcUser: `${base}_cdc`,
+        syncUser: `${base}_sync`,
+        slot: `${base}_slot`,
+        publication: `${base}_pub`,
+        heartbeatTable: `${base}_heartbeat`,
+        conflictsTable: `${base}_conflicts`,
+        functionPrefix: base,
+    };
+}
+
+export class BidirectionalSync extends pulumi.ComponentResource {
+    readonly connectors: Record<"mysqlSource" | "postgresSource" | "postgresSink" | "mysqlSink", Connector>;
+    readonly topics: Record<"mysqlToPostgres" | "postgresToMysql", { rows: string[]; deletes: string[]; deadLetter: string }>;
+
+    constructor(name: string, args: BidirectionalSyncArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("tandem:index:BidirectionalSync", name, {}, opts);
+        const parent = { parent: this };
+        const names = syncNames(args.prefix);
+        const tableNames = args.tables.mysql.map((table) => table.name);
+        const teardownOnDelete = args.teardownOnDestroy ?? false;
+        const host = args.mysqlAccountHost ?? "%";
+        const mysqlAdmin = { host: args.mysql.host, port: args.mysql.port, database: args.mysql.database, ...args.mysql.admin };
+        const pgAdmin = { host: args.postgres.host, port: args.postgres.port, database: args.postgres.database, ...args.postgres.admin };
+        const pgOptions = { schema: args.postgres.schema, syncUser: names.syncUser, cdcUser: names.cdcUser, policy: args.policy, publication: names.publication, heartbeatTable: names.heartbeatTable, conflictsTable: names.conflictsTable, functionPrefix: names.functionPrefix };
+
+        const password = (key: string) => new GeneratedPassword(`${name}-${key}-password`, {}, parent).value;
+        const passwords = { mysqlCdc: password("mysql-cdc"), mysqlSync: password("mysql-sync"), postgresCdc: password("postgres-cdc"), postgresSync: password("postgres-sync") };
+
+        const mysqlObjects = new SqlObjects(`${name}-mysql-objects`, {
+            engine: "mysql",
+            connection: mysqlAdmin,
+            description: `bookkeeping columns, triggers, tombstone and conflict tables for ${tableNames.length} tables`,
+            apply: [
+                ...mysqlCommonSetup(names.conflictsTable),
+                ...args.tables.mysql.flatMap((table) =>
+                    mysqlTableSetup(table, { database: args.mysql.database, syncUser: names.syncUser, policy: args.policy, flavor: args.mysql.flavor, conflictsTable: names.conflictsTable }),
+                ),
+            ],
+            teardown: [...args.tables.mysql.flatMap((table) => mysqlTableTeardown(table, args.mysql.flavor)), ...mysqlCommonTeardown(names.conflictsTable)],
+            teardownOnDelete,
+        }, parent);
+
+        const account = (user: string) => `${literal(user)}@${literal(host)}`;
+        const mysqlAccess = new SqlObjects(`${name}-mysql-accounts`, {
+            engine: "mysql",
+            connection: mysqlAdmin,
+            description: `accounts ${names.cdcUser} (binlog reader) and ${names.syncUser} (sync writer) with their grants`,
+            apply: [
+                ...[["cdc", names.cdcUser], ["sync", names.syncUser]].flatMap(([key, user]) => [
+                    `CREATE USER IF NOT EXISTS ${account(user)} IDENTIFIED BY {{secret:${key}}}`,
+                    `ALTER USER ${account(user)} IDENTIFIED BY {{secret:${key}}}`,
+                ]),
+                ...mysqlUserGrants({ database: args.mysql.database, cdcUser: names.cdcUser, syncUser: names.syncUser, tables: tableNames, host }),
+            ],
+            teardown: [`DROP USER IF EXISTS ${account(names.cdcUser)}`, `DROP USER IF EXISTS ${account(names.syncUser)}`],
+            teardownOnDelete,
+            secrets: { cdc: passwords.mysqlCdc, sync: passwords.mysqlSync },
+        }, { parent: this, dependsOn: [mysqlObjects] });
+
+        const postgresObjects = new SqlObjects(`${name}-postgres-objects`, {
+            engine: "postgres",
+            connection: pgAdmin,
+            description: `bookkeeping columns, replica identity, triggers, tombstone and conflict tables, publication ${names.publication}`,
+            apply: [...postgresCommonSetup(pgOptions), ...args.tables.postgres.flatMap((table) => postgresTableSetup(table, pgOptions)), ...postgresPublication(tableNames, pgOptions)],
+            teardown: [
+                `SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ${pgLiteral(names.slot)} AND NOT active`,
+                ...tableNames.flatMap((table) => postgresTableTeardown(table, pgOptions)),
+                ...postgresCommonTeardown(pgOptions),
+            ],
+            teardownOnDelete,
+        }, parent);
+
+        const role = (key: string, user: string) =>
+            `DO $do$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${pgLiteral(user)}) THEN CREATE ROLE ${qi(user)} LOGIN; END IF; END $do$`;
+        const postgresAccess = new SqlObjects(`${name}-postgres-accounts`, {
+            engine: "postgres",
+            connection: pgAdmin,
+            description: `roles ${names.cdcUser} (replication reader) and ${names.syncUser} (sync writer) with their grants`,
+            apply: [
+                role("cdc", names.cdcUser),
+                role("sync", names.syncUser),
+                `ALTER ROLE ${qi(names.cdcUser)} PASSWORD {{secret:cdc}}`,
+                `ALTER ROLE ${qi(names.syncUser)} PASSWORD {{secret:sync}}`,
+                ...postgresUserGrants(tableNames, pgOptions),
+            ],
+            teardown: [names.cdcUser, names.syncUser].flatMap((user) => [
+                `DO $do$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${pgLiteral(user)}) THEN
+                   EXECUTE 'REVOKE ALL ON ALL TABLES IN SCHEMA ${qi(args.postgres.schema)} FROM ${qi(user)}';
+                   EXECUTE 'REVOKE ALL ON SCHEMA ${qi(args.postgres.schema)} FROM ${qi(user)}';
+                 END IF; END $do$`,
+                `DROP ROLE IF EXISTS ${qi(user)}`,
+            ]),
+            teardownOnDelete,
+            secrets: { cdc: passwords.postgresCdc, sync: passwords.postgresSync },
+        }, { parent: this, dependsOn: [postgresObjects] });
+
+        const ready = { parent: this, dependsOn: [mysqlObjects, mysqlAccess, postgresObjects, postgresAccess] };
+        const common = { connectUrl: args.connectUrl, secretsDir: args.connectSecretsDir };
+        const mysqlEndpoint = (user: string) => ({ flavor: args.mysql.flavor, host: args.mysql.host, port: args.mysql.port, database: args.mysql.database, serverId: args.mysql.serverId, user });
+        const postgresEndpoint = (user: string) => ({ host: args.postgres.host, port: args.postgres.port, database: args.postgres.database, schema: args.postgres.schema, user });
+        const source = { prefix: args.prefix, kafkaBootstrapServers: args.kafkaBootstrapServers, tables: tableNames };
+
+        this.connectors = {
+            mysqlSource: new Connector(`${name}-mysql-source`, {
+                ...common,
+                name: `${args.prefix}-mysql-source`,
+                ...mysqlSyncSource({ ...source, mysql: mysqlEndpoint(names.cdcUser) }),
+                sensitiveConfig: { [MYSQL_SOURCE_PASSWORD_KEY]: passwords.mysqlCdc },
+            }, ready),
+            postgresSource: new Connector(`${name}-postgres-source`, {
+                ...common,
+                name: `${args.prefix}-postgres-source`,
+                ...postgresSyncSource({ ...source, postgres: postgresEndpoint(names.cdcUser), slot: names.slot, publication: names.publication, heartbeatTable: names.heartbeatTable }),
+                sensitiveConfig: { [MYSQL_SOURCE_PASSWORD_KEY]: passwords.postgresCdc },
+            }, ready),
+            postgresSink: new Connector(`${name}-postgres-sink`, {
+                ...common,
+                name: `${args.prefix}-postgres-sink`,
+                ...postgresSyncSink({ prefix: args.prefix, sourceNamespace: args.mysql.database, tables: tableNames, postgres: postgresEndpoint(names.syncUser) }),
+                sensitiveConfig: { [JDBC_SINK_PASSWORD_KEY]: passwords.postgresSync },
+            }, ready),
+            mysqlSink: new Connector(`${name}-mysql-sink`, {
+                ...common,
+                name: `${args.prefix}-mysql-sink`,
+                ...mysqlSyncSink({ prefix: args.prefix, sourceNamespace: args.postgres.schema, tables: tableNames, mysql: mysqlEndpoint(names.syncUser) }),
+                sensitiveConfig: { [JDBC_SINK_PASSWORD_KEY]: passwords.mysqlSync },
+            }, ready),
+        };
+        this.topics = {
+            mysqlToPostgres: { ...syncTopics(args.prefix, "mysql-to-postgres", args.mysql.database, tableNames), deadLetter: deadLetterTopic(args.prefix, "mysql-to-postgres") },
+            postgresToMysql: { ...syncTopics(args.prefix, "postgres-to-mysql", args.postgres.schema, tableNames), deadLetter: deadLetterTopic(args.prefix, "postgres-to-mysql") },
+        };
+        this.registerOutputs({ connectors: this.connectors, topics: this.topics });
+    }
+}
