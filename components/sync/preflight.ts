@@ -37,7 +37,7 @@ export function postgresFamily(type: string): TypeFamily | undefined {
     if (/^(smallint|integer|bigint)$/.test(t)) return "integer";
     if (/^numeric\(\d+,\s*\d+\)$/.test(t)) return "decimal";
     if (/^(real|double precision)$/.test(t)) return "float";
-    if (/^(character varying|character|text)\b/.test(t) || /^"?[a-z_][a-z0-9_]*"?$/.test(t) && !KNOWN_PG.includes(t)) return "text"; // text, or an enum type
+    if (/^(character varying|character|text)\b/.test(t)) return "text";
     if (/^jsonb?$/.test(t)) return "json";
     if (t === "bytea") return "binary";
     if (t === "date") return "date";
@@ -45,6 +45,8 @@ export function postgresFamily(type: string): TypeFamily | undefined {
     if (/^timestamp(\(\d\))? without time zone$/.test(t)) return "datetime";
     if (/^timestamp(\(\d\))? with time zone$/.test(t)) return "timestamptz";
     if (t === "uuid") return "uuid";
+    // Any other plain type name is taken for a user-defined enum, which travels as text.
+    if (/^"?[a-z_][a-z0-9_]*"?$/.test(t) && !KNOWN_PG.includes(t)) return "text";
     return undefined;
 }
 
