@@ -35,7 +35,7 @@ export function postgresFamily(type: string): TypeFamily | undefined {
     const t = type.toLowerCase();
     if (t === "boolean") return "boolean";
     if (/^(smallint|integer|bigint)$/.test(t)) return "integer";
-    if (/^numeric\(\d+,\s*\d+\)$/.test(t)) return "decimal";
+    if (/^numeric(\(\d+(,\s*\d+)?\))?$/.test(t)) return "decimal";
     if (/^(real|double precision)$/.test(t)) return "float";
     if (/^(character varying|character|text)\b/.test(t)) return "text";
     if (/^jsonb?$/.test(t)) return "json";
