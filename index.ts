@@ -25,6 +25,7 @@ export = async () => {
         tables: plan.tables,
         policy: { conflicts: settings.conflictPolicy, tieWinner: settings.tieWinner },
         teardownOnDestroy: settings.teardownOnDestroy,
+        initialLoad: settings.initialLoad,
     });
 
     const describe = (connector: Connector) => ({

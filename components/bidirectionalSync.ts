@@ -5,10 +5,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Connector } from "../connectors/connector";
 import { JDBC_SINK_PASSWORD_KEY, MYSQL_SOURCE_PASSWORD_KEY, MysqlFlavor } from "../connectors/debeziumConfigs";
-import { deadLetterTopic, mysqlSyncSink, mysqlSyncSource, postgresSyncSink, postgresSyncSource, syncTopics } from "../connectors/syncConnectors";
+import { deadLetterTopic, InitialLoad, mysqlSyncSink, mysqlSyncSource, postgresSyncSink, postgresSyncSource, syncTopics } from "../connectors/syncConnectors";
 import { GeneratedPassword, SqlObjects } from "../database/sqlObjects";
 import { Policy, TableDef } from "./sync/model";
-import { literal, mysqlCommonSetup, mysqlCommonTeardown, mysqlTableSetup, mysqlTableTeardown, mysqlUserGrants } from "./sync/mysqlSql";
+import {
+    literal,
+    mysqlCommonSetup,
+    mysqlCommonTeardown,
+    mysqlIncrementalSnapshotSignal,
+    mysqlSignalTable,
+    mysqlTableSetup,
+    mysqlTableTeardown,
+    mysqlUserGrants,
+} from "./sync/mysqlSql";
 import { pgLiteral, postgresCommonSetup, postgresCommonTeardown, postgresPublication, postgresTableSetup, postgresTableTeardown, postgresUserGrants, qi } from "./sync/postgresSql";
 
 interface Admin {
@@ -26,6 +35,8 @@ export interface BidirectionalSyncArgs {
     /** The synced tables as each catalog describes them (same names on both sides). */
     tables: { mysql: TableDef[]; postgres: TableDef[] };
     policy: Policy;
+    /** How PostgreSQL gets the rows that exist before the sync starts (default snapshot). */
+    initialLoad?: InitialLoad;
     /** Run the SQL teardown on `pulumi destroy` (default: keep the bookkeeping so a later `up` resumes). */
     teardownOnDestroy?: boolean;
     /** Host part of the MySQL accounts (default '%'). */
@@ -42,6 +53,7 @@ export function syncNames(prefix: string) {
         publication: `${base}_pub`,
         heartbeatTable: `${base}_heartbeat`,
         conflictsTable: `${base}_conflicts`,
+        signalTable: `${base}_signal`,
         functionPrefix: base,
     };
 }
@@ -70,11 +82,12 @@ export class BidirectionalSync extends pulumi.ComponentResource {
             description: `bookkeeping columns, triggers, tombstone and conflict tables for ${tableNames.length} tables`,
             apply: [
                 ...mysqlCommonSetup(names.conflictsTable),
+                mysqlSignalTable(names.signalTable),
                 ...args.tables.mysql.flatMap((table) =>
                     mysqlTableSetup(table, { database: args.mysql.database, syncUser: names.syncUser, policy: args.policy, flavor: args.mysql.flavor, conflictsTable: names.conflictsTable }),
                 ),
             ],
-            teardown: [...args.tables.mysql.flatMap((table) => mysqlTableTeardown(table, args.mysql.flavor)), ...mysqlCommonTeardown(names.conflictsTable)],
+            teardown: [...args.tables.mysql.flatMap((table) => mysqlTableTeardown(table, args.mysql.flavor)), ...mysqlCommonTeardown(names.conflictsTable, names.signalTable)],
             teardownOnDelete,
         }, parent);
 
@@ -88,7 +101,7 @@ export class BidirectionalSync extends pulumi.ComponentResource {
                     `CREATE USER IF NOT EXISTS ${account(user)} IDENTIFIED BY {{secret:${key}}}`,
                     `ALTER USER ${account(user)} IDENTIFIED BY {{secret:${key}}}`,
                 ]),
-                ...mysqlUserGrants({ database: args.mysql.database, cdcUser: names.cdcUser, syncUser: names.syncUser, tables: tableNames, host }),
+                ...mysqlUserGrants({ database: args.mysql.database, cdcUser: names.cdcUser, syncUser: names.syncUser, tables: tableNames, signalTable: names.signalTable, host }),
             ],
             teardown: [`DROP USER IF EXISTS ${account(names.cdcUser)}`, `DROP USER IF EXISTS ${account(names.syncUser)}`],
             teardownOnDelete,
@@ -142,7 +155,7 @@ export class BidirectionalSync extends pulumi.ComponentResource {
             mysqlSource: new Connector(`${name}-mysql-source`, {
                 ...common,
                 name: `${args.prefix}-mysql-source`,
-                ...mysqlSyncSource({ ...source, mysql: mysqlEndpoint(names.cdcUser) }),
+                ...mysqlSyncSource({ ...source, mysql: mysqlEndpoint(names.cdcUser), initialLoad: args.initialLoad ?? "snapshot", signalTable: names.signalTable }),
                 sensitiveConfig: { [MYSQL_SOURCE_PASSWORD_KEY]: passwords.mysqlCdc },
             }, ready),
             postgresSource: new Connector(`${name}-postgres-source`, {
@@ -164,6 +177,16 @@ export class BidirectionalSync extends pulumi.ComponentResource {
                 sensitiveConfig: { [JDBC_SINK_PASSWORD_KEY]: passwords.mysqlSync },
             }, ready),
         };
+        if (args.initialLoad === "incremental") {
+            // Once the MySQL/MariaDB source streams, ask it for an incremental snapshot of the tables.
+            new SqlObjects(`${name}-initial-load-signal`, {
+                engine: "mysql",
+                connection: mysqlAdmin,
+                description: `incremental snapshot of ${tableNames.length} tables requested through ${names.signalTable}`,
+                apply: [mysqlIncrementalSnapshotSignal(names.signalTable, args.mysql.database, tableNames)],
+                teardown: [],
+            }, { parent: this, dependsOn: [this.connectors.mysqlSource, this.connectors.postgresSink] });
+        }
         this.topics = {
             mysqlToPostgres: { ...syncTopics(args.prefix, "mysql-to-postgres", args.mysql.database, tableNames), deadLetter: deadLetterTopic(args.prefix, "mysql-to-postgres") },
             postgresToMysql: { ...syncTopics(args.prefix, "postgres-to-mysql", args.postgres.schema, tableNames), deadLetter: deadLetterTopic(args.prefix, "postgres-to-mysql") },

@@ -3,6 +3,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { MysqlFlavor } from "../connectors/debeziumConfigs";
+import { INITIAL_LOADS, InitialLoad } from "../connectors/syncConnectors";
 import { CONFLICT_POLICIES, ConflictPolicy, Side, SIDES } from "./sync/model";
 
 export const ENVIRONMENTS = ["local", "dev", "prod"] as const;
@@ -23,6 +24,7 @@ export interface Settings {
     conflictPolicy: ConflictPolicy;
     tieWinner: Side;
     teardownOnDestroy: boolean;
+    initialLoad: InitialLoad;
 }
 
 export interface SecretSettings {
@@ -117,6 +119,7 @@ export function validateSettings(raw: RawSettings): Settings {
     if (tables.length > 0 && tableInclude.length > 0) errors.add("tables", "and tandem:tableInclude exclude each other: give one");
     const conflictPolicy = str(raw, "conflictPolicy", errors, oneOf(CONFLICT_POLICIES)) as ConflictPolicy;
     const tieWinner = str(raw, "tieWinner", errors, oneOf(SIDES)) as Side;
+    const initialLoad = str(raw, "initialLoad", errors, oneOf(INITIAL_LOADS)) as InitialLoad;
     const teardown = String(raw["teardownOnDestroy"] ?? "false");
     if (!["true", "false"].includes(teardown)) errors.add("teardownOnDestroy", `must be true or false, got "${teardown}"`);
     if (errors.list.length > 0) {
@@ -124,7 +127,7 @@ export function validateSettings(raw: RawSettings): Settings {
     }
     return {
         environment, connectUrl, kafkaBootstrapServers, connectSecretsDir, topicPrefix, mysql, postgres,
-        tables, tableInclude, tableExclude, conflictPolicy, tieWinner, teardownOnDestroy: teardown === "true",
+        tables, tableInclude, tableExclude, conflictPolicy, tieWinner, teardownOnDestroy: teardown === "true", initialLoad,
     };
 }
 
@@ -156,7 +159,7 @@ const KEYS = [
     "environment", "connectUrl", "kafkaBootstrapServers", "connectSecretsDir", "topicPrefix",
     "mysqlFlavor", "mysqlHost", "mysqlPort", "mysqlDatabase", "mysqlUser", "mysqlServerId",
     "postgresHost", "postgresPort", "postgresDatabase", "postgresSchema", "postgresUser", "tables",
-    "tableInclude", "tableExclude", "conflictPolicy", "tieWinner", "teardownOnDestroy",
+    "tableInclude", "tableExclude", "conflictPolicy", "tieWinner", "teardownOnDestroy", "initialLoad",
 ];
 
 /**

@@ -59,9 +59,20 @@ export interface SyncSourceOptions {
     tables: string[];
 }
 
+/**
+ * How the PostgreSQL side gets the rows that exist before the sync starts (always from MySQL/MariaDB only):
+ * - snapshot: Debezium's initial snapshot, then streaming (small and medium tables);
+ * - incremental: streaming from now on, plus an incremental snapshot requested through the signaling table
+ *   (large databases: chunked, no long locks, resumable after a restart);
+ * - none: the tables were already copied (e.g. pgloader) and the connector streams from now on.
+ */
+export type InitialLoad = "snapshot" | "incremental" | "none";
+export const INITIAL_LOADS: readonly InitialLoad[] = ["snapshot", "incremental", "none"];
+
 /** Debezium MariaDB/MySQL source: snapshots (the one side that does) and streams application writes. */
-export function mysqlSyncSource(options: SyncSourceOptions & { mysql: MysqlEndpoint }): ConnectorSpec {
+export function mysqlSyncSource(options: SyncSourceOptions & { mysql: MysqlEndpoint; initialLoad: InitialLoad; signalTable: string }): ConnectorSpec {
     const { mysql, prefix } = options;
+    const captured = [...options.tables, options.signalTable];
     return {
         connectorClass: SOURCE_CLASS[mysql.flavor],
         config: {
@@ -71,13 +82,15 @@ export function mysqlSyncSource(options: SyncSourceOptions & { mysql: MysqlEndpo
             "database.user": mysql.user,
             "database.server.id": String(mysql.serverId),
             "database.include.list": mysql.database,
-            "table.include.list": options.tables.map((table) => escapeRegex(`${mysql.database}.${table}`)).join(","),
+            "table.include.list": captured.map((table) => escapeRegex(`${mysql.database}.${table}`)).join(","),
             "topic.prefix": directionPrefix(prefix, "mysql-to-postgres"),
+            "signal.data.collection": `${mysql.database}.${options.signalTable}`,
+            "incremental.snapshot.chunk.size": "2048",
             "schema.history.internal.kafka.bootstrap.servers": options.kafkaBootstrapServers,
             "schema.history.internal.kafka.topic": `${prefix}.schema-history.mysql`,
             "include.schema.changes": "false",
             "tombstones.on.delete": "false",
-            "snapshot.mode": "initial",
+            "snapshot.mode": options.initialLoad === "snapshot" ? "initial" : "no_data",
             "snapshot.locking.mode": "none",
             "poll.interval.ms": "50",
             "max.batch.size": "2048",

@@ -159,6 +159,24 @@ function bookkeepingDefs(): ColumnDef[] {
     ];
 }
 
+/** Debezium's signaling table (incremental snapshots), as its documentation defines it. */
+export function mysqlSignalTable(signalTable: string): string {
+    return `CREATE TABLE IF NOT EXISTS ${q(signalTable)} (id VARCHAR(42) PRIMARY KEY, type VARCHAR(32) NOT NULL, data VARCHAR(2048) NULL) DEFAULT CHARSET=utf8mb4`;
+}
+
+/**
+ * A signal asking the MySQL/MariaDB source for an incremental snapshot of `tables` (Debezium's watermark
+ * based snapshot: chunked, resumable, interleaved with streaming). Its id is derived from the table set, so
+ * the signal is sent once per set (INSERT IGNORE of an existing id changes nothing and is not logged).
+ */
+export function mysqlIncrementalSnapshotSignal(signalTable: string, database: string, tables: string[]): string {
+    const crypto: typeof import("crypto") = require("crypto");
+    const collections = tables.map((table) => `${database}.${table}`);
+    const id = `initial-${crypto.createHash("sha256").update(collections.join(",")).digest("hex").slice(0, 32)}`;
+    const data = JSON.stringify({ "data-collections": collections, type: "incremental" });
+    return `INSERT IGNORE INTO ${q(signalTable)} (id, type, data) VALUES (${literal(id)}, 'execute-snapshot', ${literal(data)})`;
+}
+
 /** Statements shared by all tables: the conflict log. */
 export function mysqlCommonSetup(conflictsTable: string): string[] {
     return [
@@ -188,8 +206,8 @@ export function mysqlTableTeardown(table: TableDef, flavor: "mariadb" | "mysql")
     ];
 }
 
-export function mysqlCommonTeardown(conflictsTable: string): string[] {
-    return [`DROP TABLE IF EXISTS ${q(conflictsTable)}`];
+export function mysqlCommonTeardown(conflictsTable: string, signalTable: string): string[] {
+    return [`DROP TABLE IF EXISTS ${q(conflictsTable)}`, `DROP TABLE IF EXISTS ${q(signalTable)}`];
 }
 
 export interface MysqlUserOptions {
@@ -197,6 +215,8 @@ export interface MysqlUserOptions {
     cdcUser: string;
     syncUser: string;
     tables: string[];
+    /** Debezium's signaling table; the reader writes snapshot watermarks into it. */
+    signalTable: string;
     /** Host part of the accounts (MySQL's `'user'@'host'`). */
     host: string;
 }
@@ -209,6 +229,7 @@ export function mysqlUserGrants(options: MysqlUserOptions): string[] {
     return [
         // What Debezium's MySQL/MariaDB connectors need (global by nature: binlog and snapshot locks).
         `GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO ${account(options.cdcUser)}`,
+        `GRANT INSERT, UPDATE, DELETE ON ${db}.${q(options.signalTable)} TO ${account(options.cdcUser)}`,
         ...writable.map((table) => `GRANT SELECT, INSERT, UPDATE, DELETE, ALTER ON ${db}.${q(table)} TO ${account(options.syncUser)}`),
     ];
 }

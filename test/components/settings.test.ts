@@ -21,6 +21,7 @@ const valid: RawSettings = {
     tables: '["demo_items"]',
     conflictPolicy: "last-writer-wins",
     tieWinner: "postgres",
+    initialLoad: "snapshot",
 };
 
 describe("settings", () => {

@@ -21,8 +21,12 @@ describe("syncConnectors", () => {
     });
 
     it("snapshots from MySQL/MariaDB only; PostgreSQL streams with its own slot and our publication", () => {
-        const source = mysqlSyncSource({ prefix: "tandem", kafkaBootstrapServers: "k:1", tables: ["orders"], mysql });
+        const source = mysqlSyncSource({ prefix: "tandem", kafkaBootstrapServers: "k:1", tables: ["orders"], mysql, initialLoad: "snapshot", signalTable: "tandem_signal" });
         assert.equal(source.config["snapshot.mode"], "initial");
+        assert.equal(source.config["signal.data.collection"], "app.tandem_signal");
+        assert.equal(source.config["table.include.list"], "app\\.orders,app\\.tandem_signal");
+        const incremental = mysqlSyncSource({ prefix: "tandem", kafkaBootstrapServers: "k:1", tables: ["orders"], mysql, initialLoad: "incremental", signalTable: "tandem_signal" });
+        assert.equal(incremental.config["snapshot.mode"], "no_data");
         assert.equal(source.config["tombstones.on.delete"], "false");
         const pg = postgresSyncSource({ prefix: "tandem", kafkaBootstrapServers: "k:1", tables: ["orders"], postgres, slot: "tandem_slot", publication: "tandem_pub", heartbeatTable: "tandem_heartbeat" });
         assert.equal(pg.config["snapshot.mode"], "no_data");

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { TableDef } from "../../../components/sync/model";
-import { incomingWinsCondition, mysqlTableSetup, mysqlTableTeardown, mysqlTriggerName, mysqlUserGrants } from "../../../components/sync/mysqlSql";
+import { incomingWinsCondition, mysqlIncrementalSnapshotSignal, mysqlTableSetup, mysqlTableTeardown, mysqlTriggerName, mysqlUserGrants } from "../../../components/sync/mysqlSql";
 import { postgresCommonSetup, postgresPublication, postgresTableSetup } from "../../../components/sync/postgresSql";
 
 const table: TableDef = {
@@ -59,13 +59,21 @@ describe("sync SQL builders", () => {
         });
 
         it("grants the reader what Debezium needs and the writer only the synced and tombstone tables", () => {
-            const grants = mysqlUserGrants({ database: "app", cdcUser: "c", syncUser: "s", tables: ["orders"], host: "%" });
+            const grants = mysqlUserGrants({ database: "app", cdcUser: "c", syncUser: "s", tables: ["orders"], signalTable: "t_signal", host: "%" });
             assert.deepEqual(grants, [
                 "GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'c'@'%'",
+                "GRANT INSERT, UPDATE, DELETE ON `app`.`t_signal` TO 'c'@'%'",
                 "GRANT SELECT, INSERT, UPDATE, DELETE, ALTER ON `app`.`orders` TO 's'@'%'",
                 "GRANT SELECT, INSERT, UPDATE, DELETE, ALTER ON `app`.`_tandem_del__orders` TO 's'@'%'",
             ]);
         });
+    });
+
+    it("requests one incremental snapshot per table set (stable signal id)", () => {
+        const a = mysqlIncrementalSnapshotSignal("t_signal", "app", ["orders", "users"]);
+        assert.equal(a, mysqlIncrementalSnapshotSignal("t_signal", "app", ["orders", "users"]));
+        assert.notEqual(a, mysqlIncrementalSnapshotSignal("t_signal", "app", ["orders"]));
+        assert.match(a, /^INSERT IGNORE INTO `t_signal` \(id, type, data\) VALUES \('initial-[0-9a-f]{32}', 'execute-snapshot', '\{"data-collections":\["app\.orders","app\.users"\],"type":"incremental"\}'\)$/);
     });
 
     describe("PostgreSQL", () => {
