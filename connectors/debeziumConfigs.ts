@@ -1,4 +1,5 @@
-// Pure builders: pipeline settings -> Kafka Connect connector configs (Debezium sources, JDBC sink).
+// Pure builders: plain one-way Debezium connector configs (MariaDB/MySQL source, JDBC sink into PostgreSQL).
+// The bidirectional sync (syncConnectors.ts) builds on them.
 // Every option set here is documented in Debezium's connector reference; secrets are never placed in
 // these maps (they travel in the Connector's `secrets` input).
 

@@ -3,7 +3,7 @@
 // sink upserts rows into the tables and deletes into the tombstone tables, whose triggers apply them (see
 // components/sync/*Sql.ts and docs/bidirectional.md).
 import { BOOKKEEPING, DELETING, Side, TOMBSTONE_PREFIX } from "../components/sync/model";
-import { ConnectorSpec, directionPrefix, JDBC_SINK_CLASS, MysqlEndpoint, PostgresEndpoint, SOURCE_CLASS } from "./debeziumConfigs";
+import { ConnectorSpec, directionPrefix, JDBC_SINK_CLASS, MysqlEndpoint, mysqlSource, PostgresEndpoint } from "./debeziumConfigs";
 
 export type Direction = "mysql-to-postgres" | "postgres-to-mysql";
 
@@ -71,39 +71,23 @@ export const INITIAL_LOADS: readonly InitialLoad[] = ["snapshot", "incremental",
 
 /** Debezium MariaDB/MySQL source: snapshots (the one side that does) and streams application writes. */
 export function mysqlSyncSource(options: SyncSourceOptions & { mysql: MysqlEndpoint; initialLoad: InitialLoad; signalTable: string }): ConnectorSpec {
-    const { mysql, prefix } = options;
-    const captured = [...options.tables, options.signalTable];
+    const { mysql } = options;
+    // The plain one-way source, capturing the signaling table too, tuned and filtered for the sync.
+    const base = mysqlSource({ ...options, tables: [...options.tables, options.signalTable] });
     return {
-        connectorClass: SOURCE_CLASS[mysql.flavor],
+        connectorClass: base.connectorClass,
         config: {
-            "tasks.max": "1",
-            "database.hostname": mysql.host,
-            "database.port": String(mysql.port),
-            "database.user": mysql.user,
-            "database.server.id": String(mysql.serverId),
-            "database.include.list": mysql.database,
-            "table.include.list": captured.map((table) => escapeRegex(`${mysql.database}.${table}`)).join(","),
-            "topic.prefix": directionPrefix(prefix, "mysql-to-postgres"),
+            ...base.config,
             "signal.data.collection": `${mysql.database}.${options.signalTable}`,
             "incremental.snapshot.chunk.size": "2048",
-            "schema.history.internal.kafka.bootstrap.servers": options.kafkaBootstrapServers,
-            "schema.history.internal.kafka.topic": `${prefix}.schema-history.mysql`,
-            "include.schema.changes": "false",
             "tombstones.on.delete": "false",
             "snapshot.mode": options.initialLoad === "snapshot" ? "initial" : "no_data",
             "snapshot.locking.mode": "none",
             "poll.interval.ms": "50",
             "max.batch.size": "2048",
-            "decimal.handling.mode": "precise",
-            "bigint.unsigned.handling.mode": "precise",
-            "time.precision.mode": "adaptive_time_microseconds",
             "binary.handling.mode": "bytes",
-            converters: "boolean",
-            "boolean.type": "io.debezium.connector.binlog.converters.TinyIntOneToBooleanConverter",
             "producer.override.linger.ms": "5",
-            "topic.creation.default.replication.factor": "-1",
-            "topic.creation.default.partitions": "-1",
-            ...sourceTransforms(prefix, "mysql", mysql.database, options.tables),
+            ...sourceTransforms(options.prefix, "mysql", mysql.database, options.tables),
         },
     };
 }
