@@ -164,4 +164,26 @@ describe("e2e: bidirectional sync", function () {
             return Number(n) === rows.length ? true : undefined;
         });
     });
+
+    it("with teardownOnDestroy, destroy removes everything the sync added and keeps the application's rows", async () => {
+        const names = syncNames(prefix);
+        const [{ n: rowsBefore }] = await my(`SELECT COUNT(*) AS n FROM \`${table}\``);
+        await stack.setConfig("tandem:teardownOnDestroy", { value: "true" });
+        assert.equal((await stack.up({ onOutput: () => undefined })).summary.result, "succeeded");
+        assert.equal((await stack.destroy({ onOutput: () => undefined })).summary.result, "succeeded");
+
+        assert.deepEqual(await my(`SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_TABLE IN (?, ?)`, [table, `_tandem_del__${table}`]), []);
+        assert.deepEqual(await my(`SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_NAME = ? AND COLUMN_NAME LIKE '\\_tandem\\_%'`, [table]), []);
+        assert.deepEqual(await my(`SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_NAME IN (?, ?, ?)`, [`_tandem_del__${table}`, names.conflictsTable, names.signalTable]), []);
+        assert.deepEqual(await my(`SELECT User FROM mysql.user WHERE User IN (?, ?)`, [names.cdcUser, names.syncUser]), []);
+        assert.deepEqual(await my(`SELECT COUNT(*) AS n FROM \`${table}\``), [{ n: rowsBefore }], "application rows untouched");
+
+        assert.deepEqual(await pg(`SELECT tgname FROM pg_trigger WHERE tgrelid = to_regclass($1) AND NOT tgisinternal`, [`public."${table}"`]), []);
+        assert.deepEqual(await pg(`SELECT column_name FROM information_schema.columns WHERE table_name = $1 AND column_name LIKE '\\_tandem\\_%'`, [table]), []);
+        assert.deepEqual(await pg(`SELECT relname FROM pg_class WHERE relname IN ($1, $2, $3)`, [`_tandem_del__${table}`, names.conflictsTable, names.heartbeatTable]), []);
+        assert.deepEqual(await pg(`SELECT rolname FROM pg_roles WHERE rolname IN ($1, $2)`, [names.cdcUser, names.syncUser]), []);
+        assert.deepEqual(await pg(`SELECT pubname FROM pg_publication WHERE pubname = $1`, [names.publication]), []);
+        assert.deepEqual(await pg(`SELECT slot_name FROM pg_replication_slots WHERE slot_name = $1`, [names.slot]), []);
+        assert.equal(Number((await pg(`SELECT COUNT(*) AS n FROM public."${table}"`))[0].n), Number(rowsBefore), "application rows untouched");
+    });
 });

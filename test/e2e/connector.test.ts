@@ -8,18 +8,11 @@ import axios from "axios";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { JDBC_SINK_CLASS, mysqlSource } from "../../connectors/debeziumConfigs";
 import { eventually, mariadbConnection, readSandbox, REPO_ROOT, Sandbox } from "../support/sandbox";
+import { Spec } from "./fixtures/connector-stack/spec";
 
 const run = promisify(execFile);
 const FIXTURE = path.join(__dirname, "fixtures", "connector-stack");
 
-interface Spec {
-    connectUrl: string;
-    name: string;
-    connectorClass: string;
-    config: Record<string, string>;
-    secretsDir?: string;
-    state?: string;
-}
 
 describe("e2e: Connector resource", function () {
     this.timeout(20 * 60 * 1000);
