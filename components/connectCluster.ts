@@ -1,0 +1,189 @@
+// The Kafka Connect workers: containers built from docker/connect/Dockerfile (dev), a Kubernetes Deployment
+// of the same image pushed to ECR (prod), or an existing cluster (local). The rest of the program reads
+// `url` (the REST endpoint) and `secretsDir` (where the `dir` config provider reads connector secrets).
+import * as aws from "@pulumi/aws";
+import * as docker from "@pulumi/docker";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as path from "path";
+
+export const WORKER_SECRETS_DIR = "/etc/kafka-connect/secrets";
+
+export interface WorkerSettings {
+    bootstrapServers: string;
+    groupId: string;
+    /** Replication factor of Connect's config/offset/status topics. */
+    replicationFactor: number;
+    /** Kafka client security for MSK IAM (prod) or plaintext (dev). */
+    security: "plaintext" | "msk-iam";
+    /** REST basic auth (BasicAuthSecurityRestExtension with a JAAS file). */
+    restAuth: boolean;
+}
+
+/** Pure: the worker.properties of a distributed Connect worker. */
+export function workerProperties(settings: WorkerSettings): string {
+    const lines = [
+        `bootstrap.servers=${settings.bootstrapServers}`,
+        `group.id=${settings.groupId}`,
+        "listeners=http://0.0.0.0:8083",
+        `config.storage.topic=${settings.groupId}-configs`,
+        `offset.storage.topic=${settings.groupId}-offsets`,
+        `status.storage.topic=${settings.groupId}-status`,
+        ...["config", "offset", "status"].map((kind) => `${kind}.storage.replication.factor=${settings.replicationFactor}`),
+        "offset.flush.interval.ms=5000",
+        "key.converter=org.apache.kafka.connect.json.JsonConverter",
+        "value.converter=org.apache.kafka.connect.json.JsonConverter",
+        "plugin.path=/opt/kafka-connect/plugins",
+        "plugin.discovery=service_load",
+        "connector.client.config.override.policy=All",
+        // Connector secrets: ${dir:<secrets dir>/<connector>:<key>} only, never values in the config topic.
+        "config.providers=dir",
+        "config.providers.dir.class=org.apache.kafka.common.config.provider.DirectoryConfigProvider",
+        `config.providers.dir.param.allowed.paths=${WORKER_SECRETS_DIR}`,
+    ];
+    if (settings.security === "msk-iam") {
+        const iam = [
+            "security.protocol=SASL_SSL",
+            "sasl.mechanism=AWS_MSK_IAM",
+            "sasl.jaas.config=software.amazon.msk.auth.iam.IAMLoginModule required;",
+            "sasl.client.callback.handler.class=software.amazon.msk.auth.iam.IAMClientCallbackHandler",
+        ];
+        for (const prefix of ["", "producer.", "consumer.", "admin."]) lines.push(...iam.map((line) => `${prefix}${line}`));
+    }
+    if (settings.restAuth) {
+        lines.push("rest.extension.classes=org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension");
+    }
+    return `${lines.join("\n")}\n`;
+}
+
+interface Common {
+    workers: number;
+    worker: Omit<WorkerSettings, "restAuth" | "bootstrapServers"> & { bootstrapServers: pulumi.Input<string> };
+}
+
+function properties(worker: Common["worker"], restAuth: boolean): pulumi.Output<string> {
+    return pulumi.output(worker.bootstrapServers).apply((bootstrapServers) => workerProperties({ ...worker, bootstrapServers, restAuth }));
+}
+
+export type ConnectClusterArgs =
+    | { kind: "external"; url: pulumi.Input<string>; secretsDir: pulumi.Input<string> }
+    | (Common & {
+          kind: "docker";
+          networkName: pulumi.Input<string>;
+          hostPort: number;
+          /** Host folder bind-mounted at the same path in the workers: the Connector provider writes there. */
+          hostSecretsDir: string;
+      })
+    | (Common & {
+          kind: "kubernetes";
+          provider: k8s.Provider;
+          namespace: string;
+          /** Basic-auth credentials of the REST API (a Pulumi secret). */
+          restPassword: pulumi.Input<string>;
+          /** Push the image here (ECR repository created by the component when omitted). */
+          repositoryUrl?: pulumi.Input<string>;
+      });
+
+const REPO_ROOT = path.resolve(__dirname, "..");
+
+export class ConnectCluster extends pulumi.ComponentResource {
+    readonly url: pulumi.Output<string>;
+    readonly secretsDir: pulumi.Output<string>;
+    readonly image?: pulumi.Output<string>;
+
+    constructor(name: string, args: ConnectClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("tandem:index:ConnectCluster", name, {}, opts);
+        const parent = { parent: this };
+        if (args.kind === "external") {
+            this.url = pulumi.output(args.url);
+            this.secretsDir = pulumi.output(args.secretsDir);
+            this.registerOutputs({ url: this.url });
+            return;
+        }
+        const build = { context: REPO_ROOT, dockerfile: path.join(REPO_ROOT, "docker", "connect", "Dockerfile"), platform: "linux/amd64" };
+
+        if (args.kind === "docker") {
+            const image = new docker.Image(`${name}-image`, { imageName: `tandem-connect:${name}`, build, skipPush: true }, parent);
+            const workerConfig = properties(args.worker, false);
+            for (let i = 0; i < args.workers; i++) {
+                new docker.Container(`${name}-${i + 1}`, {
+                    name: `${name}-${i + 1}`,
+                    image: image.imageName,
+                    networksAdvanced: [{ name: args.networkName }],
+                    ports: [{ internal: 8083, external: args.hostPort + i, ip: "127.0.0.1" }],
+                    uploads: [{ file: "/etc/kafka-connect/worker.properties", content: pulumi.interpolate`${workerConfig}rest.advertised.host.name=${name}-${i + 1}\n` }],
+                    volumes: [{ hostPath: args.hostSecretsDir, containerPath: args.hostSecretsDir, readOnly: true }],
+                    restart: "unless-stopped",
+                }, parent);
+            }
+            this.url = pulumi.output(`http://127.0.0.1:${args.hostPort}`);
+            this.secretsDir = pulumi.output(args.hostSecretsDir);
+            this.image = image.imageName;
+        } else {
+            const repository = args.repositoryUrl ? undefined : new aws.ecr.Repository(`${name}-repo`, { imageScanningConfiguration: { scanOnPush: true }, imageTagMutability: "IMMUTABLE" }, parent);
+            const repositoryUrl = args.repositoryUrl ? pulumi.output(args.repositoryUrl) : repository!.repositoryUrl;
+            const token = aws.ecr.getAuthorizationTokenOutput({}, parent);
+            const image = new docker.Image(`${name}-image`, {
+                imageName: pulumi.interpolate`${repositoryUrl}:${name}`,
+                build,
+                registry: { server: repositoryUrl, username: token.userName, password: pulumi.secret(token.password) },
+            }, parent);
+            const labels = { app: name };
+            const k8sOpts = { parent: this, provider: args.provider };
+            const config = new k8s.core.v1.ConfigMap(`${name}-config`, {
+                metadata: { namespace: args.namespace },
+                data: { "worker.properties": properties(args.worker, true) },
+            }, k8sOpts);
+            // REST basic auth: a JAAS file naming a credentials file (both mounted from this Secret).
+            const restAuth = new k8s.core.v1.Secret(`${name}-rest-auth`, {
+                metadata: { namespace: args.namespace },
+                stringData: {
+                    "jaas.conf": `KafkaConnect {\n  org.apache.kafka.connect.rest.basic.auth.extension.PropertyFileLoginModule required\n  file="/etc/kafka-connect/auth/credentials.properties";\n};\n`,
+                    "credentials.properties": pulumi.interpolate`admin: ${args.restPassword}\n`,
+                },
+            }, k8sOpts);
+            const deployment = new k8s.apps.v1.Deployment(`${name}-workers`, {
+                metadata: { namespace: args.namespace, labels },
+                spec: {
+                    replicas: args.workers,
+                    selector: { matchLabels: labels },
+                    template: {
+                        metadata: { labels, annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": "9404" } },
+                        spec: {
+                            containers: [{
+                                name: "connect",
+                                image: image.repoDigest,
+                                ports: [{ name: "rest", containerPort: 8083 }, { name: "metrics", containerPort: 9404 }],
+                                env: [
+                                    { name: "KAFKA_OPTS", value: "-Djava.security.auth.login.config=/etc/kafka-connect/auth/jaas.conf" },
+                                    { name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
+                                ],
+                                readinessProbe: { httpGet: { path: "/health", port: "rest" }, periodSeconds: 5 },
+                                resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "2Gi" } },
+                                volumeMounts: [
+                                    { name: "config", mountPath: "/etc/kafka-connect/worker.properties", subPath: "worker.properties" },
+                                    { name: "rest-auth", mountPath: "/etc/kafka-connect/auth", readOnly: true },
+                                    { name: "connector-secrets", mountPath: WORKER_SECRETS_DIR, readOnly: true },
+                                ],
+                            }],
+                            volumes: [
+                                { name: "config", configMap: { name: config.metadata.name } },
+                                { name: "rest-auth", secret: { secretName: restAuth.metadata.name } },
+                                // Connector secrets, one key per `<connector>/<key>` path via items (see docs/environments.md).
+                                { name: "connector-secrets", secret: { secretName: `${name}-connector-secrets`, optional: true } },
+                            ],
+                        },
+                    },
+                },
+            }, k8sOpts);
+            const service = new k8s.core.v1.Service(`${name}-rest`, {
+                metadata: { namespace: args.namespace, labels },
+                spec: { selector: labels, ports: [{ name: "rest", port: 8083, targetPort: "rest" }, { name: "metrics", port: 9404, targetPort: "metrics" }] },
+            }, { ...k8sOpts, dependsOn: [deployment] });
+            this.url = pulumi.interpolate`http://${service.metadata.name}.${args.namespace}.svc:8083`;
+            this.secretsDir = pulumi.output(WORKER_SECRETS_DIR);
+            this.image = image.repoDigest;
+        }
+        this.registerOutputs({ url: this.url, secretsDir: this.secretsDir });
+    }
+}

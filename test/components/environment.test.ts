@@ -1,0 +1,121 @@
+// dev and prod under Pulumi mocks (Docker, AWS and Kubernetes cannot run here): the resource graph, what
+// differs per environment, pinned images, and reviewable snapshots of the generated configs.
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { workerProperties } from "../../components/connectCluster";
+import { devEnvironment, Environment, environmentDefaults, prodEnvironment } from "../../components/environment";
+import { IMAGES } from "../../components/images";
+import { topicPlan } from "../../components/topics";
+
+interface Registered {
+    type: string;
+    name: string;
+    inputs: Record<string, unknown>;
+}
+
+function mock(stack: string): Registered[] {
+    const registered: Registered[] = [];
+    pulumi.runtime.setMocks(
+        {
+            newResource(args) {
+                registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+                const state: Record<string, unknown> = { ...args.inputs };
+                if (args.type === "aws:msk/cluster:Cluster") state.bootstrapBrokersSaslIam = "b-1.msk:9098,b-2.msk:9098,b-3.msk:9098";
+                if (args.type === "aws:ecr/repository:Repository") state.repositoryUrl = "123.dkr.ecr.eu-west-1.amazonaws.com/tandem-connect";
+                if (args.type === "docker:index/image:Image") state.repoDigest = `${String(args.inputs.imageName)}@sha256:${"0".repeat(64)}`;
+                if (args.type === "docker:index/network:Network" || args.type === "docker:index/container:Container") state.name = args.inputs.name;
+                if (args.type === "kubernetes:core/v1:Service") state.metadata = { name: "tandem-connect-rest" };
+                return { id: `${args.name}-id`, state };
+            },
+            call(args) {
+                if (args.token === "aws:ecr/getAuthorizationToken:getAuthorizationToken") return { userName: "AWS", password: "ecr-token", proxyEndpoint: "https://ecr" };
+                return {};
+            },
+        },
+        "tandem",
+        stack,
+        false,
+    );
+    return registered;
+}
+
+async function settle(environment: Environment): Promise<void> {
+    await new Promise<void>((resolve) => pulumi.all([environment.connectUrl, environment.bootstrapServers, environment.connectSecretsDir]).apply(() => resolve()));
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+const common = { prefix: "tandem", tables: ["orders"], mysqlDatabase: "app", postgresSchema: "public", hostSecretsDir: "/var/lib/tandem/secrets" };
+const of = (registered: Registered[], type: string) => registered.filter((r) => r.type === type);
+
+describe("environments (Pulumi mocks)", () => {
+    it("dev: KRaft and Connect containers from pinned images, topics with replication 1", async () => {
+        const registered = mock("dev");
+        const environment = devEnvironment(common);
+        await settle(environment);
+        assert.deepEqual(of(registered, "docker:index/remoteImage:RemoteImage").map((r) => r.inputs.name), [IMAGES.kafka]);
+        assert.equal(of(registered, "docker:index/container:Container").length, 2);
+        const image = of(registered, "docker:index/image:Image")[0];
+        assert.match(String((image.inputs.build as { dockerfile: string }).dockerfile), /docker\/connect\/Dockerfile$/);
+        const topics = of(registered, "kafka:index/topic:Topic");
+        assert.ok(topics.length > 0 && topics.every((t) => t.inputs.replicationFactor === 1));
+        const connect = of(registered, "docker:index/container:Container").find((c) => String(c.inputs.name).includes("connect"))!;
+        const upload = (connect.inputs.uploads as { content: string }[])[0].content;
+        assert.match(upload, /bootstrap\.servers=tandem-kafka-1:9092/);
+        assert.equal(of(registered, "aws:msk/cluster:Cluster").length, 0);
+    });
+
+    it("prod: MSK with TLS and IAM, 3 brokers, RF 3 / min ISR 2, Connect on Kubernetes with REST auth, CDC parameter groups", async () => {
+        const registered = mock("prod");
+        const restPassword = "rest-password-value";
+        const environment = prodEnvironment({
+            ...common,
+            subnetIds: ["subnet-a", "subnet-b", "subnet-c"],
+            securityGroupIds: ["sg-1"],
+            kubeconfig: "{}",
+            namespace: "tandem",
+            connectRestPassword: pulumi.secret(restPassword),
+            mysqlParameterFamily: "mysql8.0",
+            postgresParameterFamily: "postgres15",
+        });
+        await settle(environment);
+        const [msk] = of(registered, "aws:msk/cluster:Cluster");
+        assert.equal(msk.inputs.numberOfBrokerNodes, 3);
+        assert.deepEqual(msk.inputs.encryptionInfo, { encryptionInTransit: { clientBroker: "TLS", inCluster: true } });
+        assert.deepEqual((msk.inputs.clientAuthentication as { sasl: unknown }).sasl, { iam: true });
+        assert.match(String(of(registered, "aws:msk/configuration:Configuration")[0].inputs.serverProperties), /min\.insync\.replicas=2/);
+        const topics = of(registered, "kafka:index/topic:Topic");
+        assert.ok(topics.every((t) => t.inputs.replicationFactor === 3 && (t.inputs.config as Record<string, string>)["min.insync.replicas"] === "2"));
+        const [deployment] = of(registered, "kubernetes:apps/v1:Deployment");
+        assert.equal((deployment.inputs.spec as { replicas: number }).replicas, 2);
+        const [config] = of(registered, "kubernetes:core/v1:ConfigMap");
+        assert.match(String((config.inputs.data as Record<string, string>)["worker.properties"]), /BasicAuthSecurityRestExtension/);
+        assert.match(String((config.inputs.data as Record<string, string>)["worker.properties"]), /sasl\.mechanism=AWS_MSK_IAM/);
+        const groups = of(registered, "aws:rds/parameterGroup:ParameterGroup");
+        assert.deepEqual(groups.map((g) => g.inputs.family).sort(), ["mysql8.0", "postgres15"]);
+        const pg = groups.find((g) => g.inputs.family === "postgres15")!;
+        assert.deepEqual((pg.inputs.parameters as { name: string; applyMethod: string }[]).find((p) => p.name === "rds.logical_replication")?.applyMethod, "pending-reboot");
+        // The REST password appears in one place only: the Kubernetes Secret holding the credentials file.
+        const holders = registered.filter((r) => JSON.stringify(r.inputs).includes(restPassword)).map((r) => r.type);
+        assert.deepEqual(holders, ["kubernetes:core/v1:Secret"]);
+    });
+
+    it("differs between environments only in sizing and safety settings", () => {
+        assert.deepEqual(environmentDefaults("dev"), { brokers: 1, replicationFactor: 1, minInsyncReplicas: 1, partitions: 3, connectWorkers: 1, tls: false, restAuth: false });
+        assert.deepEqual(environmentDefaults("prod"), { brokers: 3, replicationFactor: 3, minInsyncReplicas: 2, partitions: 6, connectWorkers: 2, tls: true, restAuth: true });
+    });
+
+    it("matches the reviewed snapshots of the generated worker config and topic plan", () => {
+        const snapshots = path.join(__dirname, "snapshots");
+        const generated: Record<string, string> = {
+            "worker-prod.properties": workerProperties({ bootstrapServers: "b-1.msk:9098", groupId: "tandem-connect", replicationFactor: 3, security: "msk-iam", restAuth: true }),
+            "topics-prod.json": `${JSON.stringify(topicPlan({ prefix: "tandem", connectGroupId: "tandem-connect", mysqlDatabase: "app", postgresSchema: "public", tables: ["orders"], partitions: 6, replicationFactor: 3, minInsyncReplicas: 2 }), null, 2)}\n`,
+        };
+        for (const [file, content] of Object.entries(generated)) {
+            const target = path.join(snapshots, file);
+            if (process.env.UPDATE_SNAPSHOTS === "1") fs.writeFileSync(target, content);
+            assert.equal(content, fs.readFileSync(target, "utf8"), `${file} changed: review it and run with UPDATE_SNAPSHOTS=1`);
+        }
+    });
+});
