@@ -5,49 +5,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { workerProperties } from "../../components/connectCluster";
-import { devEnvironment, Environment, environmentDefaults, prodEnvironment } from "../../components/environment";
+import { devEnvironment, environmentDefaults, prodEnvironment } from "../../components/environment";
 import { IMAGES } from "../../components/images";
 import { topicPlan } from "../../components/topics";
+import { mock, of, PROD_ARGS, settle } from "../support/mocks";
 
-interface Registered {
-    type: string;
-    name: string;
-    inputs: Record<string, unknown>;
-}
-
-function mock(stack: string): Registered[] {
-    const registered: Registered[] = [];
-    pulumi.runtime.setMocks(
-        {
-            newResource(args) {
-                registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-                const state: Record<string, unknown> = { ...args.inputs };
-                if (args.type === "aws:msk/cluster:Cluster") state.bootstrapBrokersSaslIam = "b-1.msk:9098,b-2.msk:9098,b-3.msk:9098";
-                if (args.type === "aws:ecr/repository:Repository") state.repositoryUrl = "123.dkr.ecr.eu-west-1.amazonaws.com/tandem-connect";
-                if (args.type === "docker:index/image:Image") state.repoDigest = `${String(args.inputs.imageName)}@sha256:${"0".repeat(64)}`;
-                if (args.type === "docker:index/network:Network" || args.type === "docker:index/container:Container") state.name = args.inputs.name;
-                if (args.type === "kubernetes:core/v1:Service") state.metadata = { name: "tandem-connect-rest" };
-                return { id: `${args.name}-id`, state };
-            },
-            call(args) {
-                if (args.token === "aws:ecr/getAuthorizationToken:getAuthorizationToken") return { userName: "AWS", password: "ecr-token", proxyEndpoint: "https://ecr" };
-                return {};
-            },
-        },
-        "tandem",
-        stack,
-        false,
-    );
-    return registered;
-}
-
-async function settle(environment: Environment): Promise<void> {
-    await new Promise<void>((resolve) => pulumi.all([environment.connectUrl, environment.bootstrapServers, environment.connectSecretsDir]).apply(() => resolve()));
-    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
-}
-
-const common = { prefix: "tandem", tables: ["orders"], mysqlDatabase: "app", postgresSchema: "public", hostSecretsDir: "/var/lib/tandem/secrets" };
-const of = (registered: Registered[], type: string) => registered.filter((r) => r.type === type);
+const common = PROD_ARGS;
 
 describe("environments (Pulumi mocks)", () => {
     it("dev: KRaft and Connect containers from pinned images, topics with replication 1", async () => {
@@ -69,16 +32,7 @@ describe("environments (Pulumi mocks)", () => {
     it("prod: MSK with TLS and IAM, 3 brokers, RF 3 / min ISR 2, Connect on Kubernetes with REST auth, CDC parameter groups", async () => {
         const registered = mock("prod");
         const restPassword = "rest-password-value";
-        const environment = prodEnvironment({
-            ...common,
-            subnetIds: ["subnet-a", "subnet-b", "subnet-c"],
-            securityGroupIds: ["sg-1"],
-            kubeconfig: "{}",
-            namespace: "tandem",
-            connectRestPassword: pulumi.secret(restPassword),
-            mysqlParameterFamily: "mysql8.0",
-            postgresParameterFamily: "postgres15",
-        });
+        const environment = prodEnvironment({ ...PROD_ARGS, connectRestPassword: pulumi.secret(restPassword) });
         await settle(environment);
         const [msk] = of(registered, "aws:msk/cluster:Cluster");
         assert.equal(msk.inputs.numberOfBrokerNodes, 3);

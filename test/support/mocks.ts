@@ -1,0 +1,58 @@
+// Pulumi mocks for what cannot run here (Docker, AWS, Kubernetes): records every resource registered.
+import * as pulumi from "@pulumi/pulumi";
+import { Environment, ProdEnvironmentArgs } from "../../components/environment";
+
+export interface Registered {
+    type: string;
+    name: string;
+    inputs: Record<string, unknown>;
+}
+
+export function mock(stack: string): Registered[] {
+    const registered: Registered[] = [];
+    pulumi.runtime.setMocks(
+        {
+            newResource(args) {
+                registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+                const state: Record<string, unknown> = { ...args.inputs };
+                if (args.type === "aws:msk/cluster:Cluster") state.bootstrapBrokersSaslIam = "b-1.msk:9098,b-2.msk:9098,b-3.msk:9098";
+                if (args.type === "aws:ecr/repository:Repository") state.repositoryUrl = "123.dkr.ecr.eu-west-1.amazonaws.com/tandem-connect";
+                if (args.type === "docker:index/image:Image") state.repoDigest = `${String(args.inputs.imageName)}@sha256:${"0".repeat(64)}`;
+                if (args.type === "docker:index/network:Network" || args.type === "docker:index/container:Container") state.name = args.inputs.name;
+                if (args.type === "kubernetes:core/v1:Service") state.metadata = { name: "tandem-connect-rest" };
+                return { id: `${args.name}-id`, state };
+            },
+            call(args) {
+                if (args.token === "aws:ecr/getAuthorizationToken:getAuthorizationToken") return { userName: "AWS", password: "ecr-token", proxyEndpoint: "https://ecr" };
+                return {};
+            },
+        },
+        "tandem",
+        stack,
+        false,
+    );
+    return registered;
+}
+
+export async function settle(environment: Environment): Promise<void> {
+    await new Promise<void>((resolve) => pulumi.all([environment.connectUrl, environment.bootstrapServers, environment.connectSecretsDir]).apply(() => resolve()));
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+
+export const of = (registered: Registered[], type: string) => registered.filter((r) => r.type === type);
+
+export const PROD_ARGS: ProdEnvironmentArgs = {
+    prefix: "tandem",
+    tables: ["orders"],
+    mysqlDatabase: "app",
+    postgresSchema: "public",
+    hostSecretsDir: "/var/lib/tandem/secrets",
+    subnetIds: ["subnet-a", "subnet-b", "subnet-c"],
+    securityGroupIds: ["sg-1"],
+    kubeconfig: "{}",
+    namespace: "tandem",
+    connectRestPassword: "rest-password",
+    mysqlParameterFamily: "mysql8.0",
+    postgresParameterFamily: "postgres15",
+};
