@@ -7,7 +7,7 @@ import { Connector } from "../connectors/connector";
 import { JDBC_SINK_PASSWORD_KEY, MYSQL_SOURCE_PASSWORD_KEY, MysqlFlavor } from "../connectors/debeziumConfigs";
 import { deadLetterTopic, InitialLoad, mysqlSyncSink, mysqlSyncSource, postgresSyncSink, postgresSyncSource, syncTopics } from "../connectors/syncConnectors";
 import { GeneratedPassword, SqlObjects } from "../database/sqlObjects";
-import { Policy, TableDef } from "./sync/model";
+import { Policy, syncNames, TableDef } from "./sync/model";
 import {
     literal,
     mysqlCommonSetup,
@@ -41,21 +41,6 @@ export interface BidirectionalSyncArgs {
     teardownOnDestroy?: boolean;
     /** Host part of the MySQL accounts (default '%'). */
     mysqlAccountHost?: string;
-}
-
-/** Account and object names derived from the prefix: `tandem` → `tandem_cdc`, `tandem_sync`, `tandem_slot`, … */
-export function syncNames(prefix: string) {
-    const base = prefix.toLowerCase().replace(/[^a-z0-9_]/g, "_");
-    return {
-        cdcUser: `${base}_cdc`,
-        syncUser: `${base}_sync`,
-        slot: `${base}_slot`,
-        publication: `${base}_pub`,
-        heartbeatTable: `${base}_heartbeat`,
-        conflictsTable: `${base}_conflicts`,
-        signalTable: `${base}_signal`,
-        functionPrefix: base,
-    };
 }
 
 export class BidirectionalSync extends pulumi.ComponentResource {

@@ -55,3 +55,18 @@ export function appColumns(table: TableDef): ColumnDef[] {
 export function otherSide(side: Side): Side {
     return side === "mysql" ? "postgres" : "mysql";
 }
+
+/** Account and object names derived from the prefix: `tandem` → `tandem_cdc`, `tandem_sync`, `tandem_slot`, … */
+export function syncNames(prefix: string) {
+    const base = prefix.toLowerCase().replace(/[^a-z0-9_]/g, "_");
+    return {
+        cdcUser: `${base}_cdc`,
+        syncUser: `${base}_sync`,
+        slot: `${base}_slot`,
+        publication: `${base}_pub`,
+        heartbeatTable: `${base}_heartbeat`,
+        conflictsTable: `${base}_conflicts`,
+        signalTable: `${base}_signal`,
+        functionPrefix: base,
+    };
+}
