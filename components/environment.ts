@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CdcParameterGroups } from "./cdcParameterGroups";
 import { ConnectCluster } from "./connectCluster";
 import { KafkaCluster } from "./kafkaCluster";
+import { DevTools, Prometheus } from "./prometheus";
 import { Topics } from "./topics";
 
 export interface EnvironmentSpec {
@@ -49,6 +50,8 @@ export interface Environment {
     connectUrl: pulumi.Output<string>;
     connectSecretsDir: pulumi.Output<string>;
     topics: string[];
+    /** Dashboards read these (stack outputs). */
+    urls: { prometheus: pulumi.Output<string>; grafana?: pulumi.Output<string>; kafkaUi?: pulumi.Output<string> };
 }
 
 function topicSettings(args: DevEnvironmentArgs, spec: EnvironmentSpec) {
@@ -78,7 +81,23 @@ export function devEnvironment(args: DevEnvironmentArgs, parent?: pulumi.Resourc
         hostSecretsDir: args.hostSecretsDir,
         worker: { bootstrapServers: kafka.bootstrapServers, groupId: `${args.prefix}-connect`, replicationFactor: spec.replicationFactor, security: "plaintext" },
     }, { parent, dependsOn: [topics] });
-    return { bootstrapServers: kafka.bootstrapServers, connectUrl: connect.url, connectSecretsDir: connect.secretsDir, topics: topics.names };
+    const connectTargets = Array.from({ length: spec.connectWorkers }, (_, i) => `${args.prefix}-connect-${i + 1}:9404`);
+    const prometheus = new Prometheus(`${args.prefix}-prometheus`, { kind: "docker", environment: "dev", pipeline: args.prefix, connectTargets, networkName: network.name, hostPort: 29090 }, opts);
+    const tools = new DevTools(`${args.prefix}-tools`, {
+        networkName: network.name,
+        bootstrapServers: kafka.bootstrapServers,
+        connectUrl: `http://${args.prefix}-connect-1:8083`,
+        prometheusUrl: `http://${args.prefix}-prometheus:9090`,
+        kafkaUiPort: 28080,
+        grafanaPort: 23000,
+    }, opts);
+    return {
+        bootstrapServers: kafka.bootstrapServers,
+        connectUrl: connect.url,
+        connectSecretsDir: connect.secretsDir,
+        topics: topics.names,
+        urls: { prometheus: prometheus.url, grafana: tools.grafanaUrl, kafkaUi: tools.kafkaUiUrl },
+    };
 }
 
 export function prodEnvironment(args: ProdEnvironmentArgs, parent?: pulumi.Resource): Environment {
@@ -106,5 +125,13 @@ export function prodEnvironment(args: ProdEnvironmentArgs, parent?: pulumi.Resou
         worker: { bootstrapServers: kafka.bootstrapServers, groupId: `${args.prefix}-connect`, replicationFactor: spec.replicationFactor, security: "msk-iam" },
     }, { parent, dependsOn: [topics] });
     new CdcParameterGroups(`${args.prefix}-cdc`, { mysqlFamily: args.mysqlParameterFamily, postgresFamily: args.postgresParameterFamily }, opts);
-    return { bootstrapServers: kafka.bootstrapServers, connectUrl: connect.url, connectSecretsDir: connect.secretsDir, topics: topics.names };
+    const prometheus = new Prometheus(`${args.prefix}-prometheus`, {
+        kind: "kubernetes",
+        provider,
+        namespace: args.namespace,
+        environment: "prod",
+        pipeline: args.prefix,
+        connectTargets: [`${args.prefix}-connect-rest.${args.namespace}.svc:9404`],
+    }, opts);
+    return { bootstrapServers: kafka.bootstrapServers, connectUrl: connect.url, connectSecretsDir: connect.secretsDir, topics: topics.names, urls: { prometheus: prometheus.url } };
 }

@@ -17,8 +17,16 @@ describe("environments (Pulumi mocks)", () => {
         const registered = mock("dev");
         const environment = devEnvironment(common);
         await settle(environment);
-        assert.deepEqual(of(registered, "docker:index/remoteImage:RemoteImage").map((r) => r.inputs.name), [IMAGES.kafka]);
-        assert.equal(of(registered, "docker:index/container:Container").length, 2);
+        assert.deepEqual(of(registered, "docker:index/remoteImage:RemoteImage").map((r) => r.inputs.name).sort(), [IMAGES.grafana, IMAGES.kafka, IMAGES.kafkaUi, IMAGES.prometheus].sort());
+        assert.ok(Object.values(IMAGES).every((image) => /:[\w.-]*\d[\w.-]*$/.test(image) && !image.endsWith(":latest")), "every image pinned to a version");
+        assert.deepEqual(of(registered, "docker:index/container:Container").map((c) => c.inputs.name).sort(), [
+            "tandem-connect-1", "tandem-kafka-1", "tandem-prometheus", "tandem-tools-grafana", "tandem-tools-kafka-ui",
+        ]);
+        const prometheus = of(registered, "docker:index/container:Container").find((c) => c.inputs.name === "tandem-prometheus")!;
+        assert.match((prometheus.inputs.uploads as { content: string }[])[0].content, /tandem-connect-1:9404/);
+        assert.deepEqual(await new Promise((resolve) => pulumi.all(environment.urls).apply(resolve)), {
+            prometheus: "http://127.0.0.1:29090", grafana: "http://127.0.0.1:23000", kafkaUi: "http://127.0.0.1:28080",
+        });
         const image = of(registered, "docker:index/image:Image")[0];
         assert.match(String((image.inputs.build as { dockerfile: string }).dockerfile), /docker\/connect\/Dockerfile$/);
         const topics = of(registered, "kafka:index/topic:Topic");
@@ -41,9 +49,11 @@ describe("environments (Pulumi mocks)", () => {
         assert.match(String(of(registered, "aws:msk/configuration:Configuration")[0].inputs.serverProperties), /min\.insync\.replicas=2/);
         const topics = of(registered, "kafka:index/topic:Topic");
         assert.ok(topics.every((t) => t.inputs.replicationFactor === 3 && (t.inputs.config as Record<string, string>)["min.insync.replicas"] === "2"));
-        const [deployment] = of(registered, "kubernetes:apps/v1:Deployment");
+        const deployment = of(registered, "kubernetes:apps/v1:Deployment").find((d) => d.name === "tandem-connect-workers")!;
         assert.equal((deployment.inputs.spec as { replicas: number }).replicas, 2);
-        const [config] = of(registered, "kubernetes:core/v1:ConfigMap");
+        const config = of(registered, "kubernetes:core/v1:ConfigMap").find((c) => "worker.properties" in (c.inputs.data as object))!;
+        const promConfig = of(registered, "kubernetes:core/v1:ConfigMap").find((c) => "prometheus.yml" in (c.inputs.data as object))!;
+        assert.match(String((promConfig.inputs.data as Record<string, string>)["prometheus.yml"]), /tandem-connect-rest\.tandem\.svc:9404/);
         assert.match(String((config.inputs.data as Record<string, string>)["worker.properties"]), /BasicAuthSecurityRestExtension/);
         assert.match(String((config.inputs.data as Record<string, string>)["worker.properties"]), /sasl\.mechanism=AWS_MSK_IAM/);
         const groups = of(registered, "aws:rds/parameterGroup:ParameterGroup");

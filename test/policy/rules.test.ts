@@ -24,7 +24,7 @@ describe("prod policy pack", () => {
             .map((r) => {
                 if (r.type === "kafka:index/topic:Topic" && r.name === "tandem-connect-configs") return { ...r, props: { ...r.props, replicationFactor: 1 } };
                 if (r.type === "aws:msk/cluster:Cluster") return { ...r, props: { ...r.props, encryptionInfo: { encryptionInTransit: { clientBroker: "PLAINTEXT" } } } };
-                if (r.type === "kubernetes:core/v1:ConfigMap") return { ...r, props: { data: { "worker.properties": "group.id=x\\n" } } };
+                if (r.type === "kubernetes:core/v1:ConfigMap" && "worker.properties" in (r.props.data as object)) return { ...r, props: { data: { "worker.properties": "group.id=x\\n" } } };
                 return r;
             });
         bad.push({ type: "pulumi-nodejs:dynamic/tandem:Connector", name: "legacy-source", props: { config: { "database.password": "hunter2", "database.user": "cdc" } } });

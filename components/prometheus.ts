@@ -1,0 +1,136 @@
+// Prometheus for the pipeline, with the generated scrape config and alert rules
+// (components/monitoring/prometheusConfig.ts): a container in dev, a Kubernetes Deployment in prod.
+import * as docker from "@pulumi/docker";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { IMAGES } from "./images";
+import { alertRules, scrapeConfig, toYaml } from "./monitoring/prometheusConfig";
+
+const RULES_FILE = "/etc/prometheus/tandem-rules.yml";
+
+export interface PrometheusFiles {
+    config: string;
+    rules: string;
+}
+
+/** Pure: the two files Prometheus is started with. */
+export function prometheusFiles(environment: string, pipeline: string, connectTargets: string[]): PrometheusFiles {
+    return {
+        config: toYaml(scrapeConfig({ environment, pipeline, connectTargets, ruleFiles: [RULES_FILE] })),
+        rules: toYaml(alertRules({ pipeline })),
+    };
+}
+
+export type PrometheusArgs = { environment: string; pipeline: string; connectTargets: string[] } & (
+    | { kind: "docker"; networkName: pulumi.Input<string>; hostPort: number }
+    | { kind: "kubernetes"; provider: k8s.Provider; namespace: string }
+);
+
+export class Prometheus extends pulumi.ComponentResource {
+    /** Where Prometheus answers, as seen by whoever reads the stack outputs. */
+    readonly url: pulumi.Output<string>;
+
+    constructor(name: string, args: PrometheusArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("tandem:index:Prometheus", name, {}, opts);
+        const files = prometheusFiles(args.environment, args.pipeline, args.connectTargets);
+        if (args.kind === "docker") {
+            const image = new docker.RemoteImage(`${name}-image`, { name: IMAGES.prometheus, keepLocally: true }, { parent: this });
+            new docker.Container(name, {
+                name,
+                image: image.imageId,
+                networksAdvanced: [{ name: args.networkName }],
+                ports: [{ internal: 9090, external: args.hostPort, ip: "127.0.0.1" }],
+                uploads: [
+                    { file: "/etc/prometheus/prometheus.yml", content: files.config },
+                    { file: RULES_FILE, content: files.rules },
+                ],
+                restart: "unless-stopped",
+            }, { parent: this });
+            this.url = pulumi.output(`http://127.0.0.1:${args.hostPort}`);
+        } else {
+            const k8sOpts = { parent: this, provider: args.provider };
+            const labels = { app: name };
+            const config = new k8s.core.v1.ConfigMap(`${name}-config`, {
+                metadata: { namespace: args.namespace },
+                data: { "prometheus.yml": files.config, "tandem-rules.yml": files.rules },
+            }, k8sOpts);
+            new k8s.apps.v1.Deployment(name, {
+                metadata: { namespace: args.namespace, labels },
+                spec: {
+                    replicas: 1,
+                    selector: { matchLabels: labels },
+                    template: {
+                        metadata: { labels },
+                        spec: {
+                            containers: [{
+                                name: "prometheus",
+                                image: IMAGES.prometheus,
+                                args: ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.retention.time=15d"],
+                                ports: [{ name: "web", containerPort: 9090 }],
+                                volumeMounts: [{ name: "config", mountPath: "/etc/prometheus" }],
+                            }],
+                            volumes: [{ name: "config", configMap: { name: config.metadata.name } }],
+                        },
+                    },
+                },
+            }, k8sOpts);
+            const service = new k8s.core.v1.Service(`${name}-web`, {
+                metadata: { namespace: args.namespace, labels },
+                spec: { selector: labels, ports: [{ name: "web", port: 9090, targetPort: "web" }] },
+            }, k8sOpts);
+            this.url = pulumi.interpolate`http://${service.metadata.name}.${args.namespace}.svc:9090`;
+        }
+        this.registerOutputs({ url: this.url });
+    }
+}
+
+export interface DevToolsArgs {
+    networkName: pulumi.Input<string>;
+    /** Kafka as the containers reach it. */
+    bootstrapServers: pulumi.Input<string>;
+    connectUrl: pulumi.Input<string>;
+    prometheusUrl: pulumi.Input<string>;
+    kafkaUiPort: number;
+    grafanaPort: number;
+}
+
+/** dev extras: Kafka UI and Grafana with Prometheus as its data source. */
+export class DevTools extends pulumi.ComponentResource {
+    readonly kafkaUiUrl: pulumi.Output<string>;
+    readonly grafanaUrl: pulumi.Output<string>;
+
+    constructor(name: string, args: DevToolsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("tandem:index:DevTools", name, {}, opts);
+        const parent = { parent: this };
+        const kafkaUi = new docker.RemoteImage(`${name}-kafka-ui-image`, { name: IMAGES.kafkaUi, keepLocally: true }, parent);
+        new docker.Container(`${name}-kafka-ui`, {
+            name: `${name}-kafka-ui`,
+            image: kafkaUi.imageId,
+            networksAdvanced: [{ name: args.networkName }],
+            ports: [{ internal: 8080, external: args.kafkaUiPort, ip: "127.0.0.1" }],
+            envs: [
+                "KAFKA_CLUSTERS_0_NAME=tandem",
+                pulumi.interpolate`KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS=${args.bootstrapServers}`,
+                "KAFKA_CLUSTERS_0_KAFKACONNECT_0_NAME=connect",
+                pulumi.interpolate`KAFKA_CLUSTERS_0_KAFKACONNECT_0_ADDRESS=${args.connectUrl}`,
+            ],
+            restart: "unless-stopped",
+        }, parent);
+        const grafana = new docker.RemoteImage(`${name}-grafana-image`, { name: IMAGES.grafana, keepLocally: true }, parent);
+        new docker.Container(`${name}-grafana`, {
+            name: `${name}-grafana`,
+            image: grafana.imageId,
+            networksAdvanced: [{ name: args.networkName }],
+            ports: [{ internal: 3000, external: args.grafanaPort, ip: "127.0.0.1" }],
+            envs: ["GF_AUTH_ANONYMOUS_ENABLED=true", "GF_AUTH_ANONYMOUS_ORG_ROLE=Viewer"],
+            uploads: [{
+                file: "/etc/grafana/provisioning/datasources/prometheus.yml",
+                content: pulumi.interpolate`apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    url: ${args.prometheusUrl}\n    isDefault: true\n`,
+            }],
+            restart: "unless-stopped",
+        }, parent);
+        this.kafkaUiUrl = pulumi.output(`http://127.0.0.1:${args.kafkaUiPort}`);
+        this.grafanaUrl = pulumi.output(`http://127.0.0.1:${args.grafanaPort}`);
+        this.registerOutputs({ kafkaUiUrl: this.kafkaUiUrl, grafanaUrl: this.grafanaUrl });
+    }
+}
