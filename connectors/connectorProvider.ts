@@ -110,14 +110,16 @@ async function apply(inputs: ConnectorInputs, creating: boolean, salt: string): 
         await client.putConfig(inputs.name, config);
     }
 
+    // Target states are persisted by Connect and the calls are idempotent: always state the desired one.
+    // (Deciding from a status read right after the config PUT raced with the restart it triggers.)
     const current = await client.getStatus(inputs.name);
     const failed = current && (current.connector.state === "FAILED" || current.tasks.some((task) => task.state === "FAILED"));
     if (desired === "running") {
         if (failed) await client.restartFailed(inputs.name);
-        if (current && (current.connector.state === "PAUSED" || current.connector.state === "STOPPED")) await client.resume(inputs.name);
-    } else if (desired === "paused" && current?.connector.state !== "PAUSED") {
+        await client.resume(inputs.name);
+    } else if (desired === "paused") {
         await client.pause(inputs.name);
-    } else if (desired === "stopped" && current?.connector.state !== "STOPPED") {
+    } else {
         await client.stop(inputs.name);
     }
 

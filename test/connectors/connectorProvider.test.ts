@@ -78,6 +78,7 @@ describe("connectorProvider (as serialized into the state)", () => {
                 return reply(200, { name: "c1", type: "sink", connector: { state: "RUNNING", worker_id: "w1" }, tasks: [{ id: 0, state: "RUNNING", worker_id: "w1" }] });
             }
             if (request.url === "/connectors/c1/topics") return reply(200, { c1: { topics: ["t1"] } });
+            if (request.method === "PUT" && request.url === "/connectors/c1/resume") return reply(202, {});
             reply(500, { error_code: 500, message: `unexpected ${request.method} ${request.url}` });
         });
         await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
