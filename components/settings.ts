@@ -2,6 +2,7 @@
 // with every bad key named at once.
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { isHttpUrl } from "../connectors/connectorModel";
 import { MysqlFlavor } from "../connectors/debeziumConfigs";
 import { INITIAL_LOADS, InitialLoad } from "../connectors/syncConnectors";
 import { CONFLICT_POLICIES, ConflictPolicy, Side, SIDES } from "./sync/model";
@@ -76,14 +77,7 @@ const identifier = (value: string) => (IDENTIFIER.test(value) ? undefined : `mus
 export function validateSettings(raw: RawSettings): Settings {
     const errors = new Errors();
     const environment = str(raw, "environment", errors, oneOf(ENVIRONMENTS)) as Environment;
-    const connectUrl = str(raw, "connectUrl", errors, (value) => {
-        try {
-            const url = new URL(value);
-            return url.protocol === "http:" || url.protocol === "https:" ? undefined : "must be an http(s) URL";
-        } catch {
-            return `must be an http(s) URL, got "${value}"`;
-        }
-    });
+    const connectUrl = str(raw, "connectUrl", errors, (value) => (isHttpUrl(value) ? undefined : `must be an http(s) URL, got "${value}"`));
     const kafkaBootstrapServers = str(raw, "kafkaBootstrapServers", errors, (value) =>
         HOST_PORT_LIST.test(value) ? undefined : `must be host:port[,host:port...], got "${value}"`,
     );

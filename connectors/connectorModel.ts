@@ -65,6 +65,9 @@ export interface CheckFailure {
 
 export const DEFAULT_TIMEOUT_SECONDS = 180;
 
+/** Pulumi's marker for values not known during preview (outputs of resources not created yet). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,248}$/;
 const CLASS_PATTERN = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$/;
 // Keys the resource owns itself: they must not appear in `config`.
@@ -110,7 +113,7 @@ export function checkConnectorInputs(inputs: Partial<ConnectorInputs>): CheckFai
     return failures;
 }
 
-function isHttpUrl(value: string): boolean {
+export function isHttpUrl(value: string): boolean {
     try {
         const url = new URL(value);
         return url.protocol === "http:" || url.protocol === "https:";

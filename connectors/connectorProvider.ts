@@ -15,13 +15,12 @@ import {
     normalizeConfig,
     progressTowards,
     renderConfig,
+    UNKNOWN,
     validationConfig,
     validationFailures,
 } from "./connectorModel";
 import { removeConnectorSecrets, writeConnectorSecrets } from "./workerSecrets";
 
-// Pulumi's marker for values not known during preview (outputs of resources not created yet).
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 // The desired state must hold this long before create/update report success, so a task that fails right
 // after starting (bad credentials, unreachable database) fails the update instead of passing it.
 const SETTLE_MS = 2_000;

@@ -44,7 +44,7 @@ export function mysqlTableTopic(prefix: string, database: string, table: string)
     return `${directionPrefix(prefix, "mysql-to-postgres")}.${database}.${table}`;
 }
 
-function escapeRegex(value: string): string {
+export function escapeRegex(value: string): string {
     return value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 

@@ -3,7 +3,7 @@
 // sink upserts rows into the tables and deletes into the tombstone tables, whose triggers apply them (see
 // components/sync/*Sql.ts and docs/bidirectional.md).
 import { BOOKKEEPING, DELETING, Side, TOMBSTONE_PREFIX } from "../components/sync/model";
-import { ConnectorSpec, directionPrefix, JDBC_SINK_CLASS, MysqlEndpoint, mysqlSource, PostgresEndpoint } from "./debeziumConfigs";
+import { ConnectorSpec, directionPrefix, escapeRegex, JDBC_SINK_CLASS, MysqlEndpoint, mysqlSource, PostgresEndpoint } from "./debeziumConfigs";
 
 export type Direction = "mysql-to-postgres" | "postgres-to-mysql";
 
@@ -11,9 +11,6 @@ export function directionOf(source: Side): Direction {
     return source === "mysql" ? "mysql-to-postgres" : "postgres-to-mysql";
 }
 
-function escapeRegex(value: string): string {
-    return value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
 
 /** Topics of one direction: `<prefix>.<direction>.<namespace>.<table>` and `<prefix>.<direction>-deletes.…`. */
 export function syncTopics(prefix: string, direction: Direction, namespace: string, tables: string[]) {

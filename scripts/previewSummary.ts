@@ -14,6 +14,7 @@
 // `detailedDiff` paths (`config["poll.interval.ms"]`, `config.poll.interval.ms`) are used when a provider
 // returns them.
 import * as fs from "node:fs";
+import { UNKNOWN } from "../connectors/connectorModel";
 
 export interface SummaryOptions {
     /** Stack name for the heading (default: read from the URNs). */
@@ -70,7 +71,6 @@ interface PreviewJson {
 export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 /** Pulumi's marker of a value not known until apply. */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 /** Inputs that hold credentials whatever they contain: only their name is ever shown. */
 const SENSITIVE_PROPERTIES: readonly string[] = ["sensitiveConfig", "auth", "secrets", "connection"];
 /** Properties the engine adds that say nothing about the resource (dynamic provider source text). */
