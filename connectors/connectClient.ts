@@ -42,7 +42,10 @@ function isNotFound(error: unknown): boolean {
 
 export interface ConnectClientOptions {
     auth?: BasicAuth;
-    /** Retries of a failed call (default 10: about a minute of backoff). */
+    /**
+     * Retries of a failed call (default 24: about three minutes of backoff, like the default wait for a
+     * connector; a worker restart, graceful stop included, can keep the REST API away for over a minute).
+     */
     retries?: number;
     /** Per-request timeout in ms (default 60 s: validation may connect to the database). */
     requestTimeoutMs?: number;
@@ -63,7 +66,7 @@ export class ConnectClient {
             auth: options.auth,
         });
         axiosRetry.default(this.http, {
-            retries: options.retries ?? 10,
+            retries: options.retries ?? 24,
             retryDelay: (retryCount) => Math.min(500 * 2 ** (retryCount - 1), 8_000),
             // Every call made here is idempotent (PUT config, pause/resume/stop, restart, DELETE, GET).
             retryCondition: (error) =>
