@@ -1,31 +1,32 @@
 // The tandem Pulumi program: read and validate the stack's config, check both databases (preflight), build
-// the bidirectional sync, export what dashboards and scripts read.
-import * as pulumi from "@pulumi/pulumi";
+// the environment (local: existing services; dev: Docker; prod: AWS + Kubernetes) and the bidirectional
+// sync on it, export what dashboards and scripts read.
 import { BidirectionalSync } from "./components/bidirectionalSync";
+import { environmentFor } from "./components/environment";
 import { loadSettings } from "./components/settings";
 import { planSync } from "./components/syncPlan";
 import { Connector } from "./connectors/connector";
 
 export = async () => {
     const { settings, secrets } = loadSettings();
-    if (settings.environment !== "local") {
-        // The Docker (dev) and AWS + Kubernetes (prod) variants of Kafka, Connect and Prometheus are not
-        // built yet; refuse rather than deploy half an environment.
-        throw new pulumi.RunError(`tandem:environment ${settings.environment} is not available yet; only local (existing services) is`);
-    }
     const plan = await planSync(settings, { mysql: secrets.mysqlPassword, postgres: secrets.postgresPassword });
+    const tables = plan.tables.mysql.map((table) => table.name);
+    const environment = environmentFor(settings, secrets, tables);
 
     const sync = new BidirectionalSync(settings.topicPrefix, {
         prefix: settings.topicPrefix,
-        connectUrl: settings.connectUrl,
-        kafkaBootstrapServers: settings.kafkaBootstrapServers,
-        connectSecretsDir: settings.connectSecretsDir,
-        mysql: { ...settings.mysql, admin: { user: settings.mysql.user, password: secrets.mysqlPassword } },
-        postgres: { ...settings.postgres, admin: { user: settings.postgres.user, password: secrets.postgresPassword } },
+        connectUrl: environment.connectUrl,
+        connectAuth: environment.connectAuth,
+        kafkaBootstrapServers: environment.bootstrapServers,
+        kafkaSecurity: environment.kafkaSecurity,
+        secretStore: environment.secretStore,
+        mysql: { ...settings.mysql, admin: { ...settings.mysql.admin, user: settings.mysql.user, password: secrets.mysqlPassword } },
+        postgres: { ...settings.postgres, admin: { ...settings.postgres.admin, user: settings.postgres.user, password: secrets.postgresPassword } },
         tables: plan.tables,
         policy: { conflicts: settings.conflictPolicy, tieWinner: settings.tieWinner },
         teardownOnDestroy: settings.teardownOnDestroy,
         initialLoad: settings.initialLoad,
+        binlogRetention: { hours: settings.binlogRetentionHours, hosting: settings.environment === "prod" ? "rds" : "self-managed" },
     });
 
     const describe = (connector: Connector) => ({
@@ -37,11 +38,12 @@ export = async () => {
     });
     return {
         environment: settings.environment,
-        kafkaBootstrapServers: settings.kafkaBootstrapServers,
-        connectUrl: settings.connectUrl,
-        tables: plan.tables.mysql.map((table) => table.name),
+        kafkaBootstrapServers: environment.bootstrapServers,
+        connectUrl: environment.connectUrl,
+        tables,
         conflictPolicy: settings.conflictPolicy,
         connectors: Object.fromEntries(Object.entries(sync.connectors).map(([key, connector]) => [key, describe(connector)])),
-        topics: sync.topics,
+        topics: { ...sync.topics, managed: environment.topics },
+        dashboards: environment.urls,
     };
 };

@@ -4,11 +4,13 @@
 // component itself does no I/O.
 import * as pulumi from "@pulumi/pulumi";
 import { Connector } from "../connectors/connector";
-import { JDBC_SINK_PASSWORD_KEY, MYSQL_SOURCE_PASSWORD_KEY, MysqlFlavor } from "../connectors/debeziumConfigs";
+import { ConnectorSpec, JDBC_SINK_PASSWORD_KEY, KafkaSecurity, MYSQL_SOURCE_PASSWORD_KEY, MysqlFlavor } from "../connectors/debeziumConfigs";
+import { connectorSecrets, ConnectorSecretStore } from "../connectors/secretStores";
 import { deadLetterTopic, InitialLoad, mysqlSyncSink, mysqlSyncSource, postgresSyncSink, postgresSyncSource, syncTopics } from "../connectors/syncConnectors";
 import { GeneratedPassword, SqlObjects } from "../database/sqlObjects";
 import { Policy, syncNames, TableDef } from "./sync/model";
 import {
+    binlogRetentionSql,
     literal,
     mysqlCommonSetup,
     mysqlCommonTeardown,
@@ -16,6 +18,7 @@ import {
     mysqlSignalTable,
     mysqlTableSetup,
     mysqlTableTeardown,
+    MysqlHosting,
     mysqlUserGrants,
 } from "./sync/mysqlSql";
 import { pgLiteral, postgresCommonSetup, postgresCommonTeardown, postgresPublication, postgresTableSetup, postgresTableTeardown, postgresUserGrants, qi } from "./sync/postgresSql";
@@ -23,15 +26,26 @@ import { pgLiteral, postgresCommonSetup, postgresCommonTeardown, postgresPublica
 interface Admin {
     user: string;
     password: pulumi.Input<string>;
+    /** Where the machine running `pulumi` reaches the server, when not at the workers' host/port. */
+    host?: string;
+    port?: number;
 }
 
 export interface BidirectionalSyncArgs {
     prefix: string;
+    /** Connect's REST API as the machine running `pulumi` reaches it, with basic auth when the workers require it. */
     connectUrl: pulumi.Input<string>;
-    kafkaBootstrapServers: string;
-    connectSecretsDir: pulumi.Input<string>;
+    connectAuth?: pulumi.Input<{ username: pulumi.Input<string>; password: pulumi.Input<string> }>;
+    /** Kafka as the workers reach it (the MySQL source's schema history clients). */
+    kafkaBootstrapServers: pulumi.Input<string>;
+    kafkaSecurity?: KafkaSecurity;
+    /** Where connector passwords are kept for the workers (see connectors/secretStores.ts). */
+    secretStore: ConnectorSecretStore;
+    /** Host and port as the Connect workers reach each database; `admin` is the account that prepares it. */
     mysql: { flavor: MysqlFlavor; host: string; port: number; database: string; serverId: number; admin: Admin };
     postgres: { host: string; port: number; database: string; schema: string; admin: Admin };
+    /** Keep at least this much binlog (RDS: mysql.rds_set_configuration; elsewhere binlog_expire_logs_seconds). */
+    binlogRetention?: { hours: number; hosting: MysqlHosting };
     /** The synced tables as each catalog describes them (same names on both sides). */
     tables: { mysql: TableDef[]; postgres: TableDef[] };
     policy: Policy;
@@ -54,8 +68,15 @@ export class BidirectionalSync extends pulumi.ComponentResource {
         const tableNames = args.tables.mysql.map((table) => table.name);
         const teardownOnDelete = args.teardownOnDestroy ?? false;
         const host = args.mysqlAccountHost ?? "%";
-        const mysqlAdmin = { host: args.mysql.host, port: args.mysql.port, database: args.mysql.database, ...args.mysql.admin };
-        const pgAdmin = { host: args.postgres.host, port: args.postgres.port, database: args.postgres.database, ...args.postgres.admin };
+        const adminOf = (side: { host: string; port: number; database: string; admin: Admin }) => ({
+            host: side.admin.host ?? side.host,
+            port: side.admin.port ?? side.port,
+            database: side.database,
+            user: side.admin.user,
+            password: side.admin.password,
+        });
+        const mysqlAdmin = adminOf(args.mysql);
+        const pgAdmin = adminOf(args.postgres);
         const pgOptions = { schema: args.postgres.schema, syncUser: names.syncUser, cdcUser: names.cdcUser, policy: args.policy, publication: names.publication, heartbeatTable: names.heartbeatTable, conflictsTable: names.conflictsTable, functionPrefix: names.functionPrefix };
 
         const password = (key: string) => new GeneratedPassword(`${name}-${key}-password`, {}, parent).value;
@@ -130,38 +151,49 @@ export class BidirectionalSync extends pulumi.ComponentResource {
             secrets: { cdc: passwords.postgresCdc, sync: passwords.postgresSync },
         }, { parent: this, dependsOn: [postgresObjects] });
 
-        const ready = { parent: this, dependsOn: [mysqlObjects, mysqlAccess, postgresObjects, postgresAccess] };
-        const common = { connectUrl: args.connectUrl, secretsDir: args.connectSecretsDir };
+        const prepared = [mysqlObjects, mysqlAccess, postgresObjects, postgresAccess];
         const mysqlEndpoint = (user: string) => ({ flavor: args.mysql.flavor, host: args.mysql.host, port: args.mysql.port, database: args.mysql.database, serverId: args.mysql.serverId, user });
         const postgresEndpoint = (user: string) => ({ host: args.postgres.host, port: args.postgres.port, database: args.postgres.database, schema: args.postgres.schema, user });
-        const source = { prefix: args.prefix, kafkaBootstrapServers: args.kafkaBootstrapServers, tables: tableNames };
+        const source = { prefix: args.prefix, tables: tableNames };
+        const connector = (key: string, spec: pulumi.Input<ConnectorSpec>, secrets: Record<string, pulumi.Input<string>>) => {
+            const connectorName = `${args.prefix}-${key}`;
+            const stored = connectorSecrets(args.secretStore, connectorName, secrets, this);
+            const resolved = pulumi.output(spec);
+            return new Connector(`${name}-${key}`, {
+                connectUrl: args.connectUrl,
+                auth: args.connectAuth,
+                name: connectorName,
+                connectorClass: resolved.connectorClass,
+                config: resolved.config,
+                ...stored.args,
+            }, { parent: this, dependsOn: [...prepared, ...stored.dependsOn] });
+        };
 
         this.connectors = {
-            mysqlSource: new Connector(`${name}-mysql-source`, {
-                ...common,
-                name: `${args.prefix}-mysql-source`,
-                ...mysqlSyncSource({ ...source, mysql: mysqlEndpoint(names.cdcUser), initialLoad: args.initialLoad ?? "snapshot", signalTable: names.signalTable }),
-                sensitiveConfig: { [MYSQL_SOURCE_PASSWORD_KEY]: passwords.mysqlCdc },
-            }, ready),
-            postgresSource: new Connector(`${name}-postgres-source`, {
-                ...common,
-                name: `${args.prefix}-postgres-source`,
-                ...postgresSyncSource({ ...source, postgres: postgresEndpoint(names.cdcUser), slot: names.slot, publication: names.publication, heartbeatTable: names.heartbeatTable }),
-                sensitiveConfig: { [MYSQL_SOURCE_PASSWORD_KEY]: passwords.postgresCdc },
-            }, ready),
-            postgresSink: new Connector(`${name}-postgres-sink`, {
-                ...common,
-                name: `${args.prefix}-postgres-sink`,
-                ...postgresSyncSink({ prefix: args.prefix, sourceNamespace: args.mysql.database, tables: tableNames, postgres: postgresEndpoint(names.syncUser) }),
-                sensitiveConfig: { [JDBC_SINK_PASSWORD_KEY]: passwords.postgresSync },
-            }, ready),
-            mysqlSink: new Connector(`${name}-mysql-sink`, {
-                ...common,
-                name: `${args.prefix}-mysql-sink`,
-                ...mysqlSyncSink({ prefix: args.prefix, sourceNamespace: args.postgres.schema, tables: tableNames, mysql: mysqlEndpoint(names.syncUser) }),
-                sensitiveConfig: { [JDBC_SINK_PASSWORD_KEY]: passwords.mysqlSync },
-            }, ready),
+            mysqlSource: connector("mysql-source",
+                pulumi.output(args.kafkaBootstrapServers).apply((bootstrap) =>
+                    mysqlSyncSource({ ...source, kafkaBootstrapServers: bootstrap, kafkaSecurity: args.kafkaSecurity, mysql: mysqlEndpoint(names.cdcUser), initialLoad: args.initialLoad ?? "snapshot", signalTable: names.signalTable })),
+                { [MYSQL_SOURCE_PASSWORD_KEY]: passwords.mysqlCdc }),
+            postgresSource: connector("postgres-source",
+                postgresSyncSource({ ...source, postgres: postgresEndpoint(names.cdcUser), slot: names.slot, publication: names.publication, heartbeatTable: names.heartbeatTable }),
+                { [MYSQL_SOURCE_PASSWORD_KEY]: passwords.postgresCdc }),
+            postgresSink: connector("postgres-sink",
+                postgresSyncSink({ prefix: args.prefix, sourceNamespace: args.mysql.database, tables: tableNames, postgres: postgresEndpoint(names.syncUser) }),
+                { [JDBC_SINK_PASSWORD_KEY]: passwords.postgresSync }),
+            mysqlSink: connector("mysql-sink",
+                mysqlSyncSink({ prefix: args.prefix, sourceNamespace: args.postgres.schema, tables: tableNames, mysql: mysqlEndpoint(names.syncUser) }),
+                { [JDBC_SINK_PASSWORD_KEY]: passwords.mysqlSync }),
         };
+        if (args.binlogRetention) {
+            new SqlObjects(`${name}-binlog-retention`, {
+                engine: "mysql",
+                connection: mysqlAdmin,
+                description: `binlog kept at least ${args.binlogRetention.hours} h (${args.binlogRetention.hosting})`,
+                apply: binlogRetentionSql(args.mysql.flavor, args.binlogRetention.hosting, args.binlogRetention.hours),
+                // The server keeps the longer retention: a smaller one is a deliberate operator decision.
+                teardown: [],
+            }, parent);
+        }
         if (args.initialLoad === "incremental") {
             // Once the MySQL/MariaDB source streams, ask it for an incremental snapshot of the tables.
             new SqlObjects(`${name}-initial-load-signal`, {

@@ -6,8 +6,11 @@ import * as docker from "@pulumi/docker";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
+import { kafkaClientSecurity, KafkaSecurity } from "../connectors/debeziumConfigs";
 
 export const WORKER_SECRETS_DIR = "/etc/kafka-connect/secrets";
+/** The REST API's basic-auth user when auth is on (prod). */
+export const REST_USER = "admin";
 
 export interface WorkerSettings {
     bootstrapServers: string;
@@ -15,7 +18,9 @@ export interface WorkerSettings {
     /** Replication factor of Connect's config/offset/status topics. */
     replicationFactor: number;
     /** Kafka client security for MSK IAM (prod) or plaintext (dev). */
-    security: "plaintext" | "msk-iam";
+    security: KafkaSecurity;
+    /** Where connector secrets come from besides the `dir` folder: Kubernetes Secrets (prod). */
+    secretsProvider?: "kubernetes";
     /** REST basic auth (BasicAuthSecurityRestExtension with a JAAS file). */
     restAuth: boolean;
 }
@@ -37,19 +42,16 @@ export function workerProperties(settings: WorkerSettings): string {
         "plugin.discovery=service_load",
         "connector.client.config.override.policy=All",
         // Connector secrets: ${dir:<secrets dir>/<connector>:<key>} only, never values in the config topic.
-        "config.providers=dir",
+        // dir: connector secret files; env: worker settings from the environment (the pod IP in Kubernetes);
+        // secrets: connector secrets as Kubernetes Secrets, ${secrets:<namespace>/<secret>:<key>} (prod).
+        `config.providers=dir,env${settings.secretsProvider === "kubernetes" ? ",secrets" : ""}`,
         "config.providers.dir.class=org.apache.kafka.common.config.provider.DirectoryConfigProvider",
+        "config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider",
         `config.providers.dir.param.allowed.paths=${WORKER_SECRETS_DIR}`,
     ];
-    if (settings.security === "msk-iam") {
-        const iam = [
-            "security.protocol=SASL_SSL",
-            "sasl.mechanism=AWS_MSK_IAM",
-            "sasl.jaas.config=software.amazon.msk.auth.iam.IAMLoginModule required;",
-            "sasl.client.callback.handler.class=software.amazon.msk.auth.iam.IAMClientCallbackHandler",
-        ];
-        for (const prefix of ["", "producer.", "consumer.", "admin."]) lines.push(...iam.map((line) => `${prefix}${line}`));
-    }
+    const security = Object.entries(kafkaClientSecurity(settings.security)).map(([key, value]) => `${key}=${value}`);
+    for (const prefix of ["", "producer.", "consumer.", "admin."]) lines.push(...security.map((line) => `${prefix}${line}`));
+    if (settings.secretsProvider === "kubernetes") lines.push("config.providers.secrets.class=io.strimzi.kafka.KubernetesSecretConfigProvider");
     if (settings.restAuth) {
         lines.push("rest.extension.classes=org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension");
     }
@@ -70,7 +72,9 @@ export type ConnectClusterArgs =
     | (Common & {
           kind: "docker";
           networkName: pulumi.Input<string>;
+          /** Host ports (127.0.0.1) of the first worker's REST API and metrics; the next workers count up. */
           hostPort: number;
+          metricsHostPort: number;
           /** Host folder bind-mounted at the same path in the workers: the Connector provider writes there. */
           hostSecretsDir: string;
       })
@@ -90,6 +94,8 @@ export class ConnectCluster extends pulumi.ComponentResource {
     readonly url: pulumi.Output<string>;
     readonly secretsDir: pulumi.Output<string>;
     readonly image?: pulumi.Output<string>;
+    /** Resolves once the workers exist (containers started, Deployment rolled out): connectors wait for it. */
+    readonly ready: pulumi.Output<string[]>;
 
     constructor(name: string, args: ConnectClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tandem:index:ConnectCluster", name, {}, opts);
@@ -97,6 +103,7 @@ export class ConnectCluster extends pulumi.ComponentResource {
         if (args.kind === "external") {
             this.url = pulumi.output(args.url);
             this.secretsDir = pulumi.output(args.secretsDir);
+            this.ready = pulumi.output([]);
             this.registerOutputs({ url: this.url });
             return;
         }
@@ -105,18 +112,25 @@ export class ConnectCluster extends pulumi.ComponentResource {
         if (args.kind === "docker") {
             const image = new docker.Image(`${name}-image`, { imageName: `tandem-connect:${name}`, build, skipPush: true }, parent);
             const workerConfig = properties(args.worker, false);
+            const containers: docker.Container[] = [];
             for (let i = 0; i < args.workers; i++) {
-                new docker.Container(`${name}-${i + 1}`, {
+                containers[i] = new docker.Container(`${name}-${i + 1}`, {
                     name: `${name}-${i + 1}`,
                     image: image.imageName,
                     networksAdvanced: [{ name: args.networkName }],
-                    ports: [{ internal: 8083, external: args.hostPort + i, ip: "127.0.0.1" }],
+                    // Databases on the developer's machine are reached as host.docker.internal (Linux too).
+                    hosts: [{ host: "host.docker.internal", ip: "host-gateway" }],
+                    ports: [
+                        { internal: 8083, external: args.hostPort + i, ip: "127.0.0.1" },
+                        { internal: 9404, external: args.metricsHostPort + i, ip: "127.0.0.1" },
+                    ],
                     uploads: [{ file: "/etc/kafka-connect/worker.properties", content: pulumi.interpolate`${workerConfig}rest.advertised.host.name=${name}-${i + 1}\n` }],
                     volumes: [{ hostPath: args.hostSecretsDir, containerPath: args.hostSecretsDir, readOnly: true }],
                     restart: "unless-stopped",
                 }, parent);
             }
-            this.url = pulumi.output(`http://127.0.0.1:${args.hostPort}`);
+            this.ready = pulumi.all(containers.map((container) => container.id));
+            this.url = this.ready.apply(() => `http://127.0.0.1:${args.hostPort}`);
             this.secretsDir = pulumi.output(args.hostSecretsDir);
             this.image = image.imageName;
         } else {
@@ -132,15 +146,27 @@ export class ConnectCluster extends pulumi.ComponentResource {
             const k8sOpts = { parent: this, provider: args.provider };
             const config = new k8s.core.v1.ConfigMap(`${name}-config`, {
                 metadata: { namespace: args.namespace },
-                data: { "worker.properties": properties(args.worker, true) },
+                // Workers forward requests to the leader at their advertised address: the pod IP.
+                data: { "worker.properties": pulumi.interpolate`${properties({ ...args.worker, secretsProvider: "kubernetes" }, true)}rest.advertised.host.name=\${env:POD_IP}\n` },
             }, k8sOpts);
             // REST basic auth: a JAAS file naming a credentials file (both mounted from this Secret).
             const restAuth = new k8s.core.v1.Secret(`${name}-rest-auth`, {
                 metadata: { namespace: args.namespace },
                 stringData: {
                     "jaas.conf": `KafkaConnect {\n  org.apache.kafka.connect.rest.basic.auth.extension.PropertyFileLoginModule required\n  file="/etc/kafka-connect/auth/credentials.properties";\n};\n`,
-                    "credentials.properties": pulumi.interpolate`admin: ${args.restPassword}\n`,
+                    "credentials.properties": pulumi.interpolate`${REST_USER}: ${args.restPassword}\n`,
                 },
+            }, k8sOpts);
+            // The `secrets` config provider reads connector Secrets through the API: get on Secrets in this namespace.
+            const account = new k8s.core.v1.ServiceAccount(`${name}-workers`, { metadata: { namespace: args.namespace, labels } }, k8sOpts);
+            const role = new k8s.rbac.v1.Role(`${name}-read-secrets`, {
+                metadata: { namespace: args.namespace, labels },
+                rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"] }],
+            }, k8sOpts);
+            new k8s.rbac.v1.RoleBinding(`${name}-read-secrets`, {
+                metadata: { namespace: args.namespace, labels },
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
+                subjects: [{ kind: "ServiceAccount", name: account.metadata.name, namespace: args.namespace }],
             }, k8sOpts);
             const deployment = new k8s.apps.v1.Deployment(`${name}-workers`, {
                 metadata: { namespace: args.namespace, labels },
@@ -150,6 +176,7 @@ export class ConnectCluster extends pulumi.ComponentResource {
                     template: {
                         metadata: { labels, annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": "9404" } },
                         spec: {
+                            serviceAccountName: account.metadata.name,
                             containers: [{
                                 name: "connect",
                                 image: image.repoDigest,
@@ -163,23 +190,22 @@ export class ConnectCluster extends pulumi.ComponentResource {
                                 volumeMounts: [
                                     { name: "config", mountPath: "/etc/kafka-connect/worker.properties", subPath: "worker.properties" },
                                     { name: "rest-auth", mountPath: "/etc/kafka-connect/auth", readOnly: true },
-                                    { name: "connector-secrets", mountPath: WORKER_SECRETS_DIR, readOnly: true },
                                 ],
                             }],
                             volumes: [
                                 { name: "config", configMap: { name: config.metadata.name } },
                                 { name: "rest-auth", secret: { secretName: restAuth.metadata.name } },
-                                // Connector secrets, one key per `<connector>/<key>` path via items (see docs/environments.md).
-                                { name: "connector-secrets", secret: { secretName: `${name}-connector-secrets`, optional: true } },
                             ],
                         },
                     },
                 },
             }, k8sOpts);
+            // A fixed name: Prometheus scrapes and the REST load balancer targets <name>-rest.<namespace>.svc.
             const service = new k8s.core.v1.Service(`${name}-rest`, {
-                metadata: { namespace: args.namespace, labels },
+                metadata: { namespace: args.namespace, name: `${name}-rest`, labels },
                 spec: { selector: labels, ports: [{ name: "rest", port: 8083, targetPort: "rest" }, { name: "metrics", port: 9404, targetPort: "metrics" }] },
             }, { ...k8sOpts, dependsOn: [deployment] });
+            this.ready = pulumi.all([deployment.id, service.id]);
             this.url = pulumi.interpolate`http://${service.metadata.name}.${args.namespace}.svc:8083`;
             this.secretsDir = pulumi.output(WORKER_SECRETS_DIR);
             this.image = image.repoDigest;

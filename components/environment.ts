@@ -1,60 +1,59 @@
 // The infrastructure under the sync, per environment: dev = Docker (KRaft containers, Connect containers
 // from our image), prod = AWS MSK + Connect on Kubernetes + CDC parameter groups, local = existing
-// services. `environmentDefaults` holds what differs between environments, as data a reviewer can read.
+// services. what differs between environments is data in environmentSpec.ts and the stack config.
 import * as docker from "@pulumi/docker";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CdcParameterGroups } from "./cdcParameterGroups";
-import { ConnectCluster } from "./connectCluster";
+import { KafkaSecurity } from "../connectors/debeziumConfigs";
+import { ConnectorSecretStore } from "../connectors/secretStores";
+import { ConnectCluster, REST_USER } from "./connectCluster";
 import { KafkaCluster } from "./kafkaCluster";
 import { DevTools, Prometheus } from "./prometheus";
+import { environmentDefaults, EnvironmentSpec, Sizing } from "./environmentSpec";
+import { SecretSettings, Settings } from "./settings";
 import { Topics } from "./topics";
-
-export interface EnvironmentSpec {
-    brokers: number;
-    replicationFactor: number;
-    minInsyncReplicas: number;
-    partitions: number;
-    connectWorkers: number;
-    tls: boolean;
-    restAuth: boolean;
-}
-
-/** Pure: the sizing and safety settings of each environment. */
-export function environmentDefaults(environment: "dev" | "prod"): EnvironmentSpec {
-    return environment === "prod"
-        ? { brokers: 3, replicationFactor: 3, minInsyncReplicas: 2, partitions: 6, connectWorkers: 2, tls: true, restAuth: true }
-        : { brokers: 1, replicationFactor: 1, minInsyncReplicas: 1, partitions: 3, connectWorkers: 1, tls: false, restAuth: false };
-}
 
 export interface DevEnvironmentArgs {
     prefix: string;
+    /** Overrides of environmentDefaults' sizing (stack config). */
+    sizing?: Partial<Sizing>;
     tables: string[];
     mysqlDatabase: string;
     postgresSchema: string;
+    /** Host folder bind-mounted into the workers, where the Connector provider writes connector secrets. */
     hostSecretsDir: string;
 }
 
-export interface ProdEnvironmentArgs extends DevEnvironmentArgs {
+export interface ProdEnvironmentArgs extends Omit<DevEnvironmentArgs, "hostSecretsDir"> {
     subnetIds: pulumi.Input<string>[];
     securityGroupIds: pulumi.Input<string>[];
-    kubeconfig: pulumi.Input<string>;
+    /** The cluster running Connect and Prometheus (the ambient kubeconfig when absent). */
+    kubeconfig?: pulumi.Input<string>;
     namespace: string;
+    /** How the machine running `pulumi` reaches the workers' REST API (load balancer, ingress, port-forward). */
+    connectUrl: string;
     connectRestPassword: pulumi.Input<string>;
     mysqlParameterFamily: string;
     postgresParameterFamily: string;
 }
 
+/** What the sync needs from an environment, and what dashboards read. */
 export interface Environment {
+    /** Kafka as the Connect workers reach it. */
     bootstrapServers: pulumi.Output<string>;
+    kafkaSecurity: KafkaSecurity;
+    /** Connect's REST API as the machine running `pulumi` reaches it; resolves once the workers exist. */
     connectUrl: pulumi.Output<string>;
-    connectSecretsDir: pulumi.Output<string>;
+    connectAuth?: pulumi.Output<{ username: string; password: string }>;
+    secretStore: ConnectorSecretStore;
+    /** Topics created by the stack (@pulumi/kafka); the rest come from the connectors' topic.creation rules. */
     topics: string[];
     /** Dashboards read these (stack outputs). */
-    urls: { prometheus: pulumi.Output<string>; grafana?: pulumi.Output<string>; kafkaUi?: pulumi.Output<string> };
+    urls: { prometheus?: pulumi.Output<string>; grafana?: pulumi.Output<string>; kafkaUi?: pulumi.Output<string>; connectMetrics?: pulumi.Output<string> };
 }
 
-function topicSettings(args: DevEnvironmentArgs, spec: EnvironmentSpec) {
+function topicSettings(args: Omit<DevEnvironmentArgs, "hostSecretsDir">, spec: EnvironmentSpec) {
     return {
         prefix: args.prefix,
         connectGroupId: `${args.prefix}-connect`,
@@ -68,7 +67,7 @@ function topicSettings(args: DevEnvironmentArgs, spec: EnvironmentSpec) {
 }
 
 export function devEnvironment(args: DevEnvironmentArgs, parent?: pulumi.Resource): Environment {
-    const spec = environmentDefaults("dev");
+    const spec = { ...environmentDefaults("dev"), ...args.sizing };
     const opts = { parent };
     const network = new docker.Network(`${args.prefix}-net`, { name: `${args.prefix}-net` }, opts);
     const kafka = new KafkaCluster(`${args.prefix}-kafka`, { kind: "docker", networkName: network.name, brokers: spec.brokers, hostPort: 29092 }, opts);
@@ -78,6 +77,7 @@ export function devEnvironment(args: DevEnvironmentArgs, parent?: pulumi.Resourc
         workers: spec.connectWorkers,
         networkName: network.name,
         hostPort: 28083,
+        metricsHostPort: 29404,
         hostSecretsDir: args.hostSecretsDir,
         worker: { bootstrapServers: kafka.bootstrapServers, groupId: `${args.prefix}-connect`, replicationFactor: spec.replicationFactor, security: "plaintext" },
     }, { parent, dependsOn: [topics] });
@@ -93,15 +93,16 @@ export function devEnvironment(args: DevEnvironmentArgs, parent?: pulumi.Resourc
     }, opts);
     return {
         bootstrapServers: kafka.bootstrapServers,
+        kafkaSecurity: "plaintext",
         connectUrl: connect.url,
-        connectSecretsDir: connect.secretsDir,
+        secretStore: { kind: "directory", dir: args.hostSecretsDir },
         topics: topics.names,
-        urls: { prometheus: prometheus.url, grafana: tools.grafanaUrl, kafkaUi: tools.kafkaUiUrl },
+        urls: { prometheus: prometheus.url, grafana: tools.grafanaUrl, kafkaUi: tools.kafkaUiUrl, connectMetrics: pulumi.output("http://127.0.0.1:29404/metrics") },
     };
 }
 
 export function prodEnvironment(args: ProdEnvironmentArgs, parent?: pulumi.Resource): Environment {
-    const spec = environmentDefaults("prod");
+    const spec = { ...environmentDefaults("prod"), ...args.sizing };
     const opts = { parent };
     const kafka = new KafkaCluster(`${args.prefix}-kafka`, {
         kind: "msk",
@@ -124,6 +125,7 @@ export function prodEnvironment(args: ProdEnvironmentArgs, parent?: pulumi.Resou
         restPassword: args.connectRestPassword,
         worker: { bootstrapServers: kafka.bootstrapServers, groupId: `${args.prefix}-connect`, replicationFactor: spec.replicationFactor, security: "msk-iam" },
     }, { parent, dependsOn: [topics] });
+    const connectUrl = connect.ready.apply(() => args.connectUrl);
     new CdcParameterGroups(`${args.prefix}-cdc`, { mysqlFamily: args.mysqlParameterFamily, postgresFamily: args.postgresParameterFamily }, opts);
     const prometheus = new Prometheus(`${args.prefix}-prometheus`, {
         kind: "kubernetes",
@@ -133,5 +135,52 @@ export function prodEnvironment(args: ProdEnvironmentArgs, parent?: pulumi.Resou
         pipeline: args.prefix,
         connectTargets: [`${args.prefix}-connect-rest.${args.namespace}.svc:9404`],
     }, opts);
-    return { bootstrapServers: kafka.bootstrapServers, connectUrl: connect.url, connectSecretsDir: connect.secretsDir, topics: topics.names, urls: { prometheus: prometheus.url } };
+    return {
+        bootstrapServers: kafka.bootstrapServers,
+        kafkaSecurity: "msk-iam",
+        connectUrl,
+        connectAuth: pulumi.secret(pulumi.output(args.connectRestPassword).apply((password) => ({ username: REST_USER, password }))),
+        secretStore: { kind: "kubernetes", provider, namespace: args.namespace },
+        topics: topics.names,
+        urls: { prometheus: prometheus.url, connectMetrics: pulumi.interpolate`${connect.url.apply((url) => url.replace(/:8083$/, ":9404"))}/metrics` },
+    };
+}
+
+/** local: existing Kafka and Connect (the sandbox by default); nothing is created. */
+export function localEnvironment(settings: Pick<Settings, "kafkaBootstrapServers" | "connectUrl" | "connectSecretsDir">): Environment {
+    return {
+        bootstrapServers: pulumi.output(settings.kafkaBootstrapServers),
+        kafkaSecurity: "plaintext",
+        connectUrl: pulumi.output(settings.connectUrl),
+        secretStore: { kind: "directory", dir: settings.connectSecretsDir },
+        // Topics stay with the connectors' topic.creation rules: pulumi-resource-kafka cannot be built here
+        // (docs/environments.md).
+        topics: [],
+        urls: {},
+    };
+}
+
+/** The environment a stack's settings ask for. */
+export function environmentFor(settings: Settings, secrets: SecretSettings, tables: string[], parent?: pulumi.Resource): Environment {
+    const common = { prefix: settings.topicPrefix, sizing: settings.sizing, tables, mysqlDatabase: settings.mysql.database, postgresSchema: settings.postgres.schema };
+    switch (settings.environment) {
+        case "local":
+            return localEnvironment(settings);
+        case "dev":
+            return devEnvironment({ ...common, hostSecretsDir: settings.connectSecretsDir }, parent);
+        case "prod": {
+            const prod = settings.prod!;
+            return prodEnvironment({
+                ...common,
+                subnetIds: prod.subnetIds,
+                securityGroupIds: prod.securityGroupIds,
+                namespace: prod.namespace,
+                kubeconfig: secrets.kubeconfig,
+                connectUrl: settings.connectUrl,
+                connectRestPassword: secrets.connectRestPassword!,
+                mysqlParameterFamily: prod.mysqlParameterFamily,
+                postgresParameterFamily: prod.postgresParameterFamily,
+            }, parent);
+        }
+    }
 }

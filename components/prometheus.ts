@@ -74,8 +74,9 @@ export class Prometheus extends pulumi.ComponentResource {
                     },
                 },
             }, k8sOpts);
+            // A fixed name: dashboards and Grafana find Prometheus at <name>.<namespace>.svc.
             const service = new k8s.core.v1.Service(`${name}-web`, {
-                metadata: { namespace: args.namespace, labels },
+                metadata: { namespace: args.namespace, name, labels },
                 spec: { selector: labels, ports: [{ name: "web", port: 9090, targetPort: "web" }] },
             }, k8sOpts);
             this.url = pulumi.interpolate`http://${service.metadata.name}.${args.namespace}.svc:9090`;

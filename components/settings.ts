@@ -1,23 +1,58 @@
 // Stack settings: read from Pulumi config, validated by a pure function so that `pulumi preview` fails
 // with every bad key named at once.
+import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { isHttpUrl } from "../connectors/connectorModel";
 import { MysqlFlavor } from "../connectors/debeziumConfigs";
 import { INITIAL_LOADS, InitialLoad } from "../connectors/syncConnectors";
+import { environmentDefaults, Sizing } from "./environmentSpec";
+import { RDS_MAX_BINLOG_RETENTION_HOURS } from "./sync/mysqlSql";
 import { CONFLICT_POLICIES, ConflictPolicy, Side, SIDES } from "./sync/model";
 
 export const ENVIRONMENTS = ["local", "dev", "prod"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 
+/** Where the machine running `pulumi` reaches a database (catalog read, SQL setup), when not where the workers do. */
+export interface AdminAddress {
+    host: string;
+    port: number;
+}
+
+/** Sizing keys of the stack config and the fields they set. */
+export const SIZING_KEYS = {
+    kafkaBrokers: "brokers",
+    topicReplicationFactor: "replicationFactor",
+    topicMinInsyncReplicas: "minInsyncReplicas",
+    topicPartitions: "partitions",
+    connectWorkers: "connectWorkers",
+} as const;
+
+/** The AWS and Kubernetes coordinates of the `prod` environment. */
+export interface ProdSettings {
+    subnetIds: string[];
+    securityGroupIds: string[];
+    namespace: string;
+    mysqlParameterFamily: string;
+    postgresParameterFamily: string;
+}
+
 export interface Settings {
     environment: Environment;
+    /** How the machine running `pulumi` reaches Connect's REST API ("" on dev: the containers publish it). */
     connectUrl: string;
+    /** Existing Kafka (local only; dev and prod create theirs). */
     kafkaBootstrapServers: string;
+    /** Folder of the `dir` config provider (local: the worker's, dev: bind-mounted into the workers; prod: unused). */
     connectSecretsDir: string;
     topicPrefix: string;
-    mysql: { flavor: MysqlFlavor; host: string; port: number; database: string; user: string; serverId: number };
-    postgres: { host: string; port: number; database: string; schema: string; user: string };
+    mysql: { flavor: MysqlFlavor; host: string; port: number; database: string; user: string; serverId: number; admin: AdminAddress };
+    postgres: { host: string; port: number; database: string; schema: string; user: string; admin: AdminAddress };
+    /** Hours of binlog the MySQL/MariaDB server keeps at least (a connector down longer must re-snapshot). */
+    binlogRetentionHours: number;
+    prod?: ProdSettings;
+    /** dev/prod: overrides of the environment's default sizing (components/environment.ts). */
+    sizing: Partial<Sizing>;
     /** Explicit table list; when empty, `tableInclude`/`tableExclude` select tables from the catalog. */
     tables: string[];
     tableInclude: string[];
@@ -31,6 +66,10 @@ export interface Settings {
 export interface SecretSettings {
     mysqlPassword: pulumi.Output<string>;
     postgresPassword: pulumi.Output<string>;
+    /** prod: basic-auth password of Connect's REST API. */
+    connectRestPassword?: pulumi.Output<string>;
+    /** prod: kubeconfig of the cluster running Connect and Prometheus (ambient kubeconfig when absent). */
+    kubeconfig?: pulumi.Output<string>;
 }
 
 /** Raw config values as strings/JSON, keyed by their name without the `tandem:` namespace. */
@@ -77,13 +116,20 @@ const identifier = (value: string) => (IDENTIFIER.test(value) ? undefined : `mus
 export function validateSettings(raw: RawSettings): Settings {
     const errors = new Errors();
     const environment = str(raw, "environment", errors, oneOf(ENVIRONMENTS)) as Environment;
-    const connectUrl = str(raw, "connectUrl", errors, (value) => (isHttpUrl(value) ? undefined : `must be an http(s) URL, got "${value}"`));
-    const kafkaBootstrapServers = str(raw, "kafkaBootstrapServers", errors, (value) =>
-        HOST_PORT_LIST.test(value) ? undefined : `must be host:port[,host:port...], got "${value}"`,
-    );
-    const connectSecretsDir = str(raw, "connectSecretsDir", errors, (value) =>
-        value.startsWith("/") ? undefined : `must be an absolute folder on the Connect worker, got "${value}"`,
-    );
+    // Which addressing keys each environment takes: dev and prod create Kafka (and dev Connect) themselves.
+    const absent = (key: string, why: string) => {
+        if (raw[key] !== undefined && raw[key] !== null && raw[key] !== "") errors.add(key, `must not be set on a ${environment} stack: ${why}`);
+        return "";
+    };
+    const connectUrl = environment === "dev"
+        ? absent("connectUrl", "the Connect containers publish their REST API on 127.0.0.1")
+        : str(raw, "connectUrl", errors, (value) => (isHttpUrl(value) ? undefined : `must be an http(s) URL, got "${value}"`));
+    const kafkaBootstrapServers = environment === "local"
+        ? str(raw, "kafkaBootstrapServers", errors, (value) => HOST_PORT_LIST.test(value) ? undefined : `must be host:port[,host:port...], got "${value}"`)
+        : absent("kafkaBootstrapServers", "the stack creates its Kafka cluster");
+    const connectSecretsDir = environment === "prod"
+        ? absent("connectSecretsDir", "connector secrets are Kubernetes Secrets read by the workers' `secrets` config provider")
+        : str(raw, "connectSecretsDir", errors, (value) => value.startsWith("/") ? undefined : `must be an absolute folder, got "${value}"`);
     const topicPrefix = str(raw, "topicPrefix", errors, (value) =>
         TOPIC_PREFIX.test(value) ? undefined : `must be letters, digits, '-' or '_', got "${value}"`,
     );
@@ -98,14 +144,27 @@ export function validateSettings(raw: RawSettings): Settings {
         database: str(raw, "mysqlDatabase", errors, identifier),
         user: str(raw, "mysqlUser", errors),
         serverId,
+        admin: { host: "", port: 0 },
     };
+    mysql.admin = adminAddress(raw, "mysql", mysql, errors);
     const postgres = {
         host: str(raw, "postgresHost", errors),
         port: port(raw, "postgresPort", errors),
         database: str(raw, "postgresDatabase", errors, identifier),
         schema: str(raw, "postgresSchema", errors, identifier),
         user: str(raw, "postgresUser", errors),
+        admin: { host: "", port: 0 },
     };
+    postgres.admin = adminAddress(raw, "postgres", postgres, errors);
+    const binlogRetentionHours = Number(raw["binlogRetentionHours"] ?? 168);
+    if (!Number.isInteger(binlogRetentionHours) || binlogRetentionHours < 1 || binlogRetentionHours > 2160) {
+        errors.add("binlogRetentionHours", `must be a whole number of hours in 1..2160 (RDS allows at most 90 days), got ${JSON.stringify(raw["binlogRetentionHours"])}`);
+    }
+    if (environment === "prod" && binlogRetentionHours > RDS_MAX_BINLOG_RETENTION_HOURS) {
+        errors.add("binlogRetentionHours", `must be at most ${RDS_MAX_BINLOG_RETENTION_HOURS} on RDS for MySQL/MariaDB (prod), got ${binlogRetentionHours}`);
+    }
+    const prod = environment === "prod" ? prodSettings(raw, errors) : undefined;
+    const sizing = sizingSettings(raw, environment, errors);
     const tables = parseList(raw["tables"], "tables", errors, IDENTIFIER);
     const tableInclude = parseList(raw["tableInclude"], "tableInclude", errors, TABLE_PATTERN);
     const tableExclude = parseList(raw["tableExclude"], "tableExclude", errors, TABLE_PATTERN);
@@ -114,18 +173,74 @@ export function validateSettings(raw: RawSettings): Settings {
     const conflictPolicy = str(raw, "conflictPolicy", errors, oneOf(CONFLICT_POLICIES)) as ConflictPolicy;
     const tieWinner = str(raw, "tieWinner", errors, oneOf(SIDES)) as Side;
     const initialLoad = str(raw, "initialLoad", errors, oneOf(INITIAL_LOADS)) as InitialLoad;
+    for (const key of (raw["plaintextSecrets"] as string[] | undefined) ?? []) errors.add(key, `must be set as a secret: pulumi config set --secret tandem:${key}`);
     const teardown = String(raw["teardownOnDestroy"] ?? "false");
     if (!["true", "false"].includes(teardown)) errors.add("teardownOnDestroy", `must be true or false, got "${teardown}"`);
     if (errors.list.length > 0) {
         throw new Error(`invalid stack configuration:\n  - ${errors.list.join("\n  - ")}`);
     }
     return {
-        environment, connectUrl, kafkaBootstrapServers, connectSecretsDir, topicPrefix, mysql, postgres,
+        environment, connectUrl, kafkaBootstrapServers, connectSecretsDir, topicPrefix, mysql, postgres, binlogRetentionHours, prod, sizing,
         tables, tableInclude, tableExclude, conflictPolicy, tieWinner, teardownOnDestroy: teardown === "true", initialLoad,
     };
 }
 
 const TABLE_PATTERN = /^[A-Za-z0-9_$*]{1,64}$/;
+const AWS_ID = (kind: string) => new RegExp(`^${kind}-[0-9a-f]{8,17}$`);
+
+/** Pulumi config must give optional keys a default: "" and 0 stand for "not set". */
+function isUnset(value: unknown): boolean {
+    return value === undefined || value === null || value === "" || value === 0 || value === "0";
+}
+
+/** `<side>AdminHost`/`<side>AdminPort`: default to the address the workers use. */
+function adminAddress(raw: RawSettings, side: "mysql" | "postgres", worker: { host: string; port: number }, errors: Errors): AdminAddress {
+    const hostKey = `${side}AdminHost`;
+    const portKey = `${side}AdminPort`;
+    const host = raw[hostKey] ? String(raw[hostKey]) : worker.host;
+    // 0 or unset (Pulumi.yaml's default): the workers' port.
+    const port = isUnset(raw[portKey]) ? worker.port : Number(raw[portKey]);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) errors.add(portKey, `must be a TCP port (1-65535), got ${JSON.stringify(raw[portKey])}`);
+    return { host, port };
+}
+
+function sizingSettings(raw: RawSettings, environment: Environment, errors: Errors): Partial<Sizing> {
+    const sizing: Partial<Sizing> = {};
+    for (const [key, field] of Object.entries(SIZING_KEYS)) {
+        const value = raw[key];
+        if (isUnset(value)) continue; // 0 (Pulumi.yaml's default): the environment's default
+        if (environment === "local") {
+            errors.add(key, "must not be set on a local stack: it uses existing Kafka and Connect");
+            continue;
+        }
+        const number = Number(value);
+        if (!Number.isInteger(number) || number < 1 || number > 100) errors.add(key, `must be a whole number in 1..100, got ${JSON.stringify(value)}`);
+        else sizing[field] = number;
+    }
+    if (environment === "local") return sizing;
+    // Checked against the environment's defaults for what the stack leaves unset.
+    const { brokers, replicationFactor, minInsyncReplicas } = { ...environmentDefaults(environment), ...sizing };
+    if (replicationFactor > brokers) errors.add("topicReplicationFactor", `(${replicationFactor}) cannot exceed the ${brokers} Kafka brokers (tandem:kafkaBrokers)`);
+    if (minInsyncReplicas > replicationFactor) errors.add("topicMinInsyncReplicas", `(${minInsyncReplicas}) cannot exceed the replication factor ${replicationFactor} (tandem:topicReplicationFactor)`);
+    return sizing;
+}
+
+function prodSettings(raw: RawSettings, errors: Errors): ProdSettings {
+    const subnetIds = parseList(raw["awsSubnetIds"], "awsSubnetIds", errors, AWS_ID("subnet"));
+    if (subnetIds.length < 3) errors.add("awsSubnetIds", `must list 3 private subnets (one per broker and availability zone), got ${subnetIds.length}`);
+    const securityGroupIds = parseList(raw["awsSecurityGroupIds"], "awsSecurityGroupIds", errors, AWS_ID("sg"));
+    if (securityGroupIds.length === 0) errors.add("awsSecurityGroupIds", "must list at least one security group for the MSK brokers");
+    const family = (key: string, engine: string) =>
+        str(raw, key, errors, (value) => (new RegExp(`^${engine}[0-9.]+$`).test(value) ? undefined : `must be an RDS ${engine} parameter group family (e.g. ${{ postgres: "postgres15", mariadb: "mariadb10.11", mysql: "mysql8.0" }[engine]}), got "${value}"`));
+    if (raw["connectRestPasswordSet"] === false) errors.add("connectRestPassword", "is required on prod (pulumi config set --secret tandem:connectRestPassword ...)");
+    return {
+        subnetIds,
+        securityGroupIds,
+        namespace: str(raw, "kubernetesNamespace", errors, (value) => (/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value) ? undefined : `must be a Kubernetes namespace name, got "${value}"`)),
+        mysqlParameterFamily: family("rdsMysqlParameterFamily", String(raw["mysqlFlavor"]) === "mariadb" ? "mariadb" : "mysql"),
+        postgresParameterFamily: family("rdsPostgresParameterFamily", "postgres"),
+    };
+}
 
 function parseList(value: unknown, key: string, errors: Errors, pattern: RegExp): string[] {
     if (value === undefined || value === null || value === "") return [];
@@ -152,8 +267,10 @@ function parseList(value: unknown, key: string, errors: Errors, pattern: RegExp)
 const KEYS = [
     "environment", "connectUrl", "kafkaBootstrapServers", "connectSecretsDir", "topicPrefix",
     "mysqlFlavor", "mysqlHost", "mysqlPort", "mysqlDatabase", "mysqlUser", "mysqlServerId",
-    "postgresHost", "postgresPort", "postgresDatabase", "postgresSchema", "postgresUser", "tables",
-    "tableInclude", "tableExclude", "conflictPolicy", "tieWinner", "teardownOnDestroy", "initialLoad",
+    "mysqlAdminHost", "mysqlAdminPort", "postgresHost", "postgresPort", "postgresDatabase", "postgresSchema",
+    "postgresUser", "postgresAdminHost", "postgresAdminPort", "tables", "tableInclude", "tableExclude",
+    "conflictPolicy", "tieWinner", "teardownOnDestroy", "initialLoad", "binlogRetentionHours",
+    ...Object.keys(SIZING_KEYS), "awsSubnetIds", "awsSecurityGroupIds", "kubernetesNamespace", "rdsMysqlParameterFamily", "rdsPostgresParameterFamily",
 ];
 
 /**
@@ -164,13 +281,28 @@ export function defaultLocalSecretsDir(env: NodeJS.ProcessEnv = process.env, pro
     return path.resolve(projectDir, env.TANDEM_STATE_DIR ?? ".sandbox", "connect-secrets");
 }
 
+/** dev: the host folder bind-mounted into the Connect containers, per stack. */
+export function defaultDevSecretsDir(stack: string, home: string = os.homedir()): string {
+    return path.join(home, ".tandem", stack, "connect-secrets");
+}
+
 /** Reads the stack's config (defaults come from Pulumi.yaml's schema) and validates it. */
 export function loadSettings(config: pulumi.Config = new pulumi.Config("tandem")): { settings: Settings; secrets: SecretSettings } {
     const raw: RawSettings = {};
     for (const key of KEYS) raw[key] = config.get(key);
-    if (!raw.connectSecretsDir && (raw.environment ?? "local") === "local") {
-        raw.connectSecretsDir = defaultLocalSecretsDir();
+    const environment = raw.environment ?? "local";
+    if (!raw.connectSecretsDir && environment === "local") raw.connectSecretsDir = defaultLocalSecretsDir();
+    if (!raw.connectSecretsDir && environment === "dev") raw.connectSecretsDir = defaultDevSecretsDir(pulumi.getStack());
+    if (environment === "prod" && !raw.rdsMysqlParameterFamily) {
+        raw.rdsMysqlParameterFamily = raw.mysqlFlavor === "mariadb" ? "mariadb10.11" : "mysql8.0";
     }
+    // prod's REST password is checked with the rest, by presence only (its value is not read here).
+    raw.connectRestPasswordSet = Boolean(pulumi.runtime.getConfig("tandem:connectRestPassword"));
+    // Not typed in @pulumi/pulumi's declarations, but exported by its runtime.
+    const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret(key: string): boolean }).isConfigSecret;
+    raw.plaintextSecrets = ["connectRestPassword", "kubeconfig"].filter(
+        (key) => pulumi.runtime.getConfig(`tandem:${key}`) && !isConfigSecret(`tandem:${key}`),
+    );
     let settings: Settings;
     try {
         settings = validateSettings(raw);
@@ -183,6 +315,10 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config("tandem")
         secrets: {
             mysqlPassword: config.requireSecret("mysqlPassword"),
             postgresPassword: config.requireSecret("postgresPassword"),
+            // prod only: the REST API of the workers is protected by basic auth.
+            connectRestPassword: settings.environment === "prod" ? config.requireSecret("connectRestPassword") : undefined,
+            // Empty (Pulumi.yaml's default): the ambient kubeconfig.
+            kubeconfig: settings.environment === "prod" && pulumi.runtime.getConfig("tandem:kubeconfig") ? config.requireSecret("kubeconfig") : undefined,
         },
     };
 }

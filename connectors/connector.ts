@@ -19,8 +19,10 @@ export interface ConnectorArgs {
      * reach Connect as `${dir:...}` references to files written in `secretsDir` (see workerSecrets.ts).
      */
     sensitiveConfig?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-    /** Folder on the worker served by its `dir` config provider. Required with `sensitiveConfig`. */
+    /** Folder on the worker served by its `dir` config provider; the provider writes the secret files there. */
     secretsDir?: pulumi.Input<string>;
+    /** Instead of secretsDir: `<namespace>/<name>` of a Kubernetes Secret holding the values (see secretStores.ts). */
+    kubernetesSecret?: pulumi.Input<string>;
     /** running (default), paused or stopped. */
     state?: pulumi.Input<DesiredState>;
     /** Seconds to wait for the connector and its tasks to reach the state (default 180). */
@@ -54,6 +56,7 @@ export class Connector extends pulumi.dynamic.Resource {
                 config: args.config,
                 sensitiveConfig: args.sensitiveConfig ? pulumi.secret(args.sensitiveConfig) : undefined,
                 secretsDir: args.secretsDir,
+                kubernetesSecret: args.kubernetesSecret,
                 state: args.state,
                 timeoutSeconds: args.timeoutSeconds,
                 // outputs

@@ -30,8 +30,13 @@ export interface ConnectorInputs {
      * Connect holds only a `${dir:...}` reference, so Connect's config topic never sees it.
      */
     sensitiveConfig?: Record<string, string>;
-    /** Folder on the Connect worker served by its `dir` config provider (required with `sensitiveConfig`). */
+    /** Folder on the Connect worker served by its `dir` config provider; the provider writes the files. */
     secretsDir?: string;
+    /**
+     * Instead of `secretsDir`: a Kubernetes Secret `<namespace>/<name>` holding the values, created beside the
+     * connector and read by the workers' `secrets` config provider (Strimzi's KubernetesSecretConfigProvider).
+     */
+    kubernetesSecret?: string;
     /** State to bring the connector to and keep it in (default running). */
     state?: DesiredState;
     /** How long create/update wait for the connector and its tasks to reach the state (default 180). */
@@ -69,6 +74,7 @@ export const DEFAULT_TIMEOUT_SECONDS = 180;
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,248}$/;
+const K8S_SECRET_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/;
 const CLASS_PATTERN = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$/;
 // Keys the resource owns itself: they must not appear in `config`.
 const RESERVED_KEYS: readonly string[] = ["name", "connector.class"];
@@ -98,8 +104,11 @@ export function checkConnectorInputs(inputs: Partial<ConnectorInputs>): CheckFai
         if (key in config) fail(`sensitiveConfig["${key}"]`, "is also set in config; give it in one place");
         if (!/^[A-Za-z0-9._-]+$/.test(key)) fail(`sensitiveConfig["${key}"]`, "cannot be used as a secret file name");
     }
-    if (Object.keys(sensitive).length > 0 && !(typeof inputs.secretsDir === "string" && inputs.secretsDir.startsWith("/"))) {
-        fail("secretsDir", "an absolute folder on the Connect worker is required with sensitiveConfig");
+    if (inputs.kubernetesSecret !== undefined) {
+        if (inputs.secretsDir !== undefined) fail("kubernetesSecret", "and secretsDir exclude each other: give one");
+        if (!K8S_SECRET_PATTERN.test(inputs.kubernetesSecret)) fail("kubernetesSecret", `must be <namespace>/<secret name>, got ${JSON.stringify(inputs.kubernetesSecret)}`);
+    } else if (Object.keys(sensitive).length > 0 && !(typeof inputs.secretsDir === "string" && inputs.secretsDir.startsWith("/"))) {
+        fail("secretsDir", "an absolute folder on the Connect worker (or kubernetesSecret) is required with sensitiveConfig");
     }
     if (inputs.state !== undefined && !DESIRED_STATES.includes(inputs.state)) {
         fail("state", `must be one of ${DESIRED_STATES.join(", ")}, got ${JSON.stringify(inputs.state)}`);
@@ -132,6 +141,11 @@ export function secretReference(secretsDir: string, connectorName: string, key: 
     return `\${dir:${connectorSecretsFolder(secretsDir, connectorName)}:${key}}`;
 }
 
+/** The reference a sensitive value becomes in the config Connect stores. */
+export function sensitiveReference(inputs: Pick<ConnectorInputs, "name" | "secretsDir" | "kubernetesSecret">, key: string): string {
+    return inputs.kubernetesSecret ? `\${secrets:${inputs.kubernetesSecret}:${key}}` : secretReference(inputs.secretsDir ?? "", inputs.name, key);
+}
+
 /**
  * The flat config map PUT to Connect: string values, `connector.class` and `name` added, sensitive values
  * replaced by config-provider references.
@@ -139,7 +153,7 @@ export function secretReference(secretsDir: string, connectorName: string, key: 
 export function renderConfig(inputs: ConnectorInputs): Record<string, string> {
     const rendered: Record<string, string> = { ...normalizeConfig(inputs.config) };
     for (const key of Object.keys(inputs.sensitiveConfig ?? {})) {
-        rendered[key] = secretReference(inputs.secretsDir ?? "", inputs.name, key);
+        rendered[key] = sensitiveReference(inputs, key);
     }
     rendered["connector.class"] = inputs.connectorClass;
     rendered["name"] = inputs.name;
@@ -190,6 +204,7 @@ export function diffConnector(olds: ConnectorOutputs, news: ConnectorInputs): Co
     for (const key of changedConfigKeys(olds.sensitiveHashes ?? {}, newHashes)) changed.push(`sensitiveConfig["${key}"]`);
     if ((olds.state ?? "running") !== (news.state ?? "running")) changed.push("state");
     if (olds.secretsDir !== news.secretsDir) changed.push("secretsDir");
+    if (olds.kubernetesSecret !== news.kubernetesSecret) changed.push("kubernetesSecret");
     if (olds.timeoutSeconds !== news.timeoutSeconds) changed.push("timeoutSeconds");
     if (olds.auth?.username !== news.auth?.username || olds.auth?.password !== news.auth?.password) changed.push("auth");
     return { changes: changed.length > 0, replaces, changed };

@@ -54,9 +54,25 @@ export interface ConnectorSpec {
     config: Record<string, string>;
 }
 
+/** How Kafka clients authenticate: plaintext (local, dev) or IAM over TLS (MSK, prod). */
+export type KafkaSecurity = "plaintext" | "msk-iam";
+
+/** Client settings for AWS MSK IAM auth (software.amazon.msk:aws-msk-iam-auth on the classpath). */
+export function kafkaClientSecurity(security: KafkaSecurity): Record<string, string> {
+    if (security === "plaintext") return {};
+    return {
+        "security.protocol": "SASL_SSL",
+        "sasl.mechanism": "AWS_MSK_IAM",
+        "sasl.jaas.config": "software.amazon.msk.auth.iam.IAMLoginModule required;",
+        "sasl.client.callback.handler.class": "software.amazon.msk.auth.iam.IAMClientCallbackHandler",
+    };
+}
+
 export interface MysqlSourceOptions {
     prefix: string;
     kafkaBootstrapServers: string;
+    /** The schema history topic is written and read by the connector's own clients, not the worker's. */
+    kafkaSecurity?: KafkaSecurity;
     mysql: MysqlEndpoint;
     tables: string[];
 }
@@ -75,6 +91,10 @@ export function mysqlSource(options: MysqlSourceOptions): ConnectorSpec {
         "topic.prefix": directionPrefix(prefix, "mysql-to-postgres"),
         "schema.history.internal.kafka.bootstrap.servers": options.kafkaBootstrapServers,
         "schema.history.internal.kafka.topic": `${prefix}.schema-history.mysql`,
+        ...Object.fromEntries(Object.entries(kafkaClientSecurity(options.kafkaSecurity ?? "plaintext")).flatMap(([key, value]) => [
+            [`schema.history.internal.producer.${key}`, value],
+            [`schema.history.internal.consumer.${key}`, value],
+        ])),
         // Schema changes go to the history topic only; sinks must never see DDL events.
         "include.schema.changes": "false",
         "snapshot.mode": "initial",

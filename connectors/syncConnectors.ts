@@ -3,7 +3,7 @@
 // sink upserts rows into the tables and deletes into the tombstone tables, whose triggers apply them (see
 // components/sync/*Sql.ts and docs/bidirectional.md).
 import { BOOKKEEPING, DELETING, Side, TOMBSTONE_PREFIX } from "../components/sync/model";
-import { ConnectorSpec, directionPrefix, escapeRegex, JDBC_SINK_CLASS, MysqlEndpoint, mysqlSource, PostgresEndpoint } from "./debeziumConfigs";
+import { ConnectorSpec, directionPrefix, escapeRegex, JDBC_SINK_CLASS, MysqlEndpoint, mysqlSource, MysqlSourceOptions, PostgresEndpoint } from "./debeziumConfigs";
 
 export type Direction = "mysql-to-postgres" | "postgres-to-mysql";
 
@@ -52,7 +52,6 @@ export function sourceTransforms(prefix: string, side: Side, namespace: string, 
 
 export interface SyncSourceOptions {
     prefix: string;
-    kafkaBootstrapServers: string;
     tables: string[];
 }
 
@@ -67,7 +66,9 @@ export type InitialLoad = "snapshot" | "incremental" | "none";
 export const INITIAL_LOADS: readonly InitialLoad[] = ["snapshot", "incremental", "none"];
 
 /** Debezium MariaDB/MySQL source: snapshots (the one side that does) and streams application writes. */
-export function mysqlSyncSource(options: SyncSourceOptions & { mysql: MysqlEndpoint; initialLoad: InitialLoad; signalTable: string }): ConnectorSpec {
+export function mysqlSyncSource(
+    options: SyncSourceOptions & Pick<MysqlSourceOptions, "kafkaBootstrapServers" | "kafkaSecurity"> & { mysql: MysqlEndpoint; initialLoad: InitialLoad; signalTable: string },
+): ConnectorSpec {
     const { mysql } = options;
     // The plain one-way source, capturing the signaling table too, tuned and filtered for the sync.
     const base = mysqlSource({ ...options, tables: [...options.tables, options.signalTable] });

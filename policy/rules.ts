@@ -9,7 +9,7 @@ export interface PolicyResource {
 export type Rule = (resource: PolicyResource) => string[];
 
 const SECRET_KEY = /(password|passwd|secret|token|credential|private[._-]?key)/i;
-const PROVIDER_REFERENCE = /^\$\{(dir|file|env):[^}]+\}$/;
+const PROVIDER_REFERENCE = /^\$\{(dir|file|env|secrets):[^}]+\}$/;
 
 export const topicReplication: Rule = ({ type, name, props }) => {
     if (type !== "kafka:index/topic:Topic") return [];

@@ -9,7 +9,7 @@ set -a
 set +a
 export TANDEM_CACHE="${TANDEM_CACHE:-$HOME/.cache/tandem}"
 export TANDEM_PULUMI_HOME="$TANDEM_CACHE/pulumi-$PULUMI_VERSION"
-export TANDEM_JVM_HOME="$TANDEM_CACHE/jvm-kafka$KAFKA_VERSION-debezium$DEBEZIUM_VERSION-groovy$GROOVY_VERSION"
+export TANDEM_JVM_HOME="$TANDEM_CACHE/jvm-kafka$KAFKA_VERSION-debezium$DEBEZIUM_VERSION-groovy$GROOVY_VERSION-msk$MSK_IAM_AUTH_VERSION-k8scp$K8S_CONFIG_PROVIDER_VERSION"
 export TANDEM_STATE_DIR="${TANDEM_STATE_DIR:-$TANDEM_ROOT/.sandbox}"
 
 # Pulumi offline: file backend inside the checkout, no update check, no plugin downloads.

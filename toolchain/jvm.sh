@@ -20,7 +20,7 @@ MAVEN_DEPENDENCY_PLUGIN_VERSION="${MAVEN_DEPENDENCY_PLUGIN_VERSION:-3.8.1}"
 LEGACY_DEPENDENCY_PLUGIN="org.apache.maven.plugins:maven-dependency-plugin:2.8"
 
 STAMP="$TANDEM_JVM_HOME/.tandem-jvm-complete"
-WANT="kafka=$KAFKA_VERSION debezium=$DEBEZIUM_VERSION groovy=$GROOVY_VERSION log4j=$LOG4J_VERSION jmx_exporter=$JMX_EXPORTER_VERSION"
+WANT="kafka=$KAFKA_VERSION debezium=$DEBEZIUM_VERSION groovy=$GROOVY_VERSION log4j=$LOG4J_VERSION jmx_exporter=$JMX_EXPORTER_VERSION msk_iam=$MSK_IAM_AUTH_VERSION k8s_config_provider=$K8S_CONFIG_PROVIDER_VERSION"
 
 if [[ "${1:-}" != "--force" && -f "$STAMP" && "$(cat "$STAMP")" == "$WANT" ]]; then
   echo "jvm: cached ($WANT) in $TANDEM_JVM_HOME"
@@ -55,6 +55,12 @@ mvnq -f "$HERE/jvm/pom.xml" generate-resources \
   -Djmx.exporter.version="$JMX_EXPORTER_VERSION" \
   -Ddependency.plugin.version="$MAVEN_DEPENDENCY_PLUGIN_VERSION" \
   || { echo "jvm: maven failed; is every version in toolchain/versions.env served by Maven Central?" >&2; exit 1; }
+# The Connect image's prod extras (docker/connect/Dockerfile); the sandbox does not load them.
+mvnq -f "$HERE/jvm/image-extras/pom.xml" generate-resources \
+  -Dtandem.out="$OUT" -Dtandem.build.dir="$TMP/build-extras" \
+  -Dmsk.iam.version="$MSK_IAM_AUTH_VERSION" -Dk8s.config.provider.version="$K8S_CONFIG_PROVIDER_VERSION" \
+  -Ddependency.plugin.version="$MAVEN_DEPENDENCY_PLUGIN_VERSION" \
+  || { echo "jvm: maven failed on the image extras (aws-msk-iam-auth $MSK_IAM_AUTH_VERSION, kafka-kubernetes-config-provider $K8S_CONFIG_PROVIDER_VERSION)" >&2; exit 1; }
 (cd "$TMP" && mvnq "$LEGACY_DEPENDENCY_PLUGIN:copy" \
   -Dartifact="io.debezium:debezium-scripting:$DEBEZIUM_VERSION" -DoutputDirectory="$OUT/scripting") \
   || { echo "jvm: could not fetch io.debezium:debezium-scripting:$DEBEZIUM_VERSION" >&2; exit 1; }
@@ -72,11 +78,19 @@ rm -rf "$OUT/scripting"
 bindings="$(cd "$OUT/kafka/libs" && ls | grep -E '^(log4j-slf4j2?-impl|slf4j-(reload4j|log4j12|simple|jdk14|nop)|logback-classic)-' || true)"
 [[ "$(wc -w <<<"$bindings")" -eq 1 ]] || { echo "jvm: expected one slf4j binding, got: ${bindings:-none}" >&2; exit 1; }
 [[ -f "$OUT/agents/jmx_prometheus_javaagent.jar" ]] || { echo "jvm: JMX exporter agent missing" >&2; exit 1; }
+[[ -f "$OUT/extras/msk-iam/aws-msk-iam-auth-$MSK_IAM_AUTH_VERSION-all.jar" ]] || { echo "jvm: aws-msk-iam-auth missing" >&2; exit 1; }
+# Connect must discover the config provider as a plugin (plugin.discovery=service_load) with Kafka's own tool.
+java -cp "$OUT/kafka/libs/*" org.apache.kafka.tools.ConnectPluginPath list --plugin-location "$OUT/extras/kubernetes-config-provider" 2>/dev/null \
+  | grep -qP '^io\.strimzi\.kafka\.KubernetesSecretConfigProvider\t.*\tconfigprovider\ttrue\ttrue\t' \
+  || { echo "jvm: Connect does not load io.strimzi.kafka.KubernetesSecretConfigProvider from extras/kubernetes-config-provider" >&2; exit 1; }
+jar tf "$OUT/extras/msk-iam/aws-msk-iam-auth-$MSK_IAM_AUTH_VERSION-all.jar" | grep -q '^software/amazon/msk/auth/iam/IAMLoginModule.class$' \
+  || { echo "jvm: aws-msk-iam-auth lacks IAMLoginModule" >&2; exit 1; }
 
 {
   echo "$WANT"
   echo "slf4j binding: $bindings"
   for dir in "$OUT"/plugins/*/; do echo "plugin $(basename "$dir"): $(ls "$dir" | wc -l) files"; done
+  for dir in "$OUT"/extras/*/; do echo "image extra $(basename "$dir"): $(ls "$dir" | wc -l) files"; done
 } >"$OUT/MANIFEST.txt"
 echo "$WANT" >"$OUT/.tandem-jvm-complete"
 

@@ -233,3 +233,21 @@ export function mysqlUserGrants(options: MysqlUserOptions): string[] {
         ...writable.map((table) => `GRANT SELECT, INSERT, UPDATE, DELETE, ALTER ON ${db}.${q(table)} TO ${account(options.syncUser)}`),
     ];
 }
+
+/** Who runs the MySQL/MariaDB server: RDS (binlog retention through its stored procedure) or anyone else. */
+export type MysqlHosting = "rds" | "self-managed";
+export const RDS_MAX_BINLOG_RETENTION_HOURS = 168;
+
+/**
+ * Keep at least `hours` of binlog, so a connector stopped that long resumes without a new snapshot.
+ * RDS purges binlogs at once unless `binlog retention hours` is set (its default is NULL). Elsewhere the
+ * retention is raised, never lowered (0 means "never purge" and is kept); MySQL 8 persists it across
+ * restarts, MariaDB needs it in its config file too (docs/environments.md).
+ */
+export function binlogRetentionSql(flavor: "mariadb" | "mysql", hosting: MysqlHosting, hours: number): string[] {
+    if (!Number.isInteger(hours) || hours < 1) throw new Error(`binlog retention must be a whole number of hours, got ${hours}`);
+    if (hosting === "rds") return [`CALL mysql.rds_set_configuration('binlog retention hours', ${hours})`];
+    const seconds = hours * 3600;
+    const current = "@@GLOBAL.binlog_expire_logs_seconds";
+    return [`SET ${flavor === "mysql" ? "PERSIST" : "GLOBAL"} binlog_expire_logs_seconds = IF(${current} = 0 OR ${current} >= ${seconds}, ${current}, ${seconds})`];
+}

@@ -5,17 +5,16 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { workerProperties } from "../../components/connectCluster";
-import { devEnvironment, environmentDefaults, prodEnvironment } from "../../components/environment";
+import { devEnvironment, prodEnvironment } from "../../components/environment";
+import { environmentDefaults } from "../../components/environmentSpec";
 import { IMAGES } from "../../components/images";
 import { topicPlan } from "../../components/topics";
-import { mock, of, PROD_ARGS, settle } from "../support/mocks";
-
-const common = PROD_ARGS;
+import { DEV_ARGS, mock, of, PROD_ARGS, settle } from "../support/mocks";
 
 describe("environments (Pulumi mocks)", () => {
     it("dev: KRaft and Connect containers from pinned images, topics with replication 1", async () => {
         const registered = mock("dev");
-        const environment = devEnvironment(common);
+        const environment = devEnvironment(DEV_ARGS);
         await settle(environment);
         assert.deepEqual(of(registered, "docker:index/remoteImage:RemoteImage").map((r) => r.inputs.name).sort(), [IMAGES.grafana, IMAGES.kafka, IMAGES.kafkaUi, IMAGES.prometheus].sort());
         assert.ok(Object.values(IMAGES).every((image) => /:[\w.-]*\d[\w.-]*$/.test(image) && !image.endsWith(":latest")), "every image pinned to a version");
@@ -25,7 +24,7 @@ describe("environments (Pulumi mocks)", () => {
         const prometheus = of(registered, "docker:index/container:Container").find((c) => c.inputs.name === "tandem-prometheus")!;
         assert.match((prometheus.inputs.uploads as { content: string }[])[0].content, /tandem-connect-1:9404/);
         assert.deepEqual(await new Promise((resolve) => pulumi.all(environment.urls).apply(resolve)), {
-            prometheus: "http://127.0.0.1:29090", grafana: "http://127.0.0.1:23000", kafkaUi: "http://127.0.0.1:28080",
+            connectMetrics: "http://127.0.0.1:29404/metrics", prometheus: "http://127.0.0.1:29090", grafana: "http://127.0.0.1:23000", kafkaUi: "http://127.0.0.1:28080",
         });
         const image = of(registered, "docker:index/image:Image")[0];
         assert.match(String((image.inputs.build as { dockerfile: string }).dockerfile), /docker\/connect\/Dockerfile$/);
@@ -73,7 +72,7 @@ describe("environments (Pulumi mocks)", () => {
     it("matches the reviewed snapshots of the generated worker config and topic plan", () => {
         const snapshots = path.join(__dirname, "snapshots");
         const generated: Record<string, string> = {
-            "worker-prod.properties": workerProperties({ bootstrapServers: "b-1.msk:9098", groupId: "tandem-connect", replicationFactor: 3, security: "msk-iam", restAuth: true }),
+            "worker-prod.properties": workerProperties({ bootstrapServers: "b-1.msk:9098", groupId: "tandem-connect", replicationFactor: 3, security: "msk-iam", restAuth: true, secretsProvider: "kubernetes" }),
             "topics-prod.json": `${JSON.stringify(topicPlan({ prefix: "tandem", connectGroupId: "tandem-connect", mysqlDatabase: "app", postgresSchema: "public", tables: ["orders"], partitions: 6, replicationFactor: 3, minInsyncReplicas: 2 }), null, 2)}\n`,
         };
         for (const [file, content] of Object.entries(generated)) {

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { defaultLocalSecretsDir, RawSettings, validateSettings } from "../../components/settings";
+import { defaultDevSecretsDir, defaultLocalSecretsDir, RawSettings, validateSettings } from "../../components/settings";
 
 const valid: RawSettings = {
     environment: "local",
@@ -77,9 +77,73 @@ describe("settings", () => {
     });
 });
 
+describe("settings per environment", () => {
+    const dev: RawSettings = { ...valid, environment: "dev", connectUrl: "", kafkaBootstrapServers: "" };
+    const prod: RawSettings = {
+        ...valid,
+        environment: "prod",
+        mysqlFlavor: "mysql",
+        kafkaBootstrapServers: "",
+        connectSecretsDir: "",
+        connectUrl: "https://connect.internal",
+        awsSubnetIds: '["subnet-0a1b2c3d4e5f60001","subnet-0a1b2c3d4e5f60002","subnet-0a1b2c3d4e5f60003"]',
+        awsSecurityGroupIds: '["sg-0a1b2c3d4e5f60001"]',
+        kubernetesNamespace: "tandem",
+        rdsMysqlParameterFamily: "mysql8.0",
+        rdsPostgresParameterFamily: "postgres15",
+        connectRestPasswordSet: true,
+    };
+
+    it("defaults the admin addresses to the workers' and takes them apart when given", () => {
+        assert.deepEqual(validateSettings(valid).mysql.admin, { host: "127.0.0.1", port: 13306 });
+        assert.deepEqual(validateSettings({ ...valid, mysqlAdminHost: "", mysqlAdminPort: 0 }).mysql.admin, { host: "127.0.0.1", port: 13306 }, "Pulumi.yaml's defaults mean unset");
+        const split = validateSettings({ ...dev, mysqlHost: "host.docker.internal", mysqlAdminHost: "127.0.0.1", mysqlAdminPort: "3307" });
+        assert.deepEqual([split.mysql.host, split.mysql.admin], ["host.docker.internal", { host: "127.0.0.1", port: 3307 }]);
+        assert.throws(() => validateSettings({ ...valid, postgresAdminPort: "70000" }), /tandem:postgresAdminPort must be a TCP port/);
+    });
+
+    it("dev: refuses the addresses the stack creates itself", () => {
+        assert.equal(validateSettings(dev).environment, "dev");
+        assert.throws(
+            () => validateSettings({ ...dev, connectUrl: "http://127.0.0.1:18083", kafkaBootstrapServers: "127.0.0.1:19092" }),
+            (error: Error) =>
+                /tandem:connectUrl must not be set on a dev stack/.test(error.message) && /tandem:kafkaBootstrapServers must not be set on a dev stack/.test(error.message),
+        );
+    });
+
+    it("prod: requires the AWS and Kubernetes coordinates, naming each missing key", () => {
+        const settings = validateSettings(prod);
+        assert.deepEqual(settings.prod?.subnetIds.length, 3);
+        assert.throws(
+            () => validateSettings({ ...prod, awsSubnetIds: '["subnet-0a1b2c3d4e5f60001"]', awsSecurityGroupIds: "[]", kubernetesNamespace: "Tandem", rdsPostgresParameterFamily: "mysql8.0", connectUrl: "", connectRestPasswordSet: false }),
+            (error: Error) => {
+                for (const key of ["awsSubnetIds", "awsSecurityGroupIds", "kubernetesNamespace", "rdsPostgresParameterFamily", "connectUrl", "connectRestPassword"]) {
+                    assert.match(error.message, new RegExp(`tandem:${key} `));
+                }
+                return true;
+            },
+        );
+        assert.throws(() => validateSettings({ ...prod, plaintextSecrets: ["kubeconfig"] }), /tandem:kubeconfig must be set as a secret: pulumi config set --secret tandem:kubeconfig/);
+        assert.throws(() => validateSettings({ ...prod, connectSecretsDir: "/etc/secrets" }), /tandem:connectSecretsDir must not be set on a prod stack/);
+        assert.throws(() => validateSettings({ ...prod, awsSubnetIds: '["subnet-1","subnet-2","subnet-3"]' }), /tandem:awsSubnetIds has an invalid entry "subnet-1"/);
+    });
+
+    it("checks sizing against the environment's defaults and binlog retention against RDS's limit", () => {
+        assert.deepEqual(validateSettings({ ...prod, connectWorkers: "4" }).sizing, { connectWorkers: 4 });
+        assert.throws(() => validateSettings({ ...dev, topicReplicationFactor: "3" }), /tandem:topicReplicationFactor \(3\) cannot exceed the 1 Kafka brokers/);
+        assert.throws(() => validateSettings({ ...prod, topicMinInsyncReplicas: "4" }), /tandem:topicMinInsyncReplicas \(4\) cannot exceed the replication factor 3/);
+        assert.throws(() => validateSettings({ ...valid, kafkaBrokers: "3" }), /tandem:kafkaBrokers must not be set on a local stack/);
+        assert.equal(validateSettings(valid).binlogRetentionHours, 168);
+        assert.equal(validateSettings({ ...valid, binlogRetentionHours: "720" }).binlogRetentionHours, 720);
+        assert.throws(() => validateSettings({ ...prod, binlogRetentionHours: "720" }), /tandem:binlogRetentionHours must be at most 168 on RDS/);
+        assert.throws(() => validateSettings({ ...valid, binlogRetentionHours: "0" }), /tandem:binlogRetentionHours must be a whole number of hours/);
+    });
+});
+
 describe("defaultLocalSecretsDir", () => {
     it("points at the sandbox's secrets folder in the project, or under TANDEM_STATE_DIR", () => {
         assert.equal(defaultLocalSecretsDir({}, "/repo"), "/repo/.sandbox/connect-secrets");
         assert.equal(defaultLocalSecretsDir({ TANDEM_STATE_DIR: "/var/state" }, "/repo"), "/var/state/connect-secrets");
+        assert.equal(defaultDevSecretsDir("dev", "/home/me"), "/home/me/.tandem/dev/connect-secrets");
     });
 });

@@ -89,6 +89,16 @@ describe("connectorModel", () => {
             assert.equal(rendered["connector.class"], base.connectorClass);
         });
 
+        it("references a Kubernetes Secret through the workers' `secrets` provider instead of a folder (prod)", () => {
+            const { secretsDir: _unused, ...withoutDir } = base;
+            const inKubernetes = { ...withoutDir, kubernetesSecret: "tandem/tandem-mysql-source-secrets" };
+            assert.deepEqual(checkConnectorInputs(inKubernetes), []);
+            assert.equal(renderConfig(inKubernetes)["database.password"], "${secrets:tandem/tandem-mysql-source-secrets:database.password}");
+            assert.deepEqual(checkConnectorInputs({ ...base, kubernetesSecret: "tandem/x" }).map((f) => f.property), ["kubernetesSecret"]);
+            assert.match(checkConnectorInputs({ ...inKubernetes, kubernetesSecret: "no-namespace" })[0].reason, /must be <namespace>\/<secret name>/);
+            assert.deepEqual(diffConnector(recorded(base), inKubernetes).changed, ["secretsDir", "kubernetesSecret"]);
+        });
+
         it("stringifies values and sorts keys", () => {
             const rendered = renderConfig({ ...base, sensitiveConfig: {}, config: { b: 2 as unknown as string, a: "x" } });
             assert.deepEqual(Object.keys(rendered), ["a", "b", "connector.class", "name"]);

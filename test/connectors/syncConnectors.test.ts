@@ -28,7 +28,7 @@ describe("syncConnectors", () => {
         const incremental = mysqlSyncSource({ prefix: "tandem", kafkaBootstrapServers: "k:1", tables: ["orders"], mysql, initialLoad: "incremental", signalTable: "tandem_signal" });
         assert.equal(incremental.config["snapshot.mode"], "no_data");
         assert.equal(source.config["tombstones.on.delete"], "false");
-        const pg = postgresSyncSource({ prefix: "tandem", kafkaBootstrapServers: "k:1", tables: ["orders"], postgres, slot: "tandem_slot", publication: "tandem_pub", heartbeatTable: "tandem_heartbeat" });
+        const pg = postgresSyncSource({ prefix: "tandem", tables: ["orders"], postgres, slot: "tandem_slot", publication: "tandem_pub", heartbeatTable: "tandem_heartbeat" });
         assert.equal(pg.config["snapshot.mode"], "no_data");
         assert.equal(pg.config["publication.autocreate.mode"], "disabled");
         assert.equal(pg.config["slot.name"], "tandem_slot");

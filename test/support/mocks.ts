@@ -1,6 +1,6 @@
 // Pulumi mocks for what cannot run here (Docker, AWS, Kubernetes): records every resource registered.
 import * as pulumi from "@pulumi/pulumi";
-import { Environment, ProdEnvironmentArgs } from "../../components/environment";
+import { DevEnvironmentArgs, Environment, ProdEnvironmentArgs } from "../../components/environment";
 
 export interface Registered {
     type: string;
@@ -19,7 +19,10 @@ export function mock(stack: string): Registered[] {
                 if (args.type === "aws:ecr/repository:Repository") state.repositoryUrl = "123.dkr.ecr.eu-west-1.amazonaws.com/tandem-connect";
                 if (args.type === "docker:index/image:Image") state.repoDigest = `${String(args.inputs.imageName)}@sha256:${"0".repeat(64)}`;
                 if (args.type === "docker:index/network:Network" || args.type === "docker:index/container:Container") state.name = args.inputs.name;
-                if (args.type === "kubernetes:core/v1:Service") state.metadata = { name: "tandem-connect-rest" };
+                // Kubernetes names: the explicit one, else the resource name (real autonaming adds a suffix).
+                if (args.type.startsWith("kubernetes:")) state.metadata = { name: args.name, ...(args.inputs.metadata as object | undefined) };
+                // GeneratedPassword (database/sqlObjects.ts): a recognisable value to look for in other inputs.
+                if (args.type === "pulumi-nodejs:dynamic/tandem:GeneratedPassword") state.value = generatedPassword(args.name);
                 return { id: `${args.name}-id`, state };
             },
             call(args) {
@@ -34,24 +37,28 @@ export function mock(stack: string): Registered[] {
     return registered;
 }
 
+export const generatedPassword = (resourceName: string) => `generated-${resourceName}`;
+
 export async function settle(environment: Environment): Promise<void> {
-    await new Promise<void>((resolve) => pulumi.all([environment.connectUrl, environment.bootstrapServers, environment.connectSecretsDir]).apply(() => resolve()));
+    await new Promise<void>((resolve) => pulumi.all([environment.connectUrl, environment.bootstrapServers]).apply(() => resolve()));
     for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
 }
 
 
 export const of = (registered: Registered[], type: string) => registered.filter((r) => r.type === type);
 
+export const DEV_ARGS: DevEnvironmentArgs = { prefix: "tandem", tables: ["orders"], mysqlDatabase: "app", postgresSchema: "public", hostSecretsDir: "/var/lib/tandem/secrets" };
+
 export const PROD_ARGS: ProdEnvironmentArgs = {
     prefix: "tandem",
     tables: ["orders"],
     mysqlDatabase: "app",
     postgresSchema: "public",
-    hostSecretsDir: "/var/lib/tandem/secrets",
     subnetIds: ["subnet-a", "subnet-b", "subnet-c"],
     securityGroupIds: ["sg-1"],
     kubeconfig: "{}",
     namespace: "tandem",
+    connectUrl: "https://connect.tandem.internal",
     connectRestPassword: "rest-password",
     mysqlParameterFamily: "mysql8.0",
     postgresParameterFamily: "postgres15",

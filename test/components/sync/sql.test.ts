@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { TableDef } from "../../../components/sync/model";
-import { incomingWinsCondition, mysqlIncrementalSnapshotSignal, mysqlTableSetup, mysqlTableTeardown, mysqlTriggerName, mysqlUserGrants } from "../../../components/sync/mysqlSql";
+import { binlogRetentionSql, incomingWinsCondition, mysqlIncrementalSnapshotSignal, mysqlTableSetup, mysqlTableTeardown, mysqlTriggerName, mysqlUserGrants } from "../../../components/sync/mysqlSql";
 import { postgresCommonSetup, postgresPublication, postgresTableSetup } from "../../../components/sync/postgresSql";
 
 const table: TableDef = {
@@ -94,5 +94,13 @@ describe("sync SQL builders", () => {
         it("publishes exactly the synced tables and the heartbeat table", () => {
             assert.match(postgresPublication(["orders"], pgOptions)[0], /CREATE PUBLICATION "tandem_pub" FOR TABLE "public"\."orders", "public"\."tandem_heartbeat"/);
         });
+    });
+
+    it("keeps at least the binlog retention asked for: RDS's procedure, or a raise-only SET elsewhere", () => {
+        assert.deepEqual(binlogRetentionSql("mysql", "rds", 168), ["CALL mysql.rds_set_configuration('binlog retention hours', 168)"]);
+        const [mariadb] = binlogRetentionSql("mariadb", "self-managed", 24);
+        assert.match(mariadb, /^SET GLOBAL binlog_expire_logs_seconds = IF\(@@GLOBAL\.binlog_expire_logs_seconds = 0 OR @@GLOBAL\.binlog_expire_logs_seconds >= 86400, @@GLOBAL\.binlog_expire_logs_seconds, 86400\)$/);
+        assert.match(binlogRetentionSql("mysql", "self-managed", 24)[0], /^SET PERSIST binlog_expire_logs_seconds = /);
+        assert.throws(() => binlogRetentionSql("mysql", "rds", 0), /whole number of hours/);
     });
 });
