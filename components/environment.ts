@@ -89,6 +89,7 @@ export function devEnvironment(args: DevEnvironmentArgs, parent?: pulumi.Resourc
         connectUrl: `http://${args.prefix}-connect-1:8083`,
         prometheusUrl: `http://${args.prefix}-prometheus:9090`,
         kafkaUiPort: 28080,
+        pipeline: args.prefix,
         grafanaPort: 23000,
     }, opts);
     return {

@@ -4,6 +4,7 @@ import * as docker from "@pulumi/docker";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { IMAGES } from "./images";
+import { DASHBOARD_FOLDER, dashboardProvisioning, pipelineDashboard, PROMETHEUS_DATASOURCE } from "./monitoring/grafanaDashboard";
 import { alertRules, scrapeConfig, toYaml } from "./monitoring/prometheusConfig";
 
 const RULES_FILE = "/etc/prometheus/tandem-rules.yml";
@@ -93,9 +94,11 @@ export interface DevToolsArgs {
     prometheusUrl: pulumi.Input<string>;
     kafkaUiPort: number;
     grafanaPort: number;
+    /** The pipeline whose dashboard Grafana provisions. */
+    pipeline: string;
 }
 
-/** dev extras: Kafka UI and Grafana with Prometheus as its data source. */
+/** dev extras: Kafka UI, and Grafana with Prometheus as its data source and the pipeline's dashboard. */
 export class DevTools extends pulumi.ComponentResource {
     readonly kafkaUiUrl: pulumi.Output<string>;
     readonly grafanaUrl: pulumi.Output<string>;
@@ -124,10 +127,15 @@ export class DevTools extends pulumi.ComponentResource {
             networksAdvanced: [{ name: args.networkName }],
             ports: [{ internal: 3000, external: args.grafanaPort, ip: "127.0.0.1" }],
             envs: ["GF_AUTH_ANONYMOUS_ENABLED=true", "GF_AUTH_ANONYMOUS_ORG_ROLE=Viewer"],
-            uploads: [{
-                file: "/etc/grafana/provisioning/datasources/prometheus.yml",
-                content: pulumi.interpolate`apiVersion: 1\ndatasources:\n  - name: Prometheus\n    type: prometheus\n    url: ${args.prometheusUrl}\n    isDefault: true\n`,
-            }],
+            uploads: [
+                {
+                    file: "/etc/grafana/provisioning/datasources/prometheus.yml",
+                    // The uid the dashboard's panels name (PROMETHEUS_DATASOURCE).
+                    content: pulumi.interpolate`apiVersion: 1\ndatasources:\n  - name: Prometheus\n    uid: ${PROMETHEUS_DATASOURCE.uid}\n    type: ${PROMETHEUS_DATASOURCE.type}\n    url: ${args.prometheusUrl}\n    isDefault: true\n`,
+                },
+                { file: "/etc/grafana/provisioning/dashboards/tandem.yml", content: dashboardProvisioning() },
+                { file: `${DASHBOARD_FOLDER}/${args.pipeline}.json`, content: `${JSON.stringify(pipelineDashboard(args.pipeline), null, 2)}\n` },
+            ],
             restart: "unless-stopped",
         }, parent);
         this.kafkaUiUrl = pulumi.output(`http://127.0.0.1:${args.kafkaUiPort}`);

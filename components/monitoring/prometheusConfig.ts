@@ -96,6 +96,27 @@ export function scrapeConfig(options: ScrapeConfigOptions): PrometheusConfig {
     };
 }
 
+/** PromQL label matchers of one pipeline's series, shared by the alert rules and the Grafana dashboard. */
+export function pipelineSelectors(p: string) {
+    checkPipeline(p);
+    const toPg = directionPrefix(p, "mysql-to-postgres");
+    const toMysql = directionPrefix(p, "postgres-to-mysql");
+    // Debezium's MBeans name the source by topic.prefix (`name`), not by connector: match both directions.
+    const servers = `name=~\`${regex(p)}\\.(mysql-to-postgres|postgres-to-mysql)\``;
+    return {
+        // Connector names as components/bidirectionalSync.ts gives them; a regex that matches only this
+        // pipeline's four, so other pipelines on the same workers never show here.
+        connectors: `connector=~\`${regex(p)}-(mysql|postgres)-(source|sink)\``,
+        sinks: `connector=~\`${regex(p)}-(mysql|postgres)-sink\``,
+        servers,
+        streaming: `{context="streaming", ${servers}}`,
+        /** Adds the source connector's name to Debezium series (named by server), so each names a connector. */
+        withConnector: (expr: string) =>
+            `label_replace(label_replace(${expr}, "connector", "${p}-mysql-source", "name", \`${regex(toPg)}\`), "connector", "${p}-postgres-source", "name", \`${regex(toMysql)}\`)`,
+        slot: syncNames(p).slot,
+    };
+}
+
 export function alertRules(options: AlertRuleOptions): RuleFile {
     const p = options.pipeline;
     checkPipeline(p);
@@ -106,20 +127,9 @@ export function alertRules(options: AlertRuleOptions): RuleFile {
         if (!Number.isFinite(value)) throw new Error(`${key} must be a number, got ${value}`);
         t[key] = value;
     }
-    // Connector names as components/bidirectionalSync.ts gives them; a regex that matches only this
-    // pipeline's four, so other pipelines on the same workers never alert here.
-    const connectors = `connector=~\`${regex(p)}-(mysql|postgres)-(source|sink)\``;
-    const sinks = `connector=~\`${regex(p)}-(mysql|postgres)-sink\``;
-    const toPg = directionPrefix(p, "mysql-to-postgres");
-    const toMysql = directionPrefix(p, "postgres-to-mysql");
-    // Debezium's MBeans name the source by topic.prefix (`name`), not by connector: match both directions
-    // and add the connector's name so every alert names a connector.
-    const servers = `name=~\`${regex(p)}\\.(mysql-to-postgres|postgres-to-mysql)\``;
-    const streaming = `{context="streaming", ${servers}}`;
-    const withConnector = (expr: string) =>
-        `label_replace(label_replace(${expr}, "connector", "${p}-mysql-source", "name", \`${regex(toPg)}\`), "connector", "${p}-postgres-source", "name", \`${regex(toMysql)}\`)`;
+    const { connectors, sinks, servers, streaming, withConnector } = pipelineSelectors(p);
     const dlq = `kafka_connect_task_error_deadletterqueue_produce_requests{${sinks}}`;
-    const slot = syncNames(p).slot;
+    const { slot } = pipelineSelectors(p);
     const rule = (alert: string, severity: string, forDuration: string, expr: string, summary: string, description: string): AlertRule => ({
         alert,
         expr,

@@ -23,6 +23,11 @@ describe("environments (Pulumi mocks)", () => {
         ]);
         const prometheus = of(registered, "docker:index/container:Container").find((c) => c.inputs.name === "tandem-prometheus")!;
         assert.match((prometheus.inputs.uploads as { content: string }[])[0].content, /tandem-connect-1:9404/);
+        const grafana = of(registered, "docker:index/container:Container").find((c) => c.inputs.name === "tandem-tools-grafana")!;
+        const uploads = Object.fromEntries((grafana.inputs.uploads as { file: string; content: string }[]).map((u) => [u.file, u.content]));
+        assert.match(uploads["/etc/grafana/provisioning/datasources/prometheus.yml"], /uid: prometheus\n[\s\S]*url: http:\/\/tandem-prometheus:9090/);
+        assert.match(uploads["/etc/grafana/provisioning/dashboards/tandem.yml"], /path: \/var\/lib\/grafana\/dashboards/);
+        assert.equal(JSON.parse(uploads["/var/lib/grafana/dashboards/tandem.json"]).uid, "tandem-tandem");
         assert.deepEqual(await new Promise((resolve) => pulumi.all(environment.urls).apply(resolve)), {
             connectMetrics: "http://127.0.0.1:29404/metrics", prometheus: "http://127.0.0.1:29090", grafana: "http://127.0.0.1:23000", kafkaUi: "http://127.0.0.1:28080",
         });

@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import axios from "axios";
 import { Kafka, logLevel } from "kafkajs";
+import { pipelineDashboard } from "../../components/monitoring/grafanaDashboard";
 import { alertRules, scrapeConfig, toYaml } from "../../components/monitoring/prometheusConfig";
 import { secretReference } from "../../connectors/connectorModel";
 import { ConnectorSpec, directionPrefix, JDBC_SINK_PASSWORD_KEY, MYSQL_SOURCE_PASSWORD_KEY, mysqlSource, mysqlTableTopic } from "../../connectors/debeziumConfigs";
@@ -256,5 +257,29 @@ describe("e2e: Prometheus config and alert rules", function () {
         // Nothing else of this pipeline alerts: the source is healthy under the real thresholds.
         const others = found.active.filter((alert) => alert.labels.pipeline === prefix && !expected.includes(alert.labels.alertname));
         assert.deepEqual(others, []);
+    });
+
+    it("the Grafana dashboard's panels all query without error and show this pipeline's state", async () => {
+        const panels = pipelineDashboard(prefix).panels;
+        const results = new Map<string, { metric: Record<string, string>; value: [number, string] }[]>();
+        for (const panel of panels) {
+            // A PromQL error is an HTTP 400 from Prometheus: axios throws, naming the panel.
+            const result = await query(panel.targets[0].expr).catch((error) => assert.fail(`${panel.title}: ${error.response?.data?.error ?? error}`));
+            results.set(panel.title, result);
+        }
+        const value = (title: string) => Number(results.get(title)?.[0]?.value[1]);
+        // Source and both sinks are RUNNING as connectors; the MariaDB sink's task is FAILED; one source streams.
+        assert.equal(value("Connectors running"), 3);
+        assert.equal(value("Failed connectors and tasks"), 1);
+        assert.equal(value("Sources connected"), 1);
+        assert.ok(value("Dead-lettered records") >= 1);
+        const connectorsOf = (title: string) => (results.get(title) ?? []).map((series) => series.metric.connector).sort();
+        assert.deepEqual(connectorsOf("Behind source"), [source]);
+        assert.deepEqual(connectorsOf("Change events read"), [source]);
+        assert.deepEqual(connectorsOf("Source queue free"), [source]);
+        assert.ok(connectorsOf("Records written by the sinks").includes(postgresSink), JSON.stringify(connectorsOf("Records written by the sinks")));
+        assert.ok(connectorsOf("Record errors").includes(postgresSink), JSON.stringify(connectorsOf("Record errors")));
+        // Exported by the health monitor, which is not part of this test: the query is valid and empty.
+        assert.deepEqual(results.get("Replication slot WAL retained"), []);
     });
 });
