@@ -20,6 +20,7 @@ export = async () => {
         kafkaBootstrapServers: environment.bootstrapServers,
         kafkaSecurity: environment.kafkaSecurity,
         secretStore: environment.secretStore,
+        topicCreation: environment.topicCreation,
         mysql: { ...settings.mysql, admin: { ...settings.mysql.admin, user: settings.mysql.user, password: secrets.mysqlPassword } },
         postgres: { ...settings.postgres, admin: { ...settings.postgres.admin, user: settings.postgres.user, password: secrets.postgresPassword } },
         tables: plan.tables,

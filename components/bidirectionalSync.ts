@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Connector } from "../connectors/connector";
 import { ConnectorSpec, JDBC_SINK_PASSWORD_KEY, KafkaSecurity, MYSQL_SOURCE_PASSWORD_KEY, MysqlFlavor } from "../connectors/debeziumConfigs";
 import { connectorSecrets, ConnectorSecretStore } from "../connectors/secretStores";
-import { deadLetterTopic, InitialLoad, mysqlSyncSink, mysqlSyncSource, postgresSyncSink, postgresSyncSource, syncTopics } from "../connectors/syncConnectors";
+import { deadLetterTopic, InitialLoad, TopicCreation, topicCreationRules, mysqlSyncSink, mysqlSyncSource, postgresSyncSink, postgresSyncSource, syncTopics } from "../connectors/syncConnectors";
 import { GeneratedPassword, SqlObjects } from "../database/sqlObjects";
 import { Policy, syncNames, TableDef } from "./sync/model";
 import {
@@ -44,6 +44,8 @@ export interface BidirectionalSyncArgs {
     /** Host and port as the Connect workers reach each database; `admin` is the account that prepares it. */
     mysql: { flavor: MysqlFlavor; host: string; port: number; database: string; serverId: number; admin: Admin };
     postgres: { host: string; port: number; database: string; schema: string; admin: Admin };
+    /** Topic rules for topics the sources create themselves (default: the broker's defaults). */
+    topicCreation?: TopicCreation;
     /** Keep at least this much binlog (RDS: mysql.rds_set_configuration; elsewhere binlog_expire_logs_seconds). */
     binlogRetention?: { hours: number; hosting: MysqlHosting };
     /** The synced tables as each catalog describes them (same names on both sides). */
@@ -158,7 +160,8 @@ export class BidirectionalSync extends pulumi.ComponentResource {
         const connector = (key: string, spec: pulumi.Input<ConnectorSpec>, secrets: Record<string, pulumi.Input<string>>) => {
             const connectorName = `${args.prefix}-${key}`;
             const stored = connectorSecrets(args.secretStore, connectorName, secrets, this);
-            const resolved = pulumi.output(spec);
+            const creation = key.endsWith("-source") ? topicCreationRules(args.topicCreation) : {};
+            const resolved = pulumi.output(spec).apply((plain) => ({ ...plain, config: { ...plain.config, ...creation } }));
             return new Connector(`${name}-${key}`, {
                 connectUrl: args.connectUrl,
                 auth: args.connectAuth,

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CdcParameterGroups } from "./cdcParameterGroups";
 import { KafkaSecurity } from "../connectors/debeziumConfigs";
 import { ConnectorSecretStore } from "../connectors/secretStores";
+import { TopicCreation } from "../connectors/syncConnectors";
 import { ConnectCluster, REST_USER } from "./connectCluster";
 import { KafkaCluster } from "./kafkaCluster";
 import { DevTools, Prometheus } from "./prometheus";
@@ -47,6 +48,8 @@ export interface Environment {
     connectUrl: pulumi.Output<string>;
     connectAuth?: pulumi.Output<{ username: string; password: string }>;
     secretStore: ConnectorSecretStore;
+    /** Rules for the topics the sources create themselves (connectors' topic.creation.default.*). */
+    topicCreation?: TopicCreation;
     /** Topics created by the stack (@pulumi/kafka); the rest come from the connectors' topic.creation rules. */
     topics: string[];
     /** Dashboards read these (stack outputs). */
@@ -96,6 +99,7 @@ export function devEnvironment(args: DevEnvironmentArgs, parent?: pulumi.Resourc
         bootstrapServers: kafka.bootstrapServers,
         kafkaSecurity: "plaintext",
         connectUrl: connect.url,
+        topicCreation: { replicationFactor: spec.replicationFactor, partitions: spec.partitions, minInsyncReplicas: spec.minInsyncReplicas },
         secretStore: { kind: "directory", dir: args.hostSecretsDir },
         topics: topics.names,
         urls: { prometheus: prometheus.url, grafana: tools.grafanaUrl, kafkaUi: tools.kafkaUiUrl, connectMetrics: pulumi.output("http://127.0.0.1:29404/metrics") },
@@ -140,6 +144,7 @@ export function prodEnvironment(args: ProdEnvironmentArgs, parent?: pulumi.Resou
         bootstrapServers: kafka.bootstrapServers,
         kafkaSecurity: "msk-iam",
         connectUrl,
+        topicCreation: { replicationFactor: spec.replicationFactor, partitions: spec.partitions, minInsyncReplicas: spec.minInsyncReplicas },
         connectAuth: pulumi.secret(pulumi.output(args.connectRestPassword).apply((password) => ({ username: REST_USER, password }))),
         secretStore: { kind: "kubernetes", provider, namespace: args.namespace },
         topics: topics.names,

@@ -97,6 +97,24 @@ export interface PostgresSourceOptions extends SyncSourceOptions {
     heartbeatTable: string;
 }
 
+/** How a source creates the topics the stack did not declare (new tables, heartbeats): Connect's topic.creation. */
+export interface TopicCreation {
+    /** -1: the broker's default. */
+    replicationFactor: number;
+    partitions: number;
+    minInsyncReplicas?: number;
+}
+
+/** Connect's `topic.creation.default.*` rules for a source (KIP-158; the worker's topic.creation.enable is on by default). */
+export function topicCreationRules(creation: TopicCreation = { replicationFactor: -1, partitions: -1 }): Record<string, string> {
+    return {
+        "topic.creation.default.replication.factor": String(creation.replicationFactor),
+        "topic.creation.default.partitions": String(creation.partitions),
+        "topic.creation.default.cleanup.policy": "delete",
+        ...(creation.minInsyncReplicas ? { "topic.creation.default.min.insync.replicas": String(creation.minInsyncReplicas) } : {}),
+    };
+}
+
 /** Debezium PostgreSQL source (pgoutput, own slot, our publication): streams only, no snapshot. */
 export function postgresSyncSource(options: PostgresSourceOptions): ConnectorSpec {
     const { postgres, prefix } = options;

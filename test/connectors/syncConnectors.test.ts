@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { mysqlSyncSink, mysqlSyncSource, postgresSyncSink, postgresSyncSource, sourceTransforms, syncTopics } from "../../connectors/syncConnectors";
+import { mysqlSyncSink, mysqlSyncSource, postgresSyncSink, postgresSyncSource, sourceTransforms, syncTopics, topicCreationRules } from "../../connectors/syncConnectors";
 
 const mysql = { flavor: "mariadb" as const, host: "127.0.0.1", port: 13306, database: "app", user: "tandem_cdc", serverId: 184054 };
 const postgres = { host: "127.0.0.1", port: 15432, database: "app", schema: "public", user: "tandem_cdc" };
@@ -47,5 +47,14 @@ describe("syncConnectors", () => {
         const toMysql = mysqlSyncSink({ prefix: "tandem", sourceNamespace: "public", tables: ["orders"], mysql: { ...mysql, user: "tandem_sync" } });
         assert.equal(toMysql.config["connection.url"], "jdbc:mariadb://127.0.0.1:13306/app");
         assert.equal(toMysql.config["collection.name.format"], "${topic}");
+    });
+
+    it("gives sources topic.creation rules: the broker's defaults unless the environment sizes them", () => {
+        assert.deepEqual(topicCreationRules(), {
+            "topic.creation.default.replication.factor": "-1",
+            "topic.creation.default.partitions": "-1",
+            "topic.creation.default.cleanup.policy": "delete",
+        });
+        assert.equal(topicCreationRules({ replicationFactor: 3, partitions: 6, minInsyncReplicas: 2 })["topic.creation.default.min.insync.replicas"], "2");
     });
 });

@@ -154,6 +154,12 @@ describe("e2e: the shipped dev and prod stacks (whole program, Pulumi mocks for 
             const topics = of(run.registered, "kafka:index/topic:Topic");
             assert.ok(topics.length > 5 && topics.every((t) => t.inputs.replicationFactor === 3 && (t.inputs.config as Record<string, string>)["min.insync.replicas"] === "2"));
             assert.equal(topics.find((t) => t.name === "tandem.mysql-to-postgres.app.demo_items")?.inputs.partitions, 6);
+            // Topics not declared (a table added later, heartbeats): the sources create them with the same rules.
+            for (const name of ["tandem-mysql-source", "tandem-postgres-source"]) {
+                const config = configOf(connectors(run).find((c) => c.name === name)!);
+                assert.deepEqual([config["topic.creation.default.replication.factor"], config["topic.creation.default.partitions"], config["topic.creation.default.min.insync.replicas"]], ["3", "6", "2"], name);
+            }
+            assert.equal(configOf(connectors(run).find((c) => c.name === "tandem-postgres-sink")!)["topic.creation.default.partitions"], undefined);
             const deployment = of(run.registered, "kubernetes:apps/v1:Deployment").find((d) => d.name === "tandem-connect-workers")!;
             assert.equal((deployment.inputs.spec as { replicas: number }).replicas, 2);
         });
