@@ -205,6 +205,11 @@ export class ConnectCluster extends pulumi.ComponentResource {
                 metadata: { namespace: args.namespace, name: `${name}-rest`, labels },
                 spec: { selector: labels, ports: [{ name: "rest", port: 8083, targetPort: "rest" }, { name: "metrics", port: 9404, targetPort: "metrics" }] },
             }, { ...k8sOpts, dependsOn: [deployment] });
+            // Headless: its DNS name resolves to every worker, so Prometheus scrapes each one (dns_sd_configs).
+            new k8s.core.v1.Service(`${name}-workers`, {
+                metadata: { namespace: args.namespace, name: `${name}-workers`, labels },
+                spec: { clusterIP: "None", selector: labels, ports: [{ name: "metrics", port: 9404, targetPort: "metrics" }] },
+            }, k8sOpts);
             this.ready = pulumi.all([deployment.id, service.id]);
             this.url = pulumi.interpolate`http://${service.metadata.name}.${args.namespace}.svc:8083`;
             this.secretsDir = pulumi.output(WORKER_SECRETS_DIR);

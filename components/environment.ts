@@ -138,7 +138,9 @@ export function prodEnvironment(args: ProdEnvironmentArgs, parent?: pulumi.Resou
         namespace: args.namespace,
         environment: "prod",
         pipeline: args.prefix,
-        connectTargets: [`${args.prefix}-connect-rest.${args.namespace}.svc:9404`],
+        connectTargets: [],
+        // The headless Service of ConnectCluster: every worker, not one behind the REST Service.
+        connectDiscovery: { dnsName: `${args.prefix}-connect-workers.${args.namespace}.svc`, port: 9404 },
     }, opts);
     return {
         bootstrapServers: kafka.bootstrapServers,
@@ -148,7 +150,7 @@ export function prodEnvironment(args: ProdEnvironmentArgs, parent?: pulumi.Resou
         connectAuth: pulumi.secret(pulumi.output(args.connectRestPassword).apply((password) => ({ username: REST_USER, password }))),
         secretStore: { kind: "kubernetes", provider, namespace: args.namespace },
         topics: topics.names,
-        urls: { prometheus: prometheus.url, connectMetrics: pulumi.interpolate`${connect.url.apply((url) => url.replace(/:8083$/, ":9404"))}/metrics` },
+        urls: { prometheus: prometheus.url, connectMetrics: pulumi.output(`http://${args.prefix}-connect-workers.${args.namespace}.svc:9404/metrics`) },
     };
 }
 

@@ -5,7 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { IMAGES } from "./images";
 import { DASHBOARD_FOLDER, dashboardProvisioning, pipelineDashboard, PROMETHEUS_DATASOURCE } from "./monitoring/grafanaDashboard";
-import { alertRules, scrapeConfig, toYaml } from "./monitoring/prometheusConfig";
+import { alertRules, scrapeConfig, ScrapeConfigOptions, toYaml } from "./monitoring/prometheusConfig";
 
 const RULES_FILE = "/etc/prometheus/tandem-rules.yml";
 
@@ -15,14 +15,14 @@ export interface PrometheusFiles {
 }
 
 /** Pure: the two files Prometheus is started with. */
-export function prometheusFiles(environment: string, pipeline: string, connectTargets: string[]): PrometheusFiles {
+export function prometheusFiles(environment: string, pipeline: string, connectTargets: string[], connectDiscovery?: ScrapeConfigOptions["connectDiscovery"]): PrometheusFiles {
     return {
-        config: toYaml(scrapeConfig({ environment, pipeline, connectTargets, ruleFiles: [RULES_FILE] })),
+        config: toYaml(scrapeConfig({ environment, pipeline, connectTargets, connectDiscovery, ruleFiles: [RULES_FILE] })),
         rules: toYaml(alertRules({ pipeline })),
     };
 }
 
-export type PrometheusArgs = { environment: string; pipeline: string; connectTargets: string[] } & (
+export type PrometheusArgs = { environment: string; pipeline: string; connectTargets: string[]; connectDiscovery?: ScrapeConfigOptions["connectDiscovery"] } & (
     | { kind: "docker"; networkName: pulumi.Input<string>; hostPort: number }
     | { kind: "kubernetes"; provider: k8s.Provider; namespace: string }
 );
@@ -33,7 +33,7 @@ export class Prometheus extends pulumi.ComponentResource {
 
     constructor(name: string, args: PrometheusArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tandem:index:Prometheus", name, {}, opts);
-        const files = prometheusFiles(args.environment, args.pipeline, args.connectTargets);
+        const files = prometheusFiles(args.environment, args.pipeline, args.connectTargets, args.connectDiscovery);
         if (args.kind === "docker") {
             const image = new docker.RemoteImage(`${name}-image`, { name: IMAGES.prometheus, keepLocally: true }, { parent: this });
             new docker.Container(name, {

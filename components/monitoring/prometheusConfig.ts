@@ -12,16 +12,24 @@ export interface ScrapeConfigOptions {
     pipeline: string;
     /** host:port of each Connect worker's JMX exporter. */
     connectTargets: string[];
+    /**
+     * Instead of connectTargets: a DNS name resolving to every worker (a headless Kubernetes Service), so
+     * each worker is scraped, not whichever one a load-balanced Service picks.
+     */
+    connectDiscovery?: { dnsName: string; port: number };
     kafkaTargets?: string[];
     monitorTargets?: string[];
     scrapeIntervalSeconds?: number;
     ruleFiles: string[];
 }
 
-export interface ScrapeJob {
-    job_name: string;
-    static_configs: { targets: string[]; labels: Record<string, string> }[];
-}
+export type ScrapeJob = { job_name: string } & (
+    | { static_configs: { targets: string[]; labels: Record<string, string> }[] }
+    | {
+          dns_sd_configs: { names: string[]; type: "A"; port: number }[];
+          relabel_configs: { target_label: string; replacement: string }[];
+      }
+);
 
 export interface PrometheusConfig {
     global: { scrape_interval: string; scrape_timeout: string; evaluation_interval: string };
@@ -77,7 +85,7 @@ export function scrapeConfig(options: ScrapeConfigOptions): PrometheusConfig {
     checkPipeline(options.pipeline);
     const interval = options.scrapeIntervalSeconds ?? 15;
     if (!Number.isInteger(interval) || interval < 1) throw new Error(`scrapeIntervalSeconds must be a positive integer, got ${interval}`);
-    if (options.connectTargets.length === 0) throw new Error("connectTargets must list at least one Connect worker");
+    if (options.connectTargets.length === 0 && !options.connectDiscovery) throw new Error("connectTargets must list at least one Connect worker");
     for (const target of [...options.connectTargets, ...(options.kafkaTargets ?? []), ...(options.monitorTargets ?? [])]) {
         // Prometheus takes host:port; the scheme belongs to the job.
         if (target.includes("/")) throw new Error(`scrape target must be host:port, got "${target}"`);
@@ -85,7 +93,16 @@ export function scrapeConfig(options: ScrapeConfigOptions): PrometheusConfig {
     // Target labels, so every series (and the alerts built on them) says which pipeline it belongs to.
     const labels = { environment: options.environment, pipeline: options.pipeline };
     const job = (name: string, targets: string[]): ScrapeJob => ({ job_name: `${options.pipeline}-${name}`, static_configs: [{ targets, labels }] });
-    const jobs = [job("kafka-connect", options.connectTargets)];
+    const discovery = options.connectDiscovery;
+    const jobs: ScrapeJob[] = [
+        discovery
+            ? {
+                  job_name: `${options.pipeline}-kafka-connect`,
+                  dns_sd_configs: [{ names: [discovery.dnsName], type: "A", port: discovery.port }],
+                  relabel_configs: Object.entries(labels).map(([target_label, replacement]) => ({ target_label, replacement })),
+              }
+            : job("kafka-connect", options.connectTargets),
+    ];
     if (options.kafkaTargets?.length) jobs.push(job("kafka", options.kafkaTargets));
     if (options.monitorTargets?.length) jobs.push(job("monitor", options.monitorTargets));
     return {

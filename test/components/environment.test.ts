@@ -8,6 +8,7 @@ import { workerProperties } from "../../components/connectCluster";
 import { devEnvironment, prodEnvironment } from "../../components/environment";
 import { environmentDefaults } from "../../components/environmentSpec";
 import { IMAGES } from "../../components/images";
+import { prometheusFiles } from "../../components/prometheus";
 import { topicPlan } from "../../components/topics";
 import { DEV_ARGS, mock, of, PROD_ARGS, settle } from "../support/mocks";
 
@@ -57,7 +58,10 @@ describe("environments (Pulumi mocks)", () => {
         assert.equal((deployment.inputs.spec as { replicas: number }).replicas, 2);
         const config = of(registered, "kubernetes:core/v1:ConfigMap").find((c) => "worker.properties" in (c.inputs.data as object))!;
         const promConfig = of(registered, "kubernetes:core/v1:ConfigMap").find((c) => "prometheus.yml" in (c.inputs.data as object))!;
-        assert.match(String((promConfig.inputs.data as Record<string, string>)["prometheus.yml"]), /tandem-connect-rest\.tandem\.svc:9404/);
+        // Every worker scraped through the headless Service, not one behind the REST Service.
+        assert.match(String((promConfig.inputs.data as Record<string, string>)["prometheus.yml"]), /dns_sd_configs:\n\s+- names:\n\s+- tandem-connect-workers\.tandem\.svc\n\s+type: A\n\s+port: 9404/);
+        const headless = of(registered, "kubernetes:core/v1:Service").find((svc) => svc.name === "tandem-connect-workers")!;
+        assert.equal((headless.inputs.spec as { clusterIP: string }).clusterIP, "None");
         assert.match(String((config.inputs.data as Record<string, string>)["worker.properties"]), /BasicAuthSecurityRestExtension/);
         assert.match(String((config.inputs.data as Record<string, string>)["worker.properties"]), /sasl\.mechanism=AWS_MSK_IAM/);
         const groups = of(registered, "aws:rds/parameterGroup:ParameterGroup");
@@ -74,10 +78,12 @@ describe("environments (Pulumi mocks)", () => {
         assert.deepEqual(environmentDefaults("prod"), { brokers: 3, replicationFactor: 3, minInsyncReplicas: 2, partitions: 6, connectWorkers: 2, tls: true, restAuth: true });
     });
 
-    it("matches the reviewed snapshots of the generated worker config and topic plan", () => {
+    it("matches the reviewed snapshots of the generated worker config, Prometheus config and rules, and topic plan", () => {
         const snapshots = path.join(__dirname, "snapshots");
         const generated: Record<string, string> = {
             "worker-prod.properties": workerProperties({ bootstrapServers: "b-1.msk:9098", groupId: "tandem-connect", replicationFactor: 3, security: "msk-iam", restAuth: true, secretsProvider: "kubernetes" }),
+            "prometheus-prod.yml": prometheusFiles("prod", "tandem", [], { dnsName: "tandem-connect-workers.tandem.svc", port: 9404 }).config,
+            "alert-rules.yml": prometheusFiles("prod", "tandem", ["tandem-connect-rest.tandem.svc:9404"]).rules,
             "topics-prod.json": `${JSON.stringify(topicPlan({ prefix: "tandem", connectGroupId: "tandem-connect", mysqlDatabase: "app", postgresSchema: "public", tables: ["orders"], partitions: 6, replicationFactor: 3, minInsyncReplicas: 2 }), null, 2)}\n`,
         };
         for (const [file, content] of Object.entries(generated)) {

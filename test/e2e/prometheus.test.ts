@@ -163,6 +163,15 @@ describe("e2e: Prometheus config and alert rules", function () {
         const config = await promtool("check", "config", path.join(dir, "prometheus.yml"));
         assert.match(config, /SUCCESS: 2 rule files found/);
         assert.match(config, /SUCCESS: .*prometheus\.yml is valid prometheus config file syntax/);
+        // prod's shape: every worker discovered through the headless Service's DNS name.
+        fs.writeFileSync(path.join(dir, "prometheus-prod.yml"), toYaml(scrapeConfig({
+            environment: "prod",
+            pipeline: prefix,
+            connectTargets: [],
+            connectDiscovery: { dnsName: `${prefix}-connect-workers.tandem.svc`, port: 9404 },
+            ruleFiles: ["rules.yml"],
+        })));
+        assert.match(await promtool("check", "config", path.join(dir, "prometheus-prod.yml")), /SUCCESS: .*prometheus-prod\.yml is valid prometheus config file syntax/);
         const rules = await promtool("check", "rules", path.join(dir, "rules.yml"), path.join(dir, "probe-rules.yml"));
         assert.equal((rules.match(/SUCCESS: 10 rules found/g) ?? []).length, 2, rules);
     });

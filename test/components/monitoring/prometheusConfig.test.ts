@@ -31,10 +31,19 @@ describe("prometheusConfig: scrapeConfig", () => {
         ]);
     });
 
+    it("discovers every worker through a DNS name (headless Service) when given one, with the same labels", () => {
+        const [job] = scrapeConfig({ ...base, connectTargets: [], connectDiscovery: { dnsName: "tandem-connect-workers.tandem.svc", port: 9404 } }).scrape_configs;
+        assert.deepEqual(job, {
+            job_name: "tandem-kafka-connect",
+            dns_sd_configs: [{ names: ["tandem-connect-workers.tandem.svc"], type: "A", port: 9404 }],
+            relabel_configs: [{ target_label: "environment", replacement: "prod" }, { target_label: "pipeline", replacement: "tandem" }],
+        });
+    });
+
     it("adds broker and health-monitor jobs only when they have targets", () => {
         const jobs = scrapeConfig({ ...base, kafkaTargets: ["kafka-0:9404"], monitorTargets: ["monitor:9100"] }).scrape_configs;
         assert.deepEqual(jobs.map((job) => job.job_name), ["tandem-kafka-connect", "tandem-kafka", "tandem-monitor"]);
-        assert.deepEqual(jobs[2].static_configs, [{ targets: ["monitor:9100"], labels: { environment: "prod", pipeline: "tandem" } }]);
+        assert.deepEqual(jobs[2], { job_name: "tandem-monitor", static_configs: [{ targets: ["monitor:9100"], labels: { environment: "prod", pipeline: "tandem" } }] });
         assert.equal(scrapeConfig({ ...base, kafkaTargets: [], monitorTargets: [] }).scrape_configs.length, 1);
     });
 
