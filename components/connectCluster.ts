@@ -84,6 +84,8 @@ export type ConnectClusterArgs =
           namespace: string;
           /** Basic-auth credentials of the REST API (a Pulumi secret). */
           restPassword: pulumi.Input<string>;
+          /** IAM role the workers assume (EKS IRSA) for MSK IAM auth: annotated on their ServiceAccount. */
+          iamRoleArn?: pulumi.Input<string>;
           /** Push the image here (ECR repository created by the component when omitted). */
           repositoryUrl?: pulumi.Input<string>;
       });
@@ -158,7 +160,9 @@ export class ConnectCluster extends pulumi.ComponentResource {
                 },
             }, k8sOpts);
             // The `secrets` config provider reads connector Secrets through the API: get on Secrets in this namespace.
-            const account = new k8s.core.v1.ServiceAccount(`${name}-workers`, { metadata: { namespace: args.namespace, labels } }, k8sOpts);
+            const account = new k8s.core.v1.ServiceAccount(`${name}-workers`, {
+                metadata: { namespace: args.namespace, labels, annotations: args.iamRoleArn ? { "eks.amazonaws.com/role-arn": args.iamRoleArn } : undefined },
+            }, k8sOpts);
             const role = new k8s.rbac.v1.Role(`${name}-read-secrets`, {
                 metadata: { namespace: args.namespace, labels },
                 rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"] }],

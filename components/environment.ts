@@ -35,6 +35,8 @@ export interface ProdEnvironmentArgs extends Omit<DevEnvironmentArgs, "hostSecre
     /** How the machine running `pulumi` reaches the workers' REST API (load balancer, ingress, port-forward). */
     connectUrl: string;
     connectRestPassword: pulumi.Input<string>;
+    /** IAM role of the workers (IRSA) allowing MSK IAM auth on the cluster. */
+    connectIamRoleArn: string;
     mysqlParameterFamily: string;
     postgresParameterFamily: string;
 }
@@ -128,6 +130,7 @@ export function prodEnvironment(args: ProdEnvironmentArgs, parent?: pulumi.Resou
         namespace: args.namespace,
         workers: spec.connectWorkers,
         restPassword: args.connectRestPassword,
+        iamRoleArn: args.connectIamRoleArn,
         worker: { bootstrapServers: kafka.bootstrapServers, groupId: `${args.prefix}-connect`, replicationFactor: spec.replicationFactor, security: "msk-iam" },
     }, { parent, dependsOn: [topics] });
     const connectUrl = connect.ready.apply(() => args.connectUrl);
@@ -186,6 +189,7 @@ export function environmentFor(settings: Settings, secrets: SecretSettings, tabl
                 kubeconfig: secrets.kubeconfig,
                 connectUrl: settings.connectUrl,
                 connectRestPassword: secrets.connectRestPassword!,
+                connectIamRoleArn: prod.connectIamRoleArn,
                 mysqlParameterFamily: prod.mysqlParameterFamily,
                 postgresParameterFamily: prod.postgresParameterFamily,
             }, parent);

@@ -31,6 +31,8 @@ export const SIZING_KEYS = {
 /** The AWS and Kubernetes coordinates of the `prod` environment. */
 export interface ProdSettings {
     subnetIds: string[];
+    /** IAM role the Connect workers assume (EKS IRSA) for MSK IAM auth. */
+    connectIamRoleArn: string;
     securityGroupIds: string[];
     namespace: string;
     mysqlParameterFamily: string;
@@ -233,8 +235,11 @@ function prodSettings(raw: RawSettings, errors: Errors): ProdSettings {
     const family = (key: string, engine: string) =>
         str(raw, key, errors, (value) => (new RegExp(`^${engine}[0-9.]+$`).test(value) ? undefined : `must be an RDS ${engine} parameter group family (e.g. ${{ postgres: "postgres15", mariadb: "mariadb10.11", mysql: "mysql8.0" }[engine]}), got "${value}"`));
     if (raw["connectRestPasswordSet"] === false) errors.add("connectRestPassword", "is required on prod (pulumi config set --secret tandem:connectRestPassword ...)");
+    const connectIamRoleArn = str(raw, "connectIamRoleArn", errors, (value) =>
+        /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/.test(value) ? undefined : `must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), got "${value}"`);
     return {
         subnetIds,
+        connectIamRoleArn,
         securityGroupIds,
         namespace: str(raw, "kubernetesNamespace", errors, (value) => (/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value) ? undefined : `must be a Kubernetes namespace name, got "${value}"`)),
         mysqlParameterFamily: family("rdsMysqlParameterFamily", String(raw["mysqlFlavor"]) === "mariadb" ? "mariadb" : "mysql"),
@@ -270,7 +275,7 @@ const KEYS = [
     "mysqlAdminHost", "mysqlAdminPort", "postgresHost", "postgresPort", "postgresDatabase", "postgresSchema",
     "postgresUser", "postgresAdminHost", "postgresAdminPort", "tables", "tableInclude", "tableExclude",
     "conflictPolicy", "tieWinner", "teardownOnDestroy", "initialLoad", "binlogRetentionHours",
-    ...Object.keys(SIZING_KEYS), "awsSubnetIds", "awsSecurityGroupIds", "kubernetesNamespace", "rdsMysqlParameterFamily", "rdsPostgresParameterFamily",
+    ...Object.keys(SIZING_KEYS), "awsSubnetIds", "awsSecurityGroupIds", "connectIamRoleArn", "kubernetesNamespace", "rdsMysqlParameterFamily", "rdsPostgresParameterFamily",
 ];
 
 /**

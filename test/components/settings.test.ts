@@ -92,6 +92,7 @@ describe("settings per environment", () => {
         rdsMysqlParameterFamily: "mysql8.0",
         rdsPostgresParameterFamily: "postgres15",
         connectRestPasswordSet: true,
+        connectIamRoleArn: "arn:aws:iam::123456789012:role/tandem-connect",
     };
 
     it("defaults the admin addresses to the workers' and takes them apart when given", () => {
@@ -115,9 +116,9 @@ describe("settings per environment", () => {
         const settings = validateSettings(prod);
         assert.deepEqual(settings.prod?.subnetIds.length, 3);
         assert.throws(
-            () => validateSettings({ ...prod, awsSubnetIds: '["subnet-0a1b2c3d4e5f60001"]', awsSecurityGroupIds: "[]", kubernetesNamespace: "Tandem", rdsPostgresParameterFamily: "mysql8.0", connectUrl: "", connectRestPasswordSet: false }),
+            () => validateSettings({ ...prod, awsSubnetIds: '["subnet-0a1b2c3d4e5f60001"]', awsSecurityGroupIds: "[]", kubernetesNamespace: "Tandem", rdsPostgresParameterFamily: "mysql8.0", connectUrl: "", connectRestPasswordSet: false, connectIamRoleArn: "tandem-connect" }),
             (error: Error) => {
-                for (const key of ["awsSubnetIds", "awsSecurityGroupIds", "kubernetesNamespace", "rdsPostgresParameterFamily", "connectUrl", "connectRestPassword"]) {
+                for (const key of ["awsSubnetIds", "awsSecurityGroupIds", "kubernetesNamespace", "rdsPostgresParameterFamily", "connectUrl", "connectRestPassword", "connectIamRoleArn"]) {
                     assert.match(error.message, new RegExp(`tandem:${key} `));
                 }
                 return true;

@@ -53,6 +53,7 @@ describe("e2e: stack config errors at preview", function () {
             "tandem:connectRestPassword is required on prod",
             "tandem:kubeconfig must be set as a secret: pulumi config set --secret tandem:kubeconfig",
             "tandem:topicMinInsyncReplicas (4) cannot exceed the replication factor 3",
+            "tandem:connectIamRoleArn is required",
         ]) {
             assert.ok(message.includes(expected), `missing "${expected}" in:\n${message}`);
         }

@@ -130,6 +130,8 @@ describe("e2e: the shipped dev and prod stacks (whole program, Pulumi mocks for 
             assert.match(worker, /^config\.providers=dir,env,secrets$/m);
             assert.match(worker, /^config\.providers\.secrets\.class=io\.strimzi\.kafka\.KubernetesSecretConfigProvider$/m);
             assert.match(worker, /^rest\.advertised\.host\.name=\$\{env:POD_IP\}$/m);
+            const account = of(run.registered, "kubernetes:core/v1:ServiceAccount").find((a) => a.name === "tandem-connect-workers")!;
+            assert.deepEqual((account.inputs.metadata as { annotations: unknown }).annotations, { "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/tandem-connect" });
             const role = of(run.registered, "kubernetes:rbac.authorization.k8s.io/v1:Role")[0];
             assert.deepEqual(role.inputs.rules, [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"] }]);
         });

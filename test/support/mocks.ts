@@ -60,6 +60,7 @@ export const PROD_ARGS: ProdEnvironmentArgs = {
     namespace: "tandem",
     connectUrl: "https://connect.tandem.internal",
     connectRestPassword: "rest-password",
+    connectIamRoleArn: "arn:aws:iam::123456789012:role/tandem-connect",
     mysqlParameterFamily: "mysql8.0",
     postgresParameterFamily: "postgres15",
 };
