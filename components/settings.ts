@@ -53,7 +53,7 @@ export interface Settings {
     /** Hours of binlog the MySQL/MariaDB server keeps at least (a connector down longer must re-snapshot). */
     binlogRetentionHours: number;
     prod?: ProdSettings;
-    /** dev/prod: overrides of the environment's default sizing (components/environment.ts). */
+    /** dev/prod: overrides of the environment's default sizing (components/environmentSpec.ts). */
     sizing: Partial<Sizing>;
     /** Explicit table list; when empty, `tableInclude`/`tableExclude` select tables from the catalog. */
     tables: string[];
@@ -160,7 +160,7 @@ export function validateSettings(raw: RawSettings): Settings {
     postgres.admin = adminAddress(raw, "postgres", postgres, errors);
     const binlogRetentionHours = Number(raw["binlogRetentionHours"] ?? 168);
     if (!Number.isInteger(binlogRetentionHours) || binlogRetentionHours < 1 || binlogRetentionHours > 2160) {
-        errors.add("binlogRetentionHours", `must be a whole number of hours in 1..2160 (RDS allows at most 90 days), got ${JSON.stringify(raw["binlogRetentionHours"])}`);
+        errors.add("binlogRetentionHours", `must be a whole number of hours in 1..2160 (90 days), got ${JSON.stringify(raw["binlogRetentionHours"])}`);
     }
     if (environment === "prod" && binlogRetentionHours > RDS_MAX_BINLOG_RETENTION_HOURS) {
         errors.add("binlogRetentionHours", `must be at most ${RDS_MAX_BINLOG_RETENTION_HOURS} on RDS for MySQL/MariaDB (prod), got ${binlogRetentionHours}`);
