@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Connector } from "../connectors/connector";
 import { ConnectorSpec, JDBC_SINK_PASSWORD_KEY, KafkaSecurity, MYSQL_SOURCE_PASSWORD_KEY, MysqlFlavor } from "../connectors/debeziumConfigs";
 import { connectorSecrets, ConnectorSecretStore } from "../connectors/secretStores";
-import { deadLetterTopic, InitialLoad, TopicCreation, topicCreationRules, mysqlSyncSink, mysqlSyncSource, postgresSyncSink, postgresSyncSource, syncTopics } from "../connectors/syncConnectors";
+import { deadLetterTopic, InitialLoad, TopicCreation, mysqlSyncSink, mysqlSyncSource, postgresSyncSink, postgresSyncSource, syncTopics } from "../connectors/syncConnectors";
 import { GeneratedPassword, SqlObjects } from "../database/sqlObjects";
 import { Policy, syncNames, TableDef } from "./sync/model";
 import {
@@ -156,12 +156,11 @@ export class BidirectionalSync extends pulumi.ComponentResource {
         const prepared = [mysqlObjects, mysqlAccess, postgresObjects, postgresAccess];
         const mysqlEndpoint = (user: string) => ({ flavor: args.mysql.flavor, host: args.mysql.host, port: args.mysql.port, database: args.mysql.database, serverId: args.mysql.serverId, user });
         const postgresEndpoint = (user: string) => ({ host: args.postgres.host, port: args.postgres.port, database: args.postgres.database, schema: args.postgres.schema, user });
-        const source = { prefix: args.prefix, tables: tableNames };
+        const source = { prefix: args.prefix, tables: tableNames, topicCreation: args.topicCreation };
         const connector = (key: string, spec: pulumi.Input<ConnectorSpec>, secrets: Record<string, pulumi.Input<string>>) => {
             const connectorName = `${args.prefix}-${key}`;
             const stored = connectorSecrets(args.secretStore, connectorName, secrets, this);
-            const creation = key.endsWith("-source") ? topicCreationRules(args.topicCreation) : {};
-            const resolved = pulumi.output(spec).apply((plain) => ({ ...plain, config: { ...plain.config, ...creation } }));
+            const resolved = pulumi.output(spec);
             return new Connector(`${name}-${key}`, {
                 connectUrl: args.connectUrl,
                 auth: args.connectAuth,

@@ -9,6 +9,8 @@ import * as path from "path";
 import { kafkaClientSecurity, KafkaSecurity } from "../connectors/debeziumConfigs";
 
 export const WORKER_SECRETS_DIR = "/etc/kafka-connect/secrets";
+/** Port of the Prometheus JMX exporter in the worker image (docker/connect/Dockerfile). */
+export const WORKER_METRICS_PORT = 9404;
 /** The REST API's basic-auth user when auth is on (prod). */
 export const REST_USER = "admin";
 
@@ -96,6 +98,8 @@ export class ConnectCluster extends pulumi.ComponentResource {
     readonly url: pulumi.Output<string>;
     readonly secretsDir: pulumi.Output<string>;
     readonly image?: pulumi.Output<string>;
+    /** kubernetes: a DNS name resolving to every worker (headless Service), for scraping each one's metrics. */
+    readonly workersDnsName?: string;
     /** Resolves once the workers exist (containers started, Deployment rolled out): connectors wait for it. */
     readonly ready: pulumi.Output<string[]>;
 
@@ -210,11 +214,12 @@ export class ConnectCluster extends pulumi.ComponentResource {
                 spec: { selector: labels, ports: [{ name: "rest", port: 8083, targetPort: "rest" }, { name: "metrics", port: 9404, targetPort: "metrics" }] },
             }, { ...k8sOpts, dependsOn: [deployment] });
             // Headless: its DNS name resolves to every worker, so Prometheus scrapes each one (dns_sd_configs).
-            new k8s.core.v1.Service(`${name}-workers`, {
+            const headless = new k8s.core.v1.Service(`${name}-workers`, {
                 metadata: { namespace: args.namespace, name: `${name}-workers`, labels },
                 spec: { clusterIP: "None", selector: labels, ports: [{ name: "metrics", port: 9404, targetPort: "metrics" }] },
             }, k8sOpts);
-            this.ready = pulumi.all([deployment.id, service.id]);
+            this.workersDnsName = `${name}-workers.${args.namespace}.svc`;
+            this.ready = pulumi.all([deployment.id, service.id, headless.id]);
             this.url = pulumi.interpolate`http://${service.metadata.name}.${args.namespace}.svc:8083`;
             this.secretsDir = pulumi.output(WORKER_SECRETS_DIR);
             this.image = image.repoDigest;

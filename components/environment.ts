@@ -8,7 +8,7 @@ import { CdcParameterGroups } from "./cdcParameterGroups";
 import { KafkaSecurity } from "../connectors/debeziumConfigs";
 import { ConnectorSecretStore } from "../connectors/secretStores";
 import { TopicCreation } from "../connectors/syncConnectors";
-import { ConnectCluster, REST_USER } from "./connectCluster";
+import { ConnectCluster, REST_USER, WORKER_METRICS_PORT } from "./connectCluster";
 import { KafkaCluster } from "./kafkaCluster";
 import { DevTools, Prometheus } from "./prometheus";
 import { environmentDefaults, EnvironmentSpec, Sizing } from "./environmentSpec";
@@ -58,6 +58,11 @@ export interface Environment {
     urls: { prometheus?: pulumi.Output<string>; grafana?: pulumi.Output<string>; kafkaUi?: pulumi.Output<string>; connectMetrics?: pulumi.Output<string> };
 }
 
+/** The sources create undeclared topics with the environment's sizing, like the declared ones. */
+function topicCreationOf(spec: EnvironmentSpec): TopicCreation {
+    return { replicationFactor: spec.replicationFactor, partitions: spec.partitions, minInsyncReplicas: spec.minInsyncReplicas };
+}
+
 function topicSettings(args: Omit<DevEnvironmentArgs, "hostSecretsDir">, spec: EnvironmentSpec) {
     return {
         prefix: args.prefix,
@@ -86,7 +91,7 @@ export function devEnvironment(args: DevEnvironmentArgs, parent?: pulumi.Resourc
         hostSecretsDir: args.hostSecretsDir,
         worker: { bootstrapServers: kafka.bootstrapServers, groupId: `${args.prefix}-connect`, replicationFactor: spec.replicationFactor, security: "plaintext" },
     }, { parent, dependsOn: [topics] });
-    const connectTargets = Array.from({ length: spec.connectWorkers }, (_, i) => `${args.prefix}-connect-${i + 1}:9404`);
+    const connectTargets = Array.from({ length: spec.connectWorkers }, (_, i) => `${args.prefix}-connect-${i + 1}:${WORKER_METRICS_PORT}`);
     const prometheus = new Prometheus(`${args.prefix}-prometheus`, { kind: "docker", environment: "dev", pipeline: args.prefix, connectTargets, networkName: network.name, hostPort: 29090 }, opts);
     const tools = new DevTools(`${args.prefix}-tools`, {
         networkName: network.name,
@@ -101,7 +106,7 @@ export function devEnvironment(args: DevEnvironmentArgs, parent?: pulumi.Resourc
         bootstrapServers: kafka.bootstrapServers,
         kafkaSecurity: "plaintext",
         connectUrl: connect.url,
-        topicCreation: { replicationFactor: spec.replicationFactor, partitions: spec.partitions, minInsyncReplicas: spec.minInsyncReplicas },
+        topicCreation: topicCreationOf(spec),
         secretStore: { kind: "directory", dir: args.hostSecretsDir },
         topics: topics.names,
         urls: { prometheus: prometheus.url, grafana: tools.grafanaUrl, kafkaUi: tools.kafkaUiUrl, connectMetrics: pulumi.output("http://127.0.0.1:29404/metrics") },
@@ -143,17 +148,17 @@ export function prodEnvironment(args: ProdEnvironmentArgs, parent?: pulumi.Resou
         pipeline: args.prefix,
         connectTargets: [],
         // The headless Service of ConnectCluster: every worker, not one behind the REST Service.
-        connectDiscovery: { dnsName: `${args.prefix}-connect-workers.${args.namespace}.svc`, port: 9404 },
+        connectDiscovery: { dnsName: connect.workersDnsName!, port: WORKER_METRICS_PORT },
     }, opts);
     return {
         bootstrapServers: kafka.bootstrapServers,
         kafkaSecurity: "msk-iam",
         connectUrl,
-        topicCreation: { replicationFactor: spec.replicationFactor, partitions: spec.partitions, minInsyncReplicas: spec.minInsyncReplicas },
+        topicCreation: topicCreationOf(spec),
         connectAuth: pulumi.secret(pulumi.output(args.connectRestPassword).apply((password) => ({ username: REST_USER, password }))),
         secretStore: { kind: "kubernetes", provider, namespace: args.namespace },
         topics: topics.names,
-        urls: { prometheus: prometheus.url, connectMetrics: pulumi.output(`http://${args.prefix}-connect-workers.${args.namespace}.svc:9404/metrics`) },
+        urls: { prometheus: prometheus.url, connectMetrics: pulumi.output(`http://${connect.workersDnsName}:${WORKER_METRICS_PORT}/metrics`) },
     };
 }
 

@@ -53,6 +53,8 @@ export function sourceTransforms(prefix: string, side: Side, namespace: string, 
 export interface SyncSourceOptions {
     prefix: string;
     tables: string[];
+    /** Rules for the topics the source creates itself (default: the broker's defaults). */
+    topicCreation?: TopicCreation;
 }
 
 /**
@@ -85,6 +87,7 @@ export function mysqlSyncSource(
             "max.batch.size": "2048",
             "binary.handling.mode": "bytes",
             "producer.override.linger.ms": "5",
+            ...topicCreationRules(options.topicCreation),
             ...sourceTransforms(options.prefix, "mysql", mysql.database, options.tables),
         },
     };
@@ -145,6 +148,7 @@ export function postgresSyncSource(options: PostgresSourceOptions): ConnectorSpe
             "time.precision.mode": "adaptive_time_microseconds",
             "binary.handling.mode": "bytes",
             "producer.override.linger.ms": "5",
+            ...topicCreationRules(options.topicCreation),
             ...sourceTransforms(prefix, "postgres", postgres.schema, options.tables),
         },
     };

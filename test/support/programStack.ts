@@ -43,14 +43,15 @@ export async function runProgram(stack: string, overrides: Record<string, string
     return { registered, outputs };
 }
 
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+// Secrets reach mocks as { [specialSigKey]: specialSecretSig, value } (exported by Pulumi's runtime, untyped).
+const { specialSigKey, specialSecretSig } = pulumi.runtime as unknown as { specialSigKey: string; specialSecretSig: string };
 
 /** Paths in a resource's inputs where `needle` appears outside a Pulumi secret. */
 export function plaintextOccurrences(value: unknown, needle: string, at = "$"): string[] {
     if (typeof value === "string") return value.includes(needle) ? [at] : [];
     if (Array.isArray(value)) return value.flatMap((item, index) => plaintextOccurrences(item, needle, `${at}[${index}]`));
     if (value && typeof value === "object") {
-        if (Object.values(value).includes(SECRET_SIG)) return [];
+        if ((value as Record<string, unknown>)[specialSigKey] === specialSecretSig) return [];
         return Object.entries(value).flatMap(([key, item]) => (key === "__provider" ? [] : plaintextOccurrences(item, needle, `${at}.${key}`)));
     }
     return [];
