@@ -28,6 +28,7 @@ export = async () => {
         teardownOnDestroy: settings.teardownOnDestroy,
         initialLoad: settings.initialLoad,
         binlogRetention: { hours: settings.binlogRetentionHours, hosting: settings.environment === "prod" ? "rds" : "self-managed" },
+        maxRowBytes: settings.maxRowBytes,
     });
 
     const describe = (connector: Connector) => ({

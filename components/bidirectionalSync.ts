@@ -2,26 +2,52 @@
 // (accounts, bookkeeping columns, triggers, tombstone and conflict tables, publication) and four
 // connectors (a source and a JDBC sink per direction). Built from catalogs read beforehand, so the
 // component itself does no I/O.
+//
+// Each table's database objects are a resource of their own: adding a table creates them (and an incremental
+// snapshot of its rows), removing one deletes them (their teardown runs with teardownOnDestroy).
 import * as pulumi from "@pulumi/pulumi";
 import { Connector } from "../connectors/connector";
 import { ConnectorSpec, JDBC_SINK_PASSWORD_KEY, KafkaSecurity, MYSQL_SOURCE_PASSWORD_KEY, MysqlFlavor } from "../connectors/debeziumConfigs";
 import { connectorSecrets, ConnectorSecretStore } from "../connectors/secretStores";
-import { deadLetterTopic, InitialLoad, TopicCreation, mysqlSyncSink, mysqlSyncSource, postgresSyncSink, postgresSyncSource, syncTopics } from "../connectors/syncConnectors";
+import {
+    booleanColumns,
+    deadLetterTopic,
+    InitialLoad,
+    mysqlSyncSink,
+    mysqlSyncSource,
+    postgresSyncSink,
+    postgresSyncSource,
+    syncTopics,
+    TopicCreation,
+} from "../connectors/syncConnectors";
+import { SnapshotRequests } from "../database/snapshotRequests";
 import { GeneratedPassword, SqlObjects } from "../database/sqlObjects";
 import { Policy, syncNames, TableDef } from "./sync/model";
 import {
     binlogRetentionSql,
     literal,
+    mysqlAccountGrants,
     mysqlCommonSetup,
     mysqlCommonTeardown,
-    mysqlIncrementalSnapshotSignal,
     mysqlSignalTable,
+    mysqlTableGrants,
+    mysqlTableRevokes,
     mysqlTableSetup,
     mysqlTableTeardown,
     MysqlHosting,
-    mysqlUserGrants,
 } from "./sync/mysqlSql";
-import { pgLiteral, postgresCommonSetup, postgresCommonTeardown, postgresPublication, postgresTableSetup, postgresTableTeardown, postgresUserGrants, qi } from "./sync/postgresSql";
+import { kafkaTopicName, shortHash } from "./sync/names";
+import {
+    mysqlCascadesByParent,
+    pgLiteral,
+    postgresAccountGrants,
+    postgresCommonSetup,
+    postgresCommonTeardown,
+    postgresPublication,
+    postgresTableSetup,
+    postgresTableTeardown,
+    qi,
+} from "./sync/postgresSql";
 
 interface Admin {
     user: string;
@@ -57,6 +83,13 @@ export interface BidirectionalSyncArgs {
     teardownOnDestroy?: boolean;
     /** Host part of the MySQL accounts (default '%'). */
     mysqlAccountHost?: string;
+    /** Largest row change the topics carry; larger rows are quarantined at the source. */
+    maxRowBytes: number;
+}
+
+/** A Pulumi resource name for a table: the name itself when plain, else a readable form with a hash. */
+export function tableResourceKey(table: string): string {
+    return /^[A-Za-z0-9_.-]+$/.test(table) ? table : `${kafkaTopicName(table)}-${shortHash(table, 8)}`;
 }
 
 export class BidirectionalSync extends pulumi.ComponentResource {
@@ -80,22 +113,19 @@ export class BidirectionalSync extends pulumi.ComponentResource {
         const mysqlAdmin = adminOf(args.mysql);
         const pgAdmin = adminOf(args.postgres);
         const pgOptions = { schema: args.postgres.schema, syncUser: names.syncUser, cdcUser: names.cdcUser, policy: args.policy, publication: names.publication, heartbeatTable: names.heartbeatTable, conflictsTable: names.conflictsTable, functionPrefix: names.functionPrefix };
+        const mysqlOptions = { database: args.mysql.database, syncUser: names.syncUser, policy: args.policy, flavor: args.mysql.flavor, conflictsTable: names.conflictsTable };
+        const accountOptions = { database: args.mysql.database, cdcUser: names.cdcUser, syncUser: names.syncUser, signalTable: names.signalTable, host };
 
         const password = (key: string) => new GeneratedPassword(`${name}-${key}-password`, {}, parent).value;
         const passwords = { mysqlCdc: password("mysql-cdc"), mysqlSync: password("mysql-sync"), postgresCdc: password("postgres-cdc"), postgresSync: password("postgres-sync") };
 
+        // MySQL/MariaDB: what every table shares, the accounts, then each table.
         const mysqlObjects = new SqlObjects(`${name}-mysql-objects`, {
             engine: "mysql",
             connection: mysqlAdmin,
-            description: `bookkeeping columns, triggers, tombstone and conflict tables for ${tableNames.length} tables`,
-            apply: [
-                ...mysqlCommonSetup(names.conflictsTable),
-                mysqlSignalTable(names.signalTable),
-                ...args.tables.mysql.flatMap((table) =>
-                    mysqlTableSetup(table, { database: args.mysql.database, syncUser: names.syncUser, policy: args.policy, flavor: args.mysql.flavor, conflictsTable: names.conflictsTable }),
-                ),
-            ],
-            teardown: [...args.tables.mysql.flatMap((table) => mysqlTableTeardown(table, args.mysql.flavor)), ...mysqlCommonTeardown(names.conflictsTable, names.signalTable)],
+            description: `conflict log ${names.conflictsTable} and signaling table ${names.signalTable}`,
+            apply: [...mysqlCommonSetup(names.conflictsTable), mysqlSignalTable(names.signalTable)],
+            teardown: mysqlCommonTeardown(names.conflictsTable, names.signalTable),
             teardownOnDelete,
         }, parent);
 
@@ -103,49 +133,58 @@ export class BidirectionalSync extends pulumi.ComponentResource {
         const mysqlAccess = new SqlObjects(`${name}-mysql-accounts`, {
             engine: "mysql",
             connection: mysqlAdmin,
-            description: `accounts ${names.cdcUser} (binlog reader) and ${names.syncUser} (sync writer) with their grants`,
+            description: `accounts ${names.cdcUser} (binlog reader) and ${names.syncUser} (sync writer)`,
             apply: [
                 ...[["cdc", names.cdcUser], ["sync", names.syncUser]].flatMap(([key, user]) => [
                     `CREATE USER IF NOT EXISTS ${account(user)} IDENTIFIED BY {{secret:${key}}}`,
                     `ALTER USER ${account(user)} IDENTIFIED BY {{secret:${key}}}`,
                 ]),
-                ...mysqlUserGrants({ database: args.mysql.database, cdcUser: names.cdcUser, syncUser: names.syncUser, tables: tableNames, signalTable: names.signalTable, host }),
+                ...mysqlAccountGrants(accountOptions),
             ],
             teardown: [`DROP USER IF EXISTS ${account(names.cdcUser)}`, `DROP USER IF EXISTS ${account(names.syncUser)}`],
             teardownOnDelete,
             secrets: { cdc: passwords.mysqlCdc, sync: passwords.mysqlSync },
         }, { parent: this, dependsOn: [mysqlObjects] });
 
+        const mysqlTables = args.tables.mysql.map((table) => new SqlObjects(`${name}-mysql-table-${tableResourceKey(table.name)}`, {
+            engine: "mysql",
+            connection: mysqlAdmin,
+            description: `${table.name}: bookkeeping columns, triggers, tombstone table, grants`,
+            apply: [...mysqlTableSetup(table, mysqlOptions), ...mysqlTableGrants(accountOptions, table.name)],
+            teardown: [...mysqlTableRevokes(accountOptions, table.name), ...mysqlTableTeardown(table, args.mysql.flavor)],
+            teardownOnDelete,
+        }, { parent: this, dependsOn: [mysqlObjects, mysqlAccess] }));
+
+        // PostgreSQL: the same, plus the publication of exactly the synced tables.
         const postgresObjects = new SqlObjects(`${name}-postgres-objects`, {
             engine: "postgres",
             connection: pgAdmin,
-            description: `bookkeeping columns, replica identity, triggers, tombstone and conflict tables, publication ${names.publication}`,
-            apply: [...postgresCommonSetup(pgOptions), ...args.tables.postgres.flatMap((table) => postgresTableSetup(table, pgOptions)), ...postgresPublication(tableNames, pgOptions)],
-            teardown: [
-                `SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ${pgLiteral(names.slot)} AND NOT active`,
-                ...tableNames.flatMap((table) => postgresTableTeardown(table, pgOptions)),
-                ...postgresCommonTeardown(pgOptions),
-            ],
+            description: `conflict log ${names.conflictsTable}, heartbeat table, trigger function`,
+            apply: postgresCommonSetup(pgOptions),
+            teardown: postgresCommonTeardown(pgOptions),
             teardownOnDelete,
         }, parent);
 
-        const role = (key: string, user: string) =>
+        const role = (user: string) =>
             `DO $do$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${pgLiteral(user)}) THEN CREATE ROLE ${qi(user)} LOGIN; END IF; END $do$`;
         const postgresAccess = new SqlObjects(`${name}-postgres-accounts`, {
             engine: "postgres",
             connection: pgAdmin,
-            description: `roles ${names.cdcUser} (replication reader) and ${names.syncUser} (sync writer) with their grants`,
+            description: `roles ${names.cdcUser} (replication reader) and ${names.syncUser} (sync writer)`,
             apply: [
-                role("cdc", names.cdcUser),
-                role("sync", names.syncUser),
+                role(names.cdcUser),
+                role(names.syncUser),
                 `ALTER ROLE ${qi(names.cdcUser)} PASSWORD {{secret:cdc}}`,
                 `ALTER ROLE ${qi(names.syncUser)} PASSWORD {{secret:sync}}`,
-                ...postgresUserGrants(tableNames, pgOptions),
+                ...postgresAccountGrants(pgOptions),
             ],
             teardown: [names.cdcUser, names.syncUser].flatMap((user) => [
                 `DO $do$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${pgLiteral(user)}) THEN
-                   EXECUTE 'REVOKE ALL ON ALL TABLES IN SCHEMA ${qi(args.postgres.schema)} FROM ${qi(user)}';
-                   EXECUTE 'REVOKE ALL ON SCHEMA ${qi(args.postgres.schema)} FROM ${qi(user)}';
+                   EXECUTE 'REVOKE ALL ON ALL TABLES IN SCHEMA ${qi(args.postgres.schema).replace(/'/g, "''")} FROM ${qi(user).replace(/'/g, "''")}';
+                   EXECUTE 'REVOKE ALL ON SCHEMA ${qi(args.postgres.schema).replace(/'/g, "''")} FROM ${qi(user).replace(/'/g, "''")}';
+                   IF current_setting('server_version_num')::int >= 150000 THEN
+                     EXECUTE 'REVOKE SET ON PARAMETER session_replication_role FROM ${qi(user).replace(/'/g, "''")}';
+                   END IF;
                  END IF; END $do$`,
                 `DROP ROLE IF EXISTS ${qi(user)}`,
             ]),
@@ -153,10 +192,31 @@ export class BidirectionalSync extends pulumi.ComponentResource {
             secrets: { cdc: passwords.postgresCdc, sync: passwords.postgresSync },
         }, { parent: this, dependsOn: [postgresObjects] });
 
-        const prepared = [mysqlObjects, mysqlAccess, postgresObjects, postgresAccess];
+        const cascades = mysqlCascadesByParent(args.tables.mysql);
+        const postgresTables = args.tables.postgres.map((table) => new SqlObjects(`${name}-postgres-table-${tableResourceKey(table.name)}`, {
+            engine: "postgres",
+            connection: pgAdmin,
+            description: `${table.name}: bookkeeping columns, replica identity, triggers, tombstone table, grants`,
+            apply: postgresTableSetup(table, pgOptions, cascades.get(table.name) ?? []),
+            teardown: postgresTableTeardown(table.name, pgOptions),
+            teardownOnDelete,
+        }, { parent: this, dependsOn: [postgresObjects, postgresAccess] }));
+
+        const publication = new SqlObjects(`${name}-postgres-publication`, {
+            engine: "postgres",
+            connection: pgAdmin,
+            description: `publication ${names.publication} of the ${tableNames.length} synced tables; replication slot ${names.slot}`,
+            apply: postgresPublication(tableNames, pgOptions),
+            teardown: [
+                `SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ${pgLiteral(names.slot)} AND NOT active`,
+                `DROP PUBLICATION IF EXISTS ${qi(names.publication)}`,
+            ],
+            teardownOnDelete,
+        }, { parent: this, dependsOn: postgresTables });
+
+        const prepared = [mysqlObjects, mysqlAccess, ...mysqlTables, postgresObjects, postgresAccess, ...postgresTables, publication];
         const mysqlEndpoint = (user: string) => ({ flavor: args.mysql.flavor, host: args.mysql.host, port: args.mysql.port, database: args.mysql.database, serverId: args.mysql.serverId, user });
         const postgresEndpoint = (user: string) => ({ host: args.postgres.host, port: args.postgres.port, database: args.postgres.database, schema: args.postgres.schema, user });
-        const source = { prefix: args.prefix, tables: tableNames, topicCreation: args.topicCreation };
         const connector = (key: string, spec: pulumi.Input<ConnectorSpec>, secrets: Record<string, pulumi.Input<string>>) => {
             const connectorName = `${args.prefix}-${key}`;
             const stored = connectorSecrets(args.secretStore, connectorName, secrets, this);
@@ -171,19 +231,40 @@ export class BidirectionalSync extends pulumi.ComponentResource {
             }, { parent: this, dependsOn: [...prepared, ...stored.dependsOn] });
         };
 
+        const sink = { prefix: args.prefix, tables: tableNames, maxRowBytes: args.maxRowBytes };
         this.connectors = {
             mysqlSource: connector("mysql-source",
                 pulumi.output(args.kafkaBootstrapServers).apply((bootstrap) =>
-                    mysqlSyncSource({ ...source, kafkaBootstrapServers: bootstrap, kafkaSecurity: args.kafkaSecurity, mysql: mysqlEndpoint(names.cdcUser), initialLoad: args.initialLoad ?? "snapshot", signalTable: names.signalTable })),
+                    mysqlSyncSource({
+                        prefix: args.prefix,
+                        tables: args.tables.mysql,
+                        maxRowBytes: args.maxRowBytes,
+                        topicCreation: args.topicCreation,
+                        kafkaBootstrapServers: bootstrap,
+                        kafkaSecurity: args.kafkaSecurity,
+                        mysql: mysqlEndpoint(names.cdcUser),
+                        initialLoad: args.initialLoad ?? "snapshot",
+                        signalTable: names.signalTable,
+                        booleanColumns: booleanColumns(args.tables.mysql, args.tables.postgres),
+                    })),
                 { [MYSQL_SOURCE_PASSWORD_KEY]: passwords.mysqlCdc }),
             postgresSource: connector("postgres-source",
-                postgresSyncSource({ ...source, postgres: postgresEndpoint(names.cdcUser), slot: names.slot, publication: names.publication, heartbeatTable: names.heartbeatTable }),
+                postgresSyncSource({
+                    prefix: args.prefix,
+                    tables: args.tables.postgres,
+                    maxRowBytes: args.maxRowBytes,
+                    topicCreation: args.topicCreation,
+                    postgres: postgresEndpoint(names.cdcUser),
+                    slot: names.slot,
+                    publication: names.publication,
+                    heartbeatTable: names.heartbeatTable,
+                }),
                 { [MYSQL_SOURCE_PASSWORD_KEY]: passwords.postgresCdc }),
             postgresSink: connector("postgres-sink",
-                postgresSyncSink({ prefix: args.prefix, sourceNamespace: args.mysql.database, tables: tableNames, postgres: postgresEndpoint(names.syncUser) }),
+                postgresSyncSink({ ...sink, sourceNamespace: args.mysql.database, postgres: postgresEndpoint(names.syncUser) }),
                 { [JDBC_SINK_PASSWORD_KEY]: passwords.postgresSync }),
             mysqlSink: connector("mysql-sink",
-                mysqlSyncSink({ prefix: args.prefix, sourceNamespace: args.postgres.schema, tables: tableNames, mysql: mysqlEndpoint(names.syncUser) }),
+                mysqlSyncSink({ ...sink, sourceNamespace: args.postgres.schema, mysql: mysqlEndpoint(names.syncUser) }),
                 { [JDBC_SINK_PASSWORD_KEY]: passwords.mysqlSync }),
         };
         if (args.binlogRetention) {
@@ -196,16 +277,15 @@ export class BidirectionalSync extends pulumi.ComponentResource {
                 teardown: [],
             }, parent);
         }
-        if (args.initialLoad === "incremental") {
-            // Once the MySQL/MariaDB source streams, ask it for an incremental snapshot of the tables.
-            new SqlObjects(`${name}-initial-load-signal`, {
-                engine: "mysql",
-                connection: mysqlAdmin,
-                description: `incremental snapshot of ${tableNames.length} tables requested through ${names.signalTable}`,
-                apply: [mysqlIncrementalSnapshotSignal(names.signalTable, args.mysql.database, tableNames)],
-                teardown: [],
-            }, { parent: this, dependsOn: [this.connectors.mysqlSource, this.connectors.postgresSink] });
-        }
+        // Once both connectors run with the tables, load the rows of tables new to the stack (all of them with
+        // initialLoad=incremental) by an incremental snapshot of just those tables.
+        new SnapshotRequests(`${name}-table-loads`, {
+            connection: mysqlAdmin,
+            database: args.mysql.database,
+            signalTable: names.signalTable,
+            tables: tableNames,
+            initialLoad: args.initialLoad ?? "snapshot",
+        }, { parent: this, dependsOn: [this.connectors.mysqlSource, this.connectors.postgresSink] });
         this.topics = {
             mysqlToPostgres: { ...syncTopics(args.prefix, "mysql-to-postgres", args.mysql.database, tableNames), deadLetter: deadLetterTopic(args.prefix, "mysql-to-postgres") },
             postgresToMysql: { ...syncTopics(args.prefix, "postgres-to-mysql", args.postgres.schema, tableNames), deadLetter: deadLetterTopic(args.prefix, "postgres-to-mysql") },

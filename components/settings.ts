@@ -8,6 +8,7 @@ import { MysqlFlavor } from "../connectors/debeziumConfigs";
 import { INITIAL_LOADS, InitialLoad } from "../connectors/syncConnectors";
 import { environmentDefaults, Sizing } from "./environmentSpec";
 import { RDS_MAX_BINLOG_RETENTION_HOURS } from "./sync/mysqlSql";
+import { acceptance, RISKS } from "./sync/risks";
 import { CONFLICT_POLICIES, ConflictPolicy, Side, SIDES } from "./sync/model";
 
 export const ENVIRONMENTS = ["local", "dev", "prod"] as const;
@@ -63,7 +64,14 @@ export interface Settings {
     tieWinner: Side;
     teardownOnDestroy: boolean;
     initialLoad: InitialLoad;
+    /** `tandem:acceptRisks`: preflight findings accepted as documented (`<kind>` or `<table>.<column>:<kind>`). */
+    acceptRisks: string[];
+    /** Largest row change carried by the topics (JSON with schema); larger ones are quarantined at the source. */
+    maxRowBytes: number;
 }
+
+/** Default of tandem:maxRowBytes: well above Kafka's 1 MB default, below MariaDB's 16 MB max_allowed_packet. */
+export const DEFAULT_MAX_ROW_BYTES = 8 * 1024 * 1024;
 
 export interface SecretSettings {
     mysqlPassword: pulumi.Output<string>;
@@ -77,7 +85,10 @@ export interface SecretSettings {
 /** Raw config values as strings/JSON, keyed by their name without the `tandem:` namespace. */
 export type RawSettings = Record<string, unknown>;
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]{0,63}$/;
+/** Database and schema names: quoted wherever the sync writes them, so '-' and '$' are fine too. */
+const NAMESPACE = /^[A-Za-z0-9_$-]{1,64}$/;
+/** Table names are quoted and escaped everywhere: anything MySQL allows (1-64 characters, no NUL). */
+const TABLE_NAME = /^[^\u0000]{1,64}$/u;
 const TOPIC_PREFIX = /^[A-Za-z0-9][A-Za-z0-9_-]{0,100}$/;
 const HOST_PORT_LIST = /^[A-Za-z0-9.-]+:\d{1,5}(,[A-Za-z0-9.-]+:\d{1,5})*$/;
 
@@ -112,7 +123,7 @@ function oneOf<T extends string>(allowed: readonly T[]) {
     return (value: string) => (allowed.includes(value as T) ? undefined : `must be one of ${allowed.join(", ")}, got "${value}"`);
 }
 
-const identifier = (value: string) => (IDENTIFIER.test(value) ? undefined : `must be an SQL identifier, got "${value}"`);
+const namespace = (value: string) => (NAMESPACE.test(value) ? undefined : `must be 1-64 letters, digits, '_', '$' or '-', got "${value}"`);
 
 /** Validates raw config; throws one error listing every invalid key. */
 export function validateSettings(raw: RawSettings): Settings {
@@ -143,7 +154,7 @@ export function validateSettings(raw: RawSettings): Settings {
         flavor: str(raw, "mysqlFlavor", errors, oneOf(["mariadb", "mysql"] as const)) as MysqlFlavor,
         host: str(raw, "mysqlHost", errors),
         port: port(raw, "mysqlPort", errors),
-        database: str(raw, "mysqlDatabase", errors, identifier),
+        database: str(raw, "mysqlDatabase", errors, namespace),
         user: str(raw, "mysqlUser", errors),
         serverId,
         admin: { host: "", port: 0 },
@@ -152,8 +163,8 @@ export function validateSettings(raw: RawSettings): Settings {
     const postgres = {
         host: str(raw, "postgresHost", errors),
         port: port(raw, "postgresPort", errors),
-        database: str(raw, "postgresDatabase", errors, identifier),
-        schema: str(raw, "postgresSchema", errors, identifier),
+        database: str(raw, "postgresDatabase", errors, namespace),
+        schema: str(raw, "postgresSchema", errors, namespace),
         user: str(raw, "postgresUser", errors),
         admin: { host: "", port: 0 },
     };
@@ -167,7 +178,7 @@ export function validateSettings(raw: RawSettings): Settings {
     }
     const prod = environment === "prod" ? prodSettings(raw, errors) : undefined;
     const sizing = sizingSettings(raw, environment, errors);
-    const tables = parseList(raw["tables"], "tables", errors, IDENTIFIER);
+    const tables = parseList(raw["tables"], "tables", errors, TABLE_NAME);
     const tableInclude = parseList(raw["tableInclude"], "tableInclude", errors, TABLE_PATTERN);
     const tableExclude = parseList(raw["tableExclude"], "tableExclude", errors, TABLE_PATTERN);
     if (tables.length === 0 && tableInclude.length === 0) errors.add("tables", "or tandem:tableInclude must select at least one table");
@@ -175,6 +186,13 @@ export function validateSettings(raw: RawSettings): Settings {
     const conflictPolicy = str(raw, "conflictPolicy", errors, oneOf(CONFLICT_POLICIES)) as ConflictPolicy;
     const tieWinner = str(raw, "tieWinner", errors, oneOf(SIDES)) as Side;
     const initialLoad = str(raw, "initialLoad", errors, oneOf(INITIAL_LOADS)) as InitialLoad;
+    const acceptRisks = parseList(raw["acceptRisks"], "acceptRisks", errors, /^([^:]+:)?[a-z-]+$/);
+    const unknownRisks = acceptance(acceptRisks).unknown;
+    if (unknownRisks.length > 0) errors.add("acceptRisks", `names unknown kinds: ${unknownRisks.join(", ")} (known: ${Object.keys(RISKS).join(", ")})`);
+    const maxRowBytes = isUnset(raw["maxRowBytes"]) ? DEFAULT_MAX_ROW_BYTES : Number(raw["maxRowBytes"]);
+    if (!Number.isInteger(maxRowBytes) || maxRowBytes < 65_536 || maxRowBytes > 1_073_741_824) {
+        errors.add("maxRowBytes", `must be a whole number of bytes in 65536..1073741824, got ${JSON.stringify(raw["maxRowBytes"])}`);
+    }
     for (const key of (raw["plaintextSecrets"] as string[] | undefined) ?? []) errors.add(key, `must be set as a secret: pulumi config set --secret tandem:${key}`);
     const teardown = String(raw["teardownOnDestroy"] ?? "false");
     if (!["true", "false"].includes(teardown)) errors.add("teardownOnDestroy", `must be true or false, got "${teardown}"`);
@@ -183,11 +201,11 @@ export function validateSettings(raw: RawSettings): Settings {
     }
     return {
         environment, connectUrl, kafkaBootstrapServers, connectSecretsDir, topicPrefix, mysql, postgres, binlogRetentionHours, prod, sizing,
-        tables, tableInclude, tableExclude, conflictPolicy, tieWinner, teardownOnDestroy: teardown === "true", initialLoad,
+        tables, tableInclude, tableExclude, conflictPolicy, tieWinner, teardownOnDestroy: teardown === "true", initialLoad, acceptRisks, maxRowBytes,
     };
 }
 
-const TABLE_PATTERN = /^[A-Za-z0-9_$*]{1,64}$/;
+const TABLE_PATTERN = /^[^\u0000]{1,64}$/u;
 const AWS_ID = (kind: string) => new RegExp(`^${kind}-[0-9a-f]{8,17}$`);
 
 /** Pulumi config must give optional keys a default: "" and 0 stand for "not set". */
@@ -274,7 +292,7 @@ const KEYS = [
     "mysqlFlavor", "mysqlHost", "mysqlPort", "mysqlDatabase", "mysqlUser", "mysqlServerId",
     "mysqlAdminHost", "mysqlAdminPort", "postgresHost", "postgresPort", "postgresDatabase", "postgresSchema",
     "postgresUser", "postgresAdminHost", "postgresAdminPort", "tables", "tableInclude", "tableExclude",
-    "conflictPolicy", "tieWinner", "teardownOnDestroy", "initialLoad", "binlogRetentionHours",
+    "conflictPolicy", "tieWinner", "teardownOnDestroy", "initialLoad", "binlogRetentionHours", "acceptRisks", "maxRowBytes",
     ...Object.keys(SIZING_KEYS), "awsSubnetIds", "awsSecurityGroupIds", "connectIamRoleArn", "kubernetesNamespace", "rdsMysqlParameterFamily", "rdsPostgresParameterFamily",
 ];
 

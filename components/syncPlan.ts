@@ -1,12 +1,16 @@
-// Effects at preview: read both catalogs, select the tables, run preflight. Fails with one list of problems.
+// Effects at preview: read both catalogs, select the tables, run preflight. Fails with one list of what must
+// be fixed, and warns (grouped by kind) about values that will be mapped or quarantined.
 import * as pulumi from "@pulumi/pulumi";
 import { readMysql, readPostgres, ServerFacts } from "../database/catalog";
 import { Settings } from "./settings";
 import { TableDef } from "./sync/model";
 import { preflight, selectTables } from "./sync/preflight";
+import { acceptance, blocks, Finding, summarize } from "./sync/risks";
 
 export interface SyncPlan {
     tables: { mysql: TableDef[]; postgres: TableDef[] };
+    /** Findings that do not stop the sync (mapped or quarantined values), accepted ones included. */
+    findings: Finding[];
 }
 
 function reveal(value: pulumi.Output<string>): Promise<string> {
@@ -35,17 +39,31 @@ export async function planSync(settings: Settings, passwords: { mysql: pulumi.Ou
         include: settings.tableInclude,
         exclude: settings.tableExclude,
     });
-    const problems = tables.length === 0 ? ["no table matches tandem:tableInclude / tandem:tableExclude"] : preflight({
+    if (tables.length === 0) throw new pulumi.RunError("preflight failed: no table matches tandem:tables / tandem:tableInclude / tandem:tableExclude");
+    const findings = preflight({
         mysqlFlavor: mysql.flavor,
         mysqlSettings: mysqlFacts.settings,
         postgresSettings: postgresFacts.settings,
         mysqlTables: mysqlFacts.tables,
         postgresTables: postgresFacts.tables,
+        mysqlRelations: mysqlFacts.relationNames,
+        postgresRelations: postgresFacts.relationNames,
         tables,
+        maxRowBytes: settings.maxRowBytes,
     });
-    if (problems.length > 0) {
-        throw new pulumi.RunError(`preflight failed; the sync cannot run until these are fixed:\n  - ${problems.join("\n  - ")}`);
+    const { accepts } = acceptance(settings.acceptRisks);
+    const blocking = findings.filter((finding) => blocks(finding, accepts));
+    if (blocking.length > 0) {
+        throw new pulumi.RunError(
+            `preflight failed; the sync cannot run until these are fixed (docs/bidirectional.md: "What the sync refuses, maps and quarantines"):\n  - ${blocking.map((finding) => finding.message).join("\n  - ")}`,
+        );
+    }
+    const warnings = findings.filter((finding) => !accepts(finding));
+    if (warnings.length > 0) {
+        pulumi.log.warn(
+            `preflight: values that will not cross as they are, by kind (mapped as documented, or quarantined in the dead-letter topic; silence a kind with tandem:acceptRisks):\n  - ${summarize(warnings).join("\n  - ")}`,
+        );
     }
     const pick = (catalog: TableDef[]) => tables.map((name) => catalog.find((table) => table.name === name)!);
-    return { tables: { mysql: pick(mysqlFacts.tables), postgres: pick(postgresFacts.tables) } };
+    return { tables: { mysql: pick(mysqlFacts.tables), postgres: pick(postgresFacts.tables) }, findings };
 }

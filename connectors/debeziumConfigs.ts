@@ -1,3 +1,5 @@
+import { debeziumExactName } from "../components/sync/names";
+
 // Pure builders: plain one-way Debezium connector configs (MariaDB/MySQL source, JDBC sink into PostgreSQL).
 // The bidirectional sync (syncConnectors.ts) builds on them.
 // Every option set here is documented in Debezium's connector reference; secrets are never placed in
@@ -86,8 +88,8 @@ export function mysqlSource(options: MysqlSourceOptions): ConnectorSpec {
         "database.port": String(mysql.port),
         "database.user": mysql.user,
         "database.server.id": String(mysql.serverId),
-        "database.include.list": mysql.database,
-        "table.include.list": options.tables.map((table) => escapeRegex(`${mysql.database}.${table}`)).join(","),
+        "database.include.list": debeziumExactName(mysql.database),
+        "table.include.list": options.tables.map((table) => debeziumExactName(mysql.database, table)).join(","),
         "topic.prefix": directionPrefix(prefix, "mysql-to-postgres"),
         "schema.history.internal.kafka.bootstrap.servers": options.kafkaBootstrapServers,
         "schema.history.internal.kafka.topic": `${prefix}.schema-history.mysql`,

@@ -2,8 +2,13 @@
 // itself caused (echoes), flattens change events and routes deletes to `<direction>-deletes` topics; each
 // sink upserts rows into the tables and deletes into the tombstone tables, whose triggers apply them (see
 // components/sync/*Sql.ts and docs/bidirectional.md).
-import { BOOKKEEPING, DELETING, Side, TOMBSTONE_PREFIX } from "../components/sync/model";
-import { ConnectorSpec, directionPrefix, escapeRegex, JDBC_SINK_CLASS, MysqlEndpoint, mysqlSource, MysqlSourceOptions, PostgresEndpoint } from "./debeziumConfigs";
+//
+// Names may hold anything the engines allow: topics are Debezium's sanitized names (computed the same way
+// here), include lists match exact names (components/sync/names.ts), and the sinks take the table from the
+// record's `__source_table` header (RouteToTable), never from the topic.
+import { BOOKKEEPING, BOOKKEEPING_COLUMNS, DELETING, Side, TableDef } from "../components/sync/model";
+import { debeziumExactName, exactPath, kafkaTopicName, TOMBSTONE_PREFIX, tombstoneOverrides } from "../components/sync/names";
+import { ConnectorSpec, directionPrefix, escapeRegex, JDBC_SINK_CLASS, MysqlEndpoint, mysqlSource, MysqlSourceOptions, PostgresEndpoint, SOURCE_CLASS } from "./debeziumConfigs";
 
 export type Direction = "mysql-to-postgres" | "postgres-to-mysql";
 
@@ -11,37 +16,63 @@ export function directionOf(source: Side): Direction {
     return source === "mysql" ? "mysql-to-postgres" : "postgres-to-mysql";
 }
 
+/** The sink that writes a table's rows even when the database refuses some (connect-plugins/, QuarantiningJdbcSinkConnector). */
+export const QUARANTINING_SINK_CLASS = "dev.tandem.connect.sink.QuarantiningJdbcSinkConnector";
+const TRANSFORMS = "dev.tandem.connect.transforms";
+const TABLE_HEADER = "__source_table";
 
-/** Topics of one direction: `<prefix>.<direction>.<namespace>.<table>` and `<prefix>.<direction>-deletes.…`. */
+/** Topics of one direction: `<prefix>.<direction>.<namespace>.<table>` and `<prefix>.<direction>-deletes.…`, as Debezium names them. */
 export function syncTopics(prefix: string, direction: Direction, namespace: string, tables: string[]) {
-    const rows = tables.map((table) => `${directionPrefix(prefix, direction)}.${namespace}.${table}`);
-    const deletes = tables.map((table) => `${directionPrefix(prefix, direction)}-deletes.${namespace}.${table}`);
-    return { rows, deletes };
+    const unique = (names: string[]) => [...new Set(names)];
+    return {
+        rows: unique(tables.map((table) => kafkaTopicName(`${directionPrefix(prefix, direction)}.${namespace}.${table}`))),
+        deletes: unique(tables.map((table) => kafkaTopicName(`${directionPrefix(prefix, direction)}-deletes.${namespace}.${table}`))),
+    };
 }
 
 export function deadLetterTopic(prefix: string, direction: Direction): string {
     return `${prefix}.dlq.${direction}`;
 }
 
+/** Largest request a producer sends: a whole row change (the guard's limit) plus Kafka's batch overhead. */
+export function maxRequestBytes(maxRowBytes: number): number {
+    return maxRowBytes + 1024 * 1024;
+}
+
+/** Columns both databases compute themselves: never carried (each side computes its own). */
+function computedColumns(tables: TableDef[]): { table: string; column: string }[] {
+    return tables.flatMap((table) => table.columns.filter((column) => column.computed).map((column) => ({ table: table.name, column: column.name })));
+}
+
 /**
  * The source's transforms. `echo` keeps only what an application of `side` wrote: inserts/updates whose
  * new version carries that side's origin, and deletes of rows not marked 'deleting' by the sync. The
  * Groovy conditions run in Debezium's Filter SMT (debezium-scripting + groovy-jsr223 on the plugin path).
+ * A row larger than `maxRowBytes` goes to the dead-letter topic instead of failing the source.
  */
-export function sourceTransforms(prefix: string, side: Side, namespace: string, tables: string[]): Record<string, string> {
-    const topicPrefix = directionPrefix(prefix, directionOf(side));
+export function sourceTransforms(prefix: string, side: Side, namespace: string, tables: string[], maxRowBytes: number): Record<string, string> {
+    const direction = directionOf(side);
+    const topicPrefix = directionPrefix(prefix, direction);
     // Only the synced tables' topics: heartbeat and other events pass untouched.
-    const dataTopics = `${escapeRegex(`${topicPrefix}.${namespace}.`)}(${tables.map(escapeRegex).join("|")})`;
+    const dataTopics = `(${syncTopics(prefix, direction, namespace, tables).rows.map(escapeRegex).join("|")})`;
     const origin = BOOKKEEPING.origin;
+    // Debezium 3.5 escapes ENUM/SET text it streams (`b,c` arrives as `b\,c`): undone before anything reads it.
+    const unescape: Record<string, string> = side === "mysql" ? { "transforms.unescape.type": `${TRANSFORMS}.UnescapeEnumValues` } : {};
     return {
-        transforms: "echo,flatten,deletes",
+        transforms: side === "mysql" ? "echo,unescape,flatten,oversize,deletes" : "echo,flatten,oversize,deletes",
         "transforms.echo.type": "io.debezium.transforms.Filter",
         "transforms.echo.language": "jsr223.groovy",
         "transforms.echo.topic.regex": dataTopics,
         "transforms.echo.condition":
             `value.op == 'd' ? value.before.${origin} != '${DELETING}' : (value.after != null && value.after.${origin} == '${side}')`,
+        ...unescape,
         "transforms.flatten.type": "io.debezium.transforms.ExtractNewRecordState",
         "transforms.flatten.delete.tombstone.handling.mode": "rewrite",
+        // The exact table name travels in a header: topic names are sanitized.
+        "transforms.flatten.add.headers": "source.table",
+        "transforms.oversize.type": `${TRANSFORMS}.QuarantineOversized`,
+        "transforms.oversize.max.bytes": String(maxRowBytes),
+        "transforms.oversize.quarantine.topic": deadLetterTopic(prefix, direction),
         "transforms.deletes.type": "io.debezium.transforms.ContentBasedRouter",
         "transforms.deletes.language": "jsr223.groovy",
         "transforms.deletes.topic.regex": dataTopics,
@@ -50,9 +81,21 @@ export function sourceTransforms(prefix: string, side: Side, namespace: string, 
     };
 }
 
+/** Producer settings of a source: rows up to the limit fit a request, compressed on the wire. */
+function sourceProducer(maxRowBytes: number): Record<string, string> {
+    return {
+        "producer.override.linger.ms": "5",
+        "producer.override.max.request.size": String(maxRequestBytes(maxRowBytes)),
+        "producer.override.compression.type": "lz4",
+    };
+}
+
 export interface SyncSourceOptions {
     prefix: string;
-    tables: string[];
+    /** The synced tables as this source's catalog describes them. */
+    tables: TableDef[];
+    /** Largest row change carried (tandem:maxRowBytes). */
+    maxRowBytes: number;
     /** Rules for the topics the source creates itself (default: the broker's defaults). */
     topicCreation?: TopicCreation;
 }
@@ -63,21 +106,44 @@ export interface SyncSourceOptions {
  * - incremental: streaming from now on, plus an incremental snapshot requested through the signaling table
  *   (large databases: chunked, no long locks, resumable after a restart);
  * - none: the tables were already copied (e.g. pgloader) and the connector streams from now on.
+ * Tables added to a running stack later are always loaded by an incremental snapshot of just those tables.
  */
 export type InitialLoad = "snapshot" | "incremental" | "none";
 export const INITIAL_LOADS: readonly InitialLoad[] = ["snapshot", "incremental", "none"];
 
+/**
+ * TINYINT(1) columns facing a PostgreSQL boolean: they travel as "true"/"false" through tandem's converter,
+ * any other number as itself (so that PostgreSQL refuses it instead of it becoming true).
+ */
+export function booleanColumns(mysqlTables: TableDef[], postgresTables: TableDef[]): { table: string; column: string }[] {
+    return mysqlTables.flatMap((table) => {
+        const other = postgresTables.find((candidate) => candidate.name === table.name);
+        return table.columns
+            .filter((column) => /^(tinyint\(1\)|bool)/i.test(column.type))
+            .filter((column) => other?.columns.find((candidate) => candidate.name === column.name)?.type.toLowerCase() === "boolean")
+            .map((column) => ({ table: table.name, column: column.name }));
+    });
+}
+
 /** Debezium MariaDB/MySQL source: snapshots (the one side that does) and streams application writes. */
 export function mysqlSyncSource(
-    options: SyncSourceOptions & Pick<MysqlSourceOptions, "kafkaBootstrapServers" | "kafkaSecurity"> & { mysql: MysqlEndpoint; initialLoad: InitialLoad; signalTable: string },
+    options: SyncSourceOptions & Pick<MysqlSourceOptions, "kafkaBootstrapServers" | "kafkaSecurity"> & {
+        mysql: MysqlEndpoint;
+        initialLoad: InitialLoad;
+        signalTable: string;
+        /** TINYINT(1) columns whose PostgreSQL column is a boolean. */
+        booleanColumns: { table: string; column: string }[];
+    },
 ): ConnectorSpec {
     const { mysql } = options;
+    const names = options.tables.map((table) => table.name);
     // The plain one-way source, capturing the signaling table too, tuned and filtered for the sync.
-    const base = mysqlSource({ ...options, tables: [...options.tables, options.signalTable] });
+    const { "boolean.type": _replaced, ...base } = mysqlSource({ ...options, tables: [...names, options.signalTable] }).config;
+    const excluded = computedColumns(options.tables);
     return {
-        connectorClass: base.connectorClass,
+        connectorClass: SOURCE_CLASS[mysql.flavor],
         config: {
-            ...base.config,
+            ...base,
             "signal.data.collection": `${mysql.database}.${options.signalTable}`,
             "incremental.snapshot.chunk.size": "2048",
             "tombstones.on.delete": "false",
@@ -86,9 +152,15 @@ export function mysqlSyncSource(
             "poll.interval.ms": "50",
             "max.batch.size": "2048",
             "binary.handling.mode": "bytes",
-            "producer.override.linger.ms": "5",
-            ...topicCreationRules(options.topicCreation),
-            ...sourceTransforms(options.prefix, "mysql", mysql.database, options.tables),
+            ...(excluded.length > 0 ? { "column.exclude.list": excluded.map(({ table, column }) => debeziumExactName(mysql.database, table, column)).join(",") } : {}),
+            // Zero dates and TINYINT(1)-as-boolean, the way they must reach PostgreSQL (connect-plugins/, LegacyValueConverter).
+            converters: "legacy",
+            "legacy.type": "dev.tandem.connect.debezium.LegacyValueConverter",
+            "legacy.zero.dates": "true",
+            "legacy.boolean.columns": options.booleanColumns.map(({ table, column }) => exactPath(mysql.database, table, column)).join(","),
+            ...sourceProducer(options.maxRowBytes),
+            ...topicCreationRules(options.topicCreation, options.maxRowBytes),
+            ...sourceTransforms(options.prefix, "mysql", mysql.database, names, options.maxRowBytes),
         },
     };
 }
@@ -109,19 +181,23 @@ export interface TopicCreation {
 }
 
 /** Connect's `topic.creation.default.*` rules for a source (KIP-158; the worker's topic.creation.enable is on by default). */
-export function topicCreationRules(creation: TopicCreation = { replicationFactor: -1, partitions: -1 }): Record<string, string> {
+export function topicCreationRules(creation: TopicCreation = { replicationFactor: -1, partitions: -1 }, maxRowBytes?: number): Record<string, string> {
     return {
         "topic.creation.default.replication.factor": String(creation.replicationFactor),
         "topic.creation.default.partitions": String(creation.partitions),
         "topic.creation.default.cleanup.policy": "delete",
         ...(creation.minInsyncReplicas ? { "topic.creation.default.min.insync.replicas": String(creation.minInsyncReplicas) } : {}),
+        ...(maxRowBytes ? { "topic.creation.default.max.message.bytes": String(maxRequestBytes(maxRowBytes)) } : {}),
     };
 }
 
 /** Debezium PostgreSQL source (pgoutput, own slot, our publication): streams only, no snapshot. */
 export function postgresSyncSource(options: PostgresSourceOptions): ConnectorSpec {
     const { postgres, prefix } = options;
-    const heartbeat = `${postgres.schema}.${options.heartbeatTable}`;
+    const names = options.tables.map((table) => table.name);
+    const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+    const heartbeat = `${quote(postgres.schema)}.${quote(options.heartbeatTable)}`;
+    const excluded = computedColumns(options.tables);
     return {
         connectorClass: "io.debezium.connector.postgresql.PostgresConnector",
         config: {
@@ -134,8 +210,9 @@ export function postgresSyncSource(options: PostgresSourceOptions): ConnectorSpe
             "slot.name": options.slot,
             "publication.name": options.publication,
             "publication.autocreate.mode": "disabled",
-            "schema.include.list": postgres.schema,
-            "table.include.list": [...options.tables, options.heartbeatTable].map((table) => escapeRegex(`${postgres.schema}.${table}`)).join(","),
+            "schema.include.list": debeziumExactName(postgres.schema),
+            "table.include.list": [...names, options.heartbeatTable].map((table) => debeziumExactName(postgres.schema, table)).join(","),
+            ...(excluded.length > 0 ? { "column.exclude.list": excluded.map(({ table, column }) => debeziumExactName(postgres.schema, table, column)).join(",") } : {}),
             "topic.prefix": directionPrefix(prefix, "postgres-to-mysql"),
             "tombstones.on.delete": "false",
             "snapshot.mode": "no_data",
@@ -147,9 +224,9 @@ export function postgresSyncSource(options: PostgresSourceOptions): ConnectorSpe
             "decimal.handling.mode": "precise",
             "time.precision.mode": "adaptive_time_microseconds",
             "binary.handling.mode": "bytes",
-            "producer.override.linger.ms": "5",
-            ...topicCreationRules(options.topicCreation),
-            ...sourceTransforms(prefix, "postgres", postgres.schema, options.tables),
+            ...sourceProducer(options.maxRowBytes),
+            ...topicCreationRules(options.topicCreation, options.maxRowBytes),
+            ...sourceTransforms(prefix, "postgres", postgres.schema, names, options.maxRowBytes),
         },
     };
 }
@@ -161,10 +238,12 @@ export interface SyncSinkOptions {
     /** Namespace in the source topics: the MySQL database or the PostgreSQL schema. */
     sourceNamespace: string;
     tables: string[];
+    maxRowBytes: number;
 }
 
-function sinkCommon(options: SyncSinkOptions, collectionFormat: string): Record<string, string> {
-    const topicPrefix = escapeRegex(directionPrefix(options.prefix, options.direction));
+/** What both sinks share; `targetSchema` is the PostgreSQL schema (MySQL: the connection's database). */
+function sinkCommon(options: SyncSinkOptions, targetSchema: string): Record<string, string> {
+    const deletesPrefix = escapeRegex(`${directionPrefix(options.prefix, options.direction)}-deletes.`);
     const topics = syncTopics(options.prefix, options.direction, options.sourceNamespace, options.tables);
     return {
         "tasks.max": "1",
@@ -173,21 +252,30 @@ function sinkCommon(options: SyncSinkOptions, collectionFormat: string): Record<
         "delete.enabled": "false",
         "primary.key.mode": "record_key",
         "schema.evolution": "basic",
-        "collection.name.format": collectionFormat,
+        // Reserved words, mixed case, spaces, quotes: every identifier the sink writes is quoted.
+        "quote.identifiers": "true",
+        "collection.name.format": "${topic}",
+        // RouteToTable's quoted name, as is (Debezium's default strategy turns '.' into '_').
+        "collection.naming.strategy": "dev.tandem.connect.sink.ExactTopicNaming",
         "use.time.zone": "UTC",
         "batch.size": "500",
         "consumer.override.max.poll.records": "500",
         "consumer.override.fetch.max.wait.ms": "20",
-        transforms: "dropDeleted,rows,tombstones",
+        // The dead-letter producer carries rows up to the limit too.
+        "producer.override.max.request.size": String(maxRequestBytes(options.maxRowBytes)),
+        "producer.override.compression.type": "lz4",
+        transforms: "dropDeleted,route",
         "transforms.dropDeleted.type": "org.apache.kafka.connect.transforms.ReplaceField$Value",
         "transforms.dropDeleted.exclude": "__deleted",
-        "transforms.rows.type": "org.apache.kafka.connect.transforms.RegexRouter",
-        "transforms.rows.regex": `${topicPrefix}\\.[^.]+\\.(.+)`,
-        "transforms.rows.replacement": "$1",
-        "transforms.tombstones.type": "org.apache.kafka.connect.transforms.RegexRouter",
-        "transforms.tombstones.regex": `${topicPrefix}-deletes\\.[^.]+\\.(.+)`,
-        "transforms.tombstones.replacement": `${TOMBSTONE_PREFIX}$1`,
-        // Records that cannot be converted or transformed go to the dead-letter topic instead of stopping the task.
+        "transforms.route.type": `${TRANSFORMS}.RouteToTable`,
+        "transforms.route.table.header": TABLE_HEADER,
+        "transforms.route.namespace": targetSchema,
+        "transforms.route.tombstone.topic.regex": `${deletesPrefix}.*`,
+        "transforms.route.tombstone.prefix": TOMBSTONE_PREFIX,
+        "transforms.route.tombstone.names": JSON.stringify(tombstoneOverrides(options.tables)),
+        "transforms.route.tombstone.fields": BOOKKEEPING_COLUMNS.join(","),
+        // Rows the database refuses, and records that cannot be converted or transformed, go to the dead-letter
+        // topic with the error and their topic/partition/offset; every other row keeps flowing.
         "errors.tolerance": "all",
         "errors.deadletterqueue.topic.name": deadLetterTopic(options.prefix, options.direction),
         "errors.deadletterqueue.topic.replication.factor": "-1",
@@ -196,28 +284,49 @@ function sinkCommon(options: SyncSinkOptions, collectionFormat: string): Record<
     };
 }
 
+/**
+ * PostgreSQL session of the sink: `stringtype=unspecified` lets text land in json/jsonb, enum and uuid columns;
+ * `session_replication_role=replica` skips foreign-key checks (parents and children arrive in any order) and
+ * the application's triggers (rows already carry their final values), not the sync's (ENABLE ALWAYS).
+ */
+export function postgresSinkUrl(postgres: Pick<PostgresEndpoint, "host" | "port" | "database">): string {
+    return `jdbc:postgresql://${postgres.host}:${postgres.port}/${encodeURIComponent(postgres.database)}?stringtype=unspecified&options=${encodeURIComponent("-c session_replication_role=replica")}`;
+}
+
+/**
+ * MySQL/MariaDB session of the sink: strict (a value that does not fit is an error, never silently cut) and
+ * without foreign-key checks (parents and children arrive in any order).
+ */
+export function mysqlSinkUrl(mysql: Pick<MysqlEndpoint, "flavor" | "host" | "port" | "database">): string {
+    const scheme = mysql.flavor === "mariadb" ? "mariadb" : "mysql";
+    const session = "foreign_key_checks=0,sql_mode='STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'";
+    // Connector/J (MariaDB and MySQL) takes the list as written: it runs "SET <sessionVariables>".
+    return `jdbc:${scheme}://${mysql.host}:${mysql.port}/${encodeURIComponent(mysql.database)}?sessionVariables=${session}`;
+}
+
 export function postgresSyncSink(options: Omit<SyncSinkOptions, "direction"> & { postgres: PostgresEndpoint }): ConnectorSpec {
     const { postgres } = options;
     return {
-        connectorClass: JDBC_SINK_CLASS,
+        connectorClass: QUARANTINING_SINK_CLASS,
         config: {
-            // stringtype=unspecified lets PostgreSQL cast text into json/jsonb, enum and uuid columns.
-            "connection.url": `jdbc:postgresql://${postgres.host}:${postgres.port}/${postgres.database}?stringtype=unspecified`,
+            "connection.url": postgresSinkUrl(postgres),
             "connection.username": postgres.user,
-            ...sinkCommon({ ...options, direction: "mysql-to-postgres" }, `${postgres.schema}.\${topic}`),
+            ...sinkCommon({ ...options, direction: "mysql-to-postgres" }, postgres.schema),
         },
     };
 }
 
 export function mysqlSyncSink(options: Omit<SyncSinkOptions, "direction"> & { mysql: MysqlEndpoint }): ConnectorSpec {
     const { mysql } = options;
-    const scheme = mysql.flavor === "mariadb" ? "mariadb" : "mysql";
     return {
-        connectorClass: JDBC_SINK_CLASS,
+        connectorClass: QUARANTINING_SINK_CLASS,
         config: {
-            "connection.url": `jdbc:${scheme}://${mysql.host}:${mysql.port}/${mysql.database}`,
+            "connection.url": mysqlSinkUrl(mysql),
             "connection.username": mysql.user,
-            ...sinkCommon({ ...options, direction: "postgres-to-mysql" }, "${topic}"),
+            ...sinkCommon({ ...options, direction: "postgres-to-mysql" }, ""),
         },
     };
 }
+
+/** The plain Debezium JDBC sink class, for configs that do not need the quarantine. */
+export { JDBC_SINK_CLASS };

@@ -43,6 +43,9 @@ export async function runStatements(engine: Engine, connection: Connection, stat
         const mysql: typeof import("mysql2/promise") = require("mysql2/promise");
         const db = await mysql.createConnection({ ...connection, multipleStatements: false });
         try {
+            // Triggers keep the sql_mode they were created with: make it the same on every server (strict, so a
+            // value that does not fit is an error; zero dates allowed, so the sync can restore them).
+            await db.query("SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'");
             for (const statement of statements) {
                 const tolerated = (/^\/\* tandem:tolerate ([\d,]+) \*\//.exec(statement)?.[1] ?? "").split(",").map(Number);
                 await db.query(bindSecrets(statement, secrets, (value) => db.escape(value))).catch((error: Error & { errno?: number }) => {

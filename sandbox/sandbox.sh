@@ -51,7 +51,7 @@ fi
 PG_DATA="$POSTGRES_DIR/data" POSTGRES_SOCKET_DIR="$POSTGRES_DIR"
 KAFKA_DIR="$STATE/kafka" KAFKA_DATA="$STATE/kafka/data" CONNECT_DIR="$STATE/connect"
 PG_BIN="/usr/lib/postgresql/$POSTGRES_MAJOR/bin"
-KAFKA_LIBS="$TANDEM_JVM_HOME/kafka/libs" PLUGIN_PATH="$TANDEM_JVM_HOME/plugins"
+KAFKA_LIBS="$TANDEM_JVM_HOME/kafka/libs" PLUGIN_PATH="$TANDEM_PLUGINS_HOME/plugins"
 JMX_AGENT="$TANDEM_JVM_HOME/agents/jmx_prometheus_javaagent.jar"
 
 log_of() { case "$1" in postgres) echo "$POSTGRES_DIR/postgres.log" ;; *) echo "$LOGS/$1.log" ;; esac; }
@@ -77,6 +77,7 @@ require() {
     [[ -x "$PG_BIN/$b" ]] || die "$PG_BIN/$b not found: run toolchain/system.sh"
   done
   [[ -f "$TANDEM_JVM_HOME/.tandem-jvm-complete" ]] || die "no Kafka/Debezium jars in $TANDEM_JVM_HOME: run toolchain/jvm.sh"
+  [[ -f "$TANDEM_PLUGINS_HOME/.tandem-plugins-complete" ]] || die "no plugin path in $TANDEM_PLUGINS_HOME: run toolchain/connect-plugins.sh"
 }
 
 # Fill @NAME@ placeholders of a template from the shell variables of the same name.
@@ -257,7 +258,8 @@ connect_ready() {
   local c
   for c in io.debezium.connector.mariadb.MariaDbConnector io.debezium.connector.mysql.MySqlConnector \
            io.debezium.connector.postgresql.PostgresConnector io.debezium.connector.jdbc.JdbcSinkConnector \
-           io.debezium.transforms.Filter; do
+           io.debezium.transforms.Filter dev.tandem.connect.sink.QuarantiningJdbcSinkConnector \
+           dev.tandem.connect.transforms.RouteToTable; do
     grep -qx "$c" <<<"$plugins" || return 1
   done
 }
@@ -315,6 +317,11 @@ cmd_up() {
   local part pid start
   for part in "${PARTS[@]}"; do
     pid="$(pid_of "$part")"
+    if [[ -n "$pid" && $part == connect ]] && ! grep -qxF "plugin.path=$PLUGIN_PATH" "$CONNECT_DIR/worker.properties" 2>/dev/null; then
+      echo "connect   runs with another plugin path (connect-plugins/ changed): restarting it"
+      stop_pid connect "$pid" 60
+      pid=""
+    fi
     if [[ -n "$pid" ]]; then
       healthy "$part" || die "$part runs (pid $pid) but is not healthy; see: sandbox/sandbox.sh logs $part"
       printf '%-9s already running  pid %-8s %s\n' "$part" "$pid" "$(addr_of "$part")"

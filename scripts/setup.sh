@@ -25,5 +25,8 @@ bash toolchain/pulumi.sh
 step "Kafka, Connect and Debezium jars"
 bash toolchain/jvm.sh
 
+step "tandem's Connect plugins"
+bash toolchain/connect-plugins.sh
+
 step "sandbox"
 bash sandbox/sandbox.sh up

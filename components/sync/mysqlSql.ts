@@ -1,14 +1,9 @@
 // Pure builders: the MySQL/MariaDB side of the bidirectional sync as SQL (apply and teardown). See
 // docs/bidirectional.md for how the triggers prevent echoes and resolve conflicts.
-import {
-    appColumns,
-    BOOKKEEPING,
-    ColumnDef,
-    DELETING,
-    Policy,
-    TableDef,
-    tombstoneTable,
-} from "./model";
+import { appColumns, BOOKKEEPING, ColumnDef, DELETING, Policy, TableDef } from "./model";
+import { debeziumQuotedId, mysqlTriggerName, tombstoneTable } from "./names";
+
+export { mysqlTriggerName } from "./names";
 
 const { origin: O, version: V, base: B } = BOOKKEEPING;
 
@@ -18,15 +13,6 @@ export function q(identifier: string): string {
 
 export function literal(value: string): string {
     return `'${value.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
-}
-
-/** Trigger names must fit 64 characters; long table names are shortened with a stable hash. */
-export function mysqlTriggerName(kind: string, table: string): string {
-    const name = `_tandem_${kind}__${table}`;
-    if (name.length <= 64) return name;
-    const crypto: typeof import("crypto") = require("crypto");
-    const hash = crypto.createHash("sha256").update(table).digest("hex").slice(0, 10);
-    return `${name.slice(0, 53)}_${hash}`;
 }
 
 const NOW_MICROS = "CAST(UNIX_TIMESTAMP(NOW(6)) * 1000000 AS SIGNED)";
@@ -75,7 +61,33 @@ export function tolerate(codes: number[], statement: string): string {
     return `/* tandem:tolerate ${codes.join(",")} */ ${statement}`;
 }
 
-/** Idempotent statements that prepare one table: bookkeeping columns, tombstone table, triggers. */
+/** MySQL's zero value of a NOT NULL temporal column, restored when the sync writes NULL into it (see zero dates). */
+function zeroDateOf(column: ColumnDef): string | undefined {
+    if (column.nullable || column.computed) return undefined;
+    const type = column.type.toLowerCase();
+    if (type === "date") return "'0000-00-00'";
+    if (/^(datetime|timestamp)\b/.test(type)) return "'0000-00-00 00:00:00'";
+    return undefined;
+}
+
+/** The key of a row as text, to compare the row an upsert meant with the row it hit. */
+function keyText(row: string, pk: string[]): string {
+    return `JSON_ARRAY(${pk.map((column) => `${row}.${q(column)}`).join(", ")})`;
+}
+
+/**
+ * Idempotent statements that prepare one table: bookkeeping columns, tombstone table, triggers.
+ *
+ * Sync writes (session user = the sync writer) go through these rules, in order:
+ * - an update from the other side's `deleting` mark passes (the tombstone trigger's own update);
+ * - an upsert that landed on another row than its key (a unique key that collides) is refused with SIGNAL:
+ *   the sink quarantines it instead of overwriting an unrelated row (`INSERT … ON DUPLICATE KEY UPDATE` fires on
+ *   any unique index);
+ * - a version already held or replaced here (a replay after a crash, or an old version arriving late) changes
+ *   nothing and is not a conflict;
+ * - a version not based on the current one is a conflict, resolved by the policy and logged;
+ * - a NULL written into a NOT NULL date column becomes the zero date again (zero dates travel as NULL).
+ */
 export function mysqlTableSetup(table: TableDef, options: MysqlSyncOptions): string[] {
     const t = q(table.name);
     const statements: string[] = [];
@@ -91,20 +103,29 @@ export function mysqlTableSetup(table: TableDef, options: MysqlSyncOptions): str
     add(V, "BIGINT NOT NULL DEFAULT 0");
     add(B, "BIGINT NOT NULL DEFAULT 0");
 
-    const columns = [...appColumns(table), ...bookkeepingDefs()];
+    const application = appColumns(table);
+    const columns = [...application, ...bookkeepingDefs()];
     const pk = table.primaryKey;
     const tomb = q(tombstoneTable(table.name));
+    // Deletes carry only the key and the bookkeeping (the sinks' RouteToTable drops the rest).
+    const keyColumns = pk.map((name) => application.find((column) => column.name === name)!).filter(Boolean);
     statements.push(
-        `CREATE TABLE IF NOT EXISTS ${tomb} (${columns
-            .map((column) => `${q(column.name)} ${column.type}${pk.includes(column.name) ? " NOT NULL" : " NULL"}`)
-            .join(", ")}, PRIMARY KEY (${pk.map(q).join(", ")})) DEFAULT CHARSET=utf8mb4`,
+        `CREATE TABLE IF NOT EXISTS ${tomb} (${[...keyColumns.map((column) => `${q(column.name)} ${column.type} NOT NULL`), ...bookkeepingDefs().map((column) => `${q(column.name)} ${column.type} NULL`)].join(", ")}, PRIMARY KEY (${pk.map(q).join(", ")})) DEFAULT CHARSET=utf8mb4`,
     );
 
     const sync = isSyncSession(options.syncUser);
-    const neutralize = columns.map((column) => `NEW.${q(column.name)} = OLD.${q(column.name)}`).join(", ");
+    // A generated column cannot be assigned, not even its own value.
+    const writable = columns.filter((column) => !column.computed);
+    const neutralize = writable.map((column) => `NEW.${q(column.name)} = OLD.${q(column.name)}`).join(", ");
     const pkJson = `JSON_OBJECT(${pk.map((column) => `${literal(column)}, OLD.${q(column)}`).join(", ")})`;
+    const zeroDates = application
+        .map((column) => [column, zeroDateOf(column)] as const)
+        .filter(([, zero]) => zero !== undefined)
+        .map(([column, zero]) => `  IF NEW.${q(column.name)} IS NULL THEN SET NEW.${q(column.name)} = ${zero}; END IF;`)
+        .join("\n");
     const names = {
         beforeInsert: mysqlTriggerName("bi", table.name),
+        afterInsert: mysqlTriggerName("ai", table.name),
         beforeUpdate: mysqlTriggerName("bu", table.name),
         tombInsert: mysqlTriggerName("ti", table.name),
         tombUpdate: mysqlTriggerName("tu", table.name),
@@ -115,23 +136,45 @@ export function mysqlTableSetup(table: TableDef, options: MysqlSyncOptions): str
 BEGIN
   IF NOT (${sync}) THEN
     SET NEW.${q(O)} = 'mysql', NEW.${q(B)} = 0, NEW.${q(V)} = ${NOW_MICROS};
+  ELSE
+    -- The key this upsert means; if it lands on another row (a unique key), BEFORE UPDATE refuses it.
+    SET @tandem_upsert_key = ${keyText("NEW", pk)};
+${zeroDates}
+  END IF;
+END`);
+
+    statements.push(`CREATE TRIGGER ${q(names.afterInsert)} AFTER INSERT ON ${t} FOR EACH ROW
+BEGIN
+  IF ${sync} THEN
+    SET @tandem_upsert_key = NULL;
   END IF;
 END`);
 
     statements.push(`CREATE TRIGGER ${q(names.beforeUpdate)} BEFORE UPDATE ON ${t} FOR EACH ROW
 BEGIN
   DECLARE incoming_wins BOOLEAN;
+  DECLARE upsert_key LONGTEXT DEFAULT @tandem_upsert_key;
   IF NOT (${sync}) THEN
     SET NEW.${q(O)} = 'mysql', NEW.${q(B)} = OLD.${q(V)}, NEW.${q(V)} = GREATEST(${NOW_MICROS}, OLD.${q(V)} + 1);
-  ELSEIF NEW.${q(O)} <> '${DELETING}' AND NEW.${q(B)} <> OLD.${q(V)} THEN
-    SET incoming_wins = ${incomingWinsCondition(options.policy, "NEW", "OLD")};
-    INSERT INTO ${q(options.conflictsTable)} (table_name, row_key, local_row, incoming_row, winner, policy)
-      VALUES (${literal(table.name)}, ${pkJson}, ${jsonOf("OLD", columns)}, ${jsonOf("NEW", columns)},
-              IF(incoming_wins, NEW.${q(O)}, OLD.${q(O)}), ${literal(options.policy.conflicts)});
-    IF NOT incoming_wins THEN
-      -- An update that changes nothing is not written to the binlog: the losing version leaves no trace.
-      SET ${neutralize};
+  ELSEIF NEW.${q(O)} <> '${DELETING}' THEN
+    SET @tandem_upsert_key = NULL;
+    IF upsert_key IS NOT NULL AND upsert_key <> ${keyText("OLD", pk)} THEN
+      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = ${literal(`tandem: collides on a unique key with another row of ${[...table.name].slice(0, 48).join("")}`)};
     END IF;
+    IF (NEW.${q(O)} = OLD.${q(O)} AND NEW.${q(V)} <= OLD.${q(V)}) OR NEW.${q(V)} = OLD.${q(B)} THEN
+      -- A version held or replaced already: a replay, or an old version arriving late.
+      SET ${neutralize};
+    ELSEIF NEW.${q(B)} <> OLD.${q(V)} THEN
+      SET incoming_wins = ${incomingWinsCondition(options.policy, "NEW", "OLD")};
+      INSERT INTO ${q(options.conflictsTable)} (table_name, row_key, local_row, incoming_row, winner, policy)
+        VALUES (${literal(table.name)}, ${pkJson}, ${jsonOf("OLD", columns)}, ${jsonOf("NEW", columns)},
+                IF(incoming_wins, NEW.${q(O)}, OLD.${q(O)}), ${literal(options.policy.conflicts)});
+      IF NOT incoming_wins THEN
+        -- An update that changes nothing is not written to the binlog: the losing version leaves no trace.
+        SET ${neutralize};
+      END IF;
+    END IF;
+${zeroDates}
   END IF;
 END`);
 
@@ -166,15 +209,13 @@ export function mysqlSignalTable(signalTable: string): string {
 
 /**
  * A signal asking the MySQL/MariaDB source for an incremental snapshot of `tables` (Debezium's watermark
- * based snapshot: chunked, resumable, interleaved with streaming). Its id is derived from the table set, so
- * the signal is sent once per set (INSERT IGNORE of an existing id changes nothing and is not logged).
+ * based snapshot: chunked, resumable, interleaved with streaming). Tables are named in Debezium's quoted form,
+ * which it reads verbatim (dots, quotes and all). `requestId` tells one request from another.
  */
-export function mysqlIncrementalSnapshotSignal(signalTable: string, database: string, tables: string[]): string {
-    const crypto: typeof import("crypto") = require("crypto");
-    const collections = tables.map((table) => `${database}.${table}`);
-    const id = `initial-${crypto.createHash("sha256").update(collections.join(",")).digest("hex").slice(0, 32)}`;
+export function mysqlIncrementalSnapshotSignal(signalTable: string, database: string, tables: string[], requestId: string): string {
+    const collections = tables.map((table) => debeziumQuotedId(database, table));
     const data = JSON.stringify({ "data-collections": collections, type: "incremental" });
-    return `INSERT IGNORE INTO ${q(signalTable)} (id, type, data) VALUES (${literal(id)}, 'execute-snapshot', ${literal(data)})`;
+    return `INSERT IGNORE INTO ${q(signalTable)} (id, type, data) VALUES (${literal(requestId)}, 'execute-snapshot', ${literal(data)})`;
 }
 
 /** Statements shared by all tables: the conflict log. */
@@ -196,7 +237,7 @@ export function mysqlCommonSetup(conflictsTable: string): string[] {
 /** Teardown of what mysqlTableSetup added; application rows and columns untouched. */
 export function mysqlTableTeardown(table: TableDef, flavor: "mariadb" | "mysql"): string[] {
     return [
-        ...["bi", "bu", "ti", "tu"].map((kind) => `DROP TRIGGER IF EXISTS ${q(mysqlTriggerName(kind, table.name))}`),
+        ...["bi", "ai", "bu", "ti", "tu"].map((kind) => `DROP TRIGGER IF EXISTS ${q(mysqlTriggerName(kind, table.name))}`),
         `DROP TABLE IF EXISTS ${q(tombstoneTable(table.name))}`,
         ...[O, V, B].map((column) =>
             flavor === "mariadb"
@@ -214,24 +255,35 @@ export interface MysqlUserOptions {
     database: string;
     cdcUser: string;
     syncUser: string;
-    tables: string[];
     /** Debezium's signaling table; the reader writes snapshot watermarks into it. */
     signalTable: string;
     /** Host part of the accounts (MySQL's `'user'@'host'`). */
     host: string;
 }
 
-/** Least-privilege accounts: a binlog reader for Debezium, a writer for the JDBC sink. Passwords bound later. */
-export function mysqlUserGrants(options: MysqlUserOptions): string[] {
-    const account = (user: string) => `${literal(user)}@${literal(options.host)}`;
-    const db = q(options.database);
-    const writable = [...options.tables, ...options.tables.map(tombstoneTable)];
+function account(user: string, host: string): string {
+    return `${literal(user)}@${literal(host)}`;
+}
+
+/** Least-privilege accounts: what Debezium's reader needs (global by nature: binlog and snapshot locks). */
+export function mysqlAccountGrants(options: MysqlUserOptions): string[] {
+    const cdc = account(options.cdcUser, options.host);
     return [
-        // What Debezium's MySQL/MariaDB connectors need (global by nature: binlog and snapshot locks).
-        `GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO ${account(options.cdcUser)}`,
-        `GRANT INSERT, UPDATE, DELETE ON ${db}.${q(options.signalTable)} TO ${account(options.cdcUser)}`,
-        ...writable.map((table) => `GRANT SELECT, INSERT, UPDATE, DELETE, ALTER ON ${db}.${q(table)} TO ${account(options.syncUser)}`),
+        `GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO ${cdc}`,
+        `GRANT INSERT, UPDATE, DELETE ON ${q(options.database)}.${q(options.signalTable)} TO ${cdc}`,
     ];
+}
+
+/** The writer's access to one synced table and its tombstone table. */
+export function mysqlTableGrants(options: MysqlUserOptions, table: string): string[] {
+    const db = q(options.database);
+    return [table, tombstoneTable(table)].map((name) => `GRANT SELECT, INSERT, UPDATE, DELETE, ALTER ON ${db}.${q(name)} TO ${account(options.syncUser, options.host)}`);
+}
+
+/** Revokes mysqlTableGrants (1141/1147: nothing was granted). */
+export function mysqlTableRevokes(options: MysqlUserOptions, table: string): string[] {
+    const db = q(options.database);
+    return [table, tombstoneTable(table)].map((name) => tolerate([1141, 1147], `REVOKE ALL PRIVILEGES ON ${db}.${q(name)} FROM ${account(options.syncUser, options.host)}`));
 }
 
 /** Who runs the MySQL/MariaDB server: RDS (binlog retention through its stored procedure) or anyone else. */

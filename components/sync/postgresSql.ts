@@ -1,7 +1,12 @@
 // Pure builders: the PostgreSQL side of the bidirectional sync as SQL (apply and teardown). The same rules
 // as mysqlSql.ts; PostgreSQL lets a BEFORE trigger skip a row (RETURN NULL), so one generic function serves
 // every table.
-import { appColumns, BOOKKEEPING, DELETING, Policy, TableDef, tombstoneTable } from "./model";
+//
+// The sink writes with session_replication_role = replica: foreign keys are not checked (rows of parent and
+// child tables travel on different topics and arrive in any order) and the applications' own triggers do not
+// fire on rows that already carry their final values; the sync's triggers are ENABLE ALWAYS.
+import { appColumns, BOOKKEEPING, DELETING, Policy, ReferentialAction, TableDef } from "./model";
+import { postgresTableFunction, tombstoneTable } from "./names";
 
 const { origin: O, version: V, base: B } = BOOKKEEPING;
 
@@ -25,7 +30,20 @@ export interface PostgresSyncOptions {
     functionPrefix: string;
 }
 
+/**
+ * A MySQL foreign key whose ON DELETE action MySQL performs without logging it: the child rows it deletes or
+ * nulls never reach the binlog, so PostgreSQL repeats the action when the parent's delete arrives.
+ */
+export interface MysqlCascade {
+    child: string;
+    columns: string[];
+    referencedColumns: string[];
+    onDelete: Extract<ReferentialAction, "CASCADE" | "SET NULL">;
+}
+
 const NOW_MICROS = "(extract(epoch from clock_timestamp()) * 1000000)::bigint";
+/** Set (transaction-local) while the sync repeats a MySQL cascade: those writes keep their bookkeeping. */
+const CASCADING = "tandem.cascading";
 
 function incomingWins(policy: Policy): string {
     switch (policy.conflicts) {
@@ -40,6 +58,10 @@ function incomingWins(policy: Policy): string {
 
 function fn(options: PostgresSyncOptions, name: string): string {
     return `${qi(options.schema)}.${qi(name)}`;
+}
+
+function beforeWrite(options: PostgresSyncOptions): string {
+    return fn(options, `${options.functionPrefix}_before_write`);
 }
 
 /** Functions and tables shared by all synced tables. */
@@ -59,7 +81,7 @@ export function postgresCommonSetup(options: PostgresSyncOptions): string[] {
 )`,
         `CREATE TABLE IF NOT EXISTS ${s}.${qi(options.heartbeatTable)} (id int PRIMARY KEY, beat timestamptz NOT NULL)`,
         // Stamps application writes; resolves the sync writer's writes against the current version.
-        `CREATE OR REPLACE FUNCTION ${fn(options, `${options.functionPrefix}_before_write`)}() RETURNS trigger
+        `CREATE OR REPLACE FUNCTION ${beforeWrite(options)}() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = ${s}, pg_temp AS $fn$
 DECLARE
   incoming_wins boolean;
@@ -76,7 +98,13 @@ BEGIN
     END IF;
     RETURN NEW;
   END IF;
-  IF TG_OP = 'INSERT' OR NEW.${qi(O)} = '${DELETING}' OR NEW.${qi(B)} = OLD.${qi(V)} THEN
+  IF TG_OP = 'INSERT' OR NEW.${qi(O)} = '${DELETING}' OR current_setting('${CASCADING}', true) = 'on' THEN
+    RETURN NEW;
+  END IF;
+  IF (NEW.${qi(O)} = OLD.${qi(O)} AND NEW.${qi(V)} <= OLD.${qi(V)}) OR NEW.${qi(V)} = OLD.${qi(B)} THEN
+    RETURN NULL; -- a version held or replaced already: a replay, or an old version arriving late
+  END IF;
+  IF NEW.${qi(B)} = OLD.${qi(V)} THEN
     RETURN NEW;
   END IF;
   incoming_wins := ${incomingWins(options.policy)};
@@ -93,32 +121,51 @@ $fn$`,
     ];
 }
 
-/** Idempotent statements preparing one table: bookkeeping columns, replica identity, tombstone table, triggers. */
-export function postgresTableSetup(table: TableDef, options: PostgresSyncOptions): string[] {
+function cascadeStatements(cascade: MysqlCascade, options: PostgresSyncOptions): string {
+    const child = `${qi(options.schema)}.${qi(cascade.child)}`;
+    const match = cascade.columns.map((column, index) => `${qi(column)} = OLD.${qi(cascade.referencedColumns[index])}`).join(" AND ");
+    if (cascade.onDelete === "CASCADE") {
+        // A plain delete: it travels back to MySQL, where it removes what MySQL's cascade missed (rows written
+        // concurrently) and is a no-op otherwise.
+        return `  DELETE FROM ${child} WHERE ${match};`;
+    }
+    return `  PERFORM set_config('${CASCADING}', 'on', true);
+  UPDATE ${child} SET ${cascade.columns.map((column) => `${qi(column)} = NULL`).join(", ")} WHERE ${match};
+  PERFORM set_config('${CASCADING}', 'off', true);`;
+}
+
+/**
+ * Idempotent statements preparing one table: bookkeeping columns, replica identity, tombstone table, triggers,
+ * MySQL's cascades from this table, and the roles' access to it.
+ */
+export function postgresTableSetup(table: TableDef, options: PostgresSyncOptions, cascades: MysqlCascade[] = []): string[] {
     const s = qi(options.schema);
     const t = `${s}.${qi(table.name)}`;
-    const tombName = tombstoneTable(table.name);
-    const tomb = `${s}.${qi(tombName)}`;
+    const tomb = `${s}.${qi(tombstoneTable(table.name))}`;
     const pk = table.primaryKey;
     const pkArgs = pk.map(pgLiteral).join(", ");
     const match = pk.map((column) => `${qi(column)} = NEW.${qi(column)}`).join(" AND ");
-    const tombFunction = fn(options, `${options.functionPrefix}_apply_delete__${table.name}`.slice(0, 63));
-    const columns = [
-        ...appColumns(table).map((column) => `${qi(column.name)} ${column.type}`),
+    const tombFunction = fn(options, postgresTableFunction(options.functionPrefix, "apply_delete", table.name));
+    const cascadeFunction = fn(options, postgresTableFunction(options.functionPrefix, "cascade", table.name));
+    const application = appColumns(table);
+    // Deletes carry only the key and the bookkeeping (the sinks' RouteToTable drops the rest).
+    const tombColumns = [
+        ...pk.map((name) => `${qi(name)} ${application.find((column) => column.name === name)?.type ?? "text"} NOT NULL`),
         `${qi(O)} varchar(10)`,
         `${qi(V)} bigint`,
         `${qi(B)} bigint`,
     ];
-    return [
+    const statements = [
         // Existing rows came from the MySQL side's snapshot or will be overwritten by it; version 0 loses.
         `ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS ${qi(O)} varchar(10) NOT NULL DEFAULT 'postgres'`,
         `ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS ${qi(V)} bigint NOT NULL DEFAULT 0`,
         `ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS ${qi(B)} bigint NOT NULL DEFAULT 0`,
         // Full before-images: deletes carry the origin and version, and unchanged TOASTed values are sent.
         `ALTER TABLE ${t} REPLICA IDENTITY FULL`,
-        `CREATE TABLE IF NOT EXISTS ${tomb} (${columns.join(", ")}, PRIMARY KEY (${pk.map(qi).join(", ")}))`,
+        `CREATE TABLE IF NOT EXISTS ${tomb} (${tombColumns.join(", ")}, PRIMARY KEY (${pk.map(qi).join(", ")}))`,
         `CREATE OR REPLACE TRIGGER ${qi("_tandem_before_write")} BEFORE INSERT OR UPDATE ON ${t}
-FOR EACH ROW EXECUTE FUNCTION ${fn(options, `${options.functionPrefix}_before_write`)}(${pkArgs})`,
+FOR EACH ROW EXECUTE FUNCTION ${beforeWrite(options)}(${pkArgs})`,
+        `ALTER TABLE ${t} ENABLE ALWAYS TRIGGER ${qi("_tandem_before_write")}`,
         `CREATE OR REPLACE FUNCTION ${tombFunction}() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = ${s}, pg_temp AS $fn$
 BEGIN
@@ -130,7 +177,32 @@ END
 $fn$`,
         `CREATE OR REPLACE TRIGGER ${qi("_tandem_apply_delete")} AFTER INSERT OR UPDATE ON ${tomb}
 FOR EACH ROW EXECUTE FUNCTION ${tombFunction}()`,
+        `ALTER TABLE ${tomb} ENABLE ALWAYS TRIGGER ${qi("_tandem_apply_delete")}`,
     ];
+    if (cascades.length > 0) {
+        statements.push(
+            `CREATE OR REPLACE FUNCTION ${cascadeFunction}() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = ${s}, pg_temp AS $fn$
+BEGIN
+  -- Only for deletes the sync applies: MySQL's ON DELETE actions on these children were not in its binlog.
+  IF session_user <> ${pgLiteral(options.syncUser)} THEN
+    RETURN NULL;
+  END IF;
+${cascades.map((cascade) => cascadeStatements(cascade, options)).join("\n")}
+  RETURN NULL;
+END
+$fn$`,
+            `CREATE OR REPLACE TRIGGER ${qi("_tandem_mysql_cascade")} AFTER DELETE ON ${t} FOR EACH ROW EXECUTE FUNCTION ${cascadeFunction}()`,
+            `ALTER TABLE ${t} ENABLE ALWAYS TRIGGER ${qi("_tandem_mysql_cascade")}`,
+        );
+    } else {
+        statements.push(`DROP TRIGGER IF EXISTS ${qi("_tandem_mysql_cascade")} ON ${t}`, `DROP FUNCTION IF EXISTS ${cascadeFunction}()`);
+    }
+    statements.push(
+        `GRANT SELECT ON ${t} TO ${qi(options.cdcUser)}`,
+        `GRANT SELECT, INSERT, UPDATE, DELETE ON ${t}, ${tomb} TO ${qi(options.syncUser)}`,
+    );
+    return statements;
 }
 
 /** The publication the PostgreSQL source reads: exactly the synced tables and the heartbeat table. */
@@ -148,29 +220,44 @@ END $do$`,
     ];
 }
 
-export function postgresUserGrants(tables: string[], options: PostgresSyncOptions): string[] {
+/** The two roles' access to what every table shares. Per-table grants come with postgresTableSetup. */
+export function postgresAccountGrants(options: PostgresSyncOptions): string[] {
     const s = qi(options.schema);
-    const synced = tables.map((table) => `${s}.${qi(table)}`);
-    const tombs = tables.map((table) => `${s}.${qi(tombstoneTable(table))}`);
     return [
         `ALTER ROLE ${qi(options.cdcUser)} WITH LOGIN REPLICATION`,
         `GRANT USAGE ON SCHEMA ${s} TO ${qi(options.cdcUser)}, ${qi(options.syncUser)}`,
-        `GRANT SELECT ON ${synced.join(", ")} TO ${qi(options.cdcUser)}`,
         `GRANT SELECT, INSERT, UPDATE ON ${s}.${qi(options.heartbeatTable)} TO ${qi(options.cdcUser)}`,
-        `GRANT SELECT, INSERT, UPDATE, DELETE ON ${[...synced, ...tombs].join(", ")} TO ${qi(options.syncUser)}`,
         // Schema evolution of the sink adds columns; it must own nothing else.
         `GRANT CREATE ON SCHEMA ${s} TO ${qi(options.syncUser)}`,
+        // The sink's sessions run with session_replication_role = replica (see the header); PostgreSQL 15 lets a
+        // superuser grant that setting (older servers: the sync role must be allowed to set it, e.g. rds_superuser).
+        `DO $do$ BEGIN
+  IF current_setting('server_version_num')::int >= 150000 THEN
+    EXECUTE 'GRANT SET ON PARAMETER session_replication_role TO ${qi(options.syncUser).replace(/'/g, "''")}';
+  END IF;
+END $do$`,
     ];
 }
 
+/** Undoes postgresTableSetup; application rows and columns untouched. */
 export function postgresTableTeardown(table: string, options: PostgresSyncOptions): string[] {
     const s = qi(options.schema);
+    const t = `${s}.${qi(table)}`;
+    const revoke = (role: string) => `DO $do$ BEGIN
+  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${pgLiteral(role)}) AND to_regclass(${pgLiteral(t)}) IS NOT NULL THEN
+    EXECUTE ${pgLiteral(`REVOKE ALL ON ${t} FROM ${qi(role)}`)};
+  END IF;
+END $do$`;
     return [
-        `DROP TRIGGER IF EXISTS ${qi("_tandem_before_write")} ON ${s}.${qi(table)}`,
+        revoke(options.syncUser),
+        revoke(options.cdcUser),
+        `DROP TRIGGER IF EXISTS ${qi("_tandem_before_write")} ON ${t}`,
+        `DROP TRIGGER IF EXISTS ${qi("_tandem_mysql_cascade")} ON ${t}`,
         `DROP TABLE IF EXISTS ${s}.${qi(tombstoneTable(table))}`,
-        `DROP FUNCTION IF EXISTS ${fn(options, `${options.functionPrefix}_apply_delete__${table}`.slice(0, 63))}()`,
-        `ALTER TABLE ${s}.${qi(table)} REPLICA IDENTITY DEFAULT`,
-        `ALTER TABLE ${s}.${qi(table)} DROP COLUMN IF EXISTS ${qi(O)}, DROP COLUMN IF EXISTS ${qi(V)}, DROP COLUMN IF EXISTS ${qi(B)}`,
+        `DROP FUNCTION IF EXISTS ${fn(options, postgresTableFunction(options.functionPrefix, "apply_delete", table))}()`,
+        `DROP FUNCTION IF EXISTS ${fn(options, postgresTableFunction(options.functionPrefix, "cascade", table))}()`,
+        `ALTER TABLE ${t} REPLICA IDENTITY DEFAULT`,
+        `ALTER TABLE ${t} DROP COLUMN IF EXISTS ${qi(O)}, DROP COLUMN IF EXISTS ${qi(V)}, DROP COLUMN IF EXISTS ${qi(B)}`,
     ];
 }
 
@@ -178,8 +265,22 @@ export function postgresCommonTeardown(options: PostgresSyncOptions): string[] {
     const s = qi(options.schema);
     return [
         `DROP PUBLICATION IF EXISTS ${qi(options.publication)}`,
-        `DROP FUNCTION IF EXISTS ${fn(options, `${options.functionPrefix}_before_write`)}()`,
+        `DROP FUNCTION IF EXISTS ${beforeWrite(options)}()`,
         `DROP TABLE IF EXISTS ${s}.${qi(options.conflictsTable)}`,
         `DROP TABLE IF EXISTS ${s}.${qi(options.heartbeatTable)}`,
     ];
+}
+
+/** MySQL foreign keys whose ON DELETE action PostgreSQL must repeat, grouped by the parent table. */
+export function mysqlCascadesByParent(tables: TableDef[]): Map<string, MysqlCascade[]> {
+    const synced = new Set(tables.map((table) => table.name));
+    const byParent = new Map<string, MysqlCascade[]>();
+    for (const table of tables) {
+        for (const key of table.foreignKeys ?? []) {
+            if (!synced.has(key.referencedTable) || (key.onDelete !== "CASCADE" && key.onDelete !== "SET NULL")) continue;
+            const cascade: MysqlCascade = { child: table.name, columns: key.columns, referencedColumns: key.referencedColumns, onDelete: key.onDelete };
+            byParent.set(key.referencedTable, [...(byParent.get(key.referencedTable) ?? []), cascade]);
+        }
+    }
+    return byParent;
 }

@@ -1,6 +1,11 @@
-// Pure: everything that must hold before a bidirectional sync can run, checked at preview and reported as
-// one list. Input: what the catalogs say (database/catalog.ts).
-import { appColumns, ColumnDef, TableDef } from "./model";
+// Pure: everything that must hold before a bidirectional sync can run, and every value that cannot travel as
+// it is, checked at preview and reported at once. Input: what the catalogs say (database/catalog.ts).
+import { columnFindings } from "./columnRules";
+import { appColumns, TableDef } from "./model";
+import { kafkaCollisionKey, kafkaTopicName, likePatternMatches, tombstoneTable } from "./names";
+import { Finding, RiskCode } from "./risks";
+
+export { mysqlFamily, postgresFamily, TypeFamily } from "./columnTypes";
 
 export interface PreflightInput {
     mysqlFlavor: "mariadb" | "mysql";
@@ -9,151 +14,182 @@ export interface PreflightInput {
     mysqlTables: TableDef[];
     postgresTables: TableDef[];
     tables: string[];
+    /** Every table and view name of each side (synced or not), for name clashes in the sinks' lookups. */
+    mysqlRelations?: string[];
+    postgresRelations?: string[];
+    /** Largest row the topics carry (tandem:maxRowBytes). */
+    maxRowBytes?: number;
 }
 
-/** Type families that carry values across the engines (see docs/bidirectional.md for the mapping). */
-export type TypeFamily = "boolean" | "integer" | "decimal" | "float" | "text" | "binary" | "date" | "time" | "datetime" | "timestamptz" | "json" | "uuid";
-
-export function mysqlFamily(type: string): TypeFamily | undefined {
-    const t = type.toLowerCase();
-    if (/^tinyint\(1\)/.test(t) || /^bool/.test(t)) return "boolean";
-    if (/^(tinyint|smallint|mediumint|int|integer|bigint)\b/.test(t)) return "integer";
-    if (/^(decimal|numeric)\b/.test(t)) return "decimal";
-    if (/^(float|double|real)\b/.test(t)) return "float";
-    if (/^(char|varchar|tinytext|text|mediumtext|longtext|enum|set)\b/.test(t)) return "text";
-    if (/^(json)\b/.test(t)) return "json";
-    if (/^(binary|varbinary|tinyblob|blob|mediumblob|longblob)\b/.test(t)) return "binary";
-    if (/^date$/.test(t)) return "date";
-    if (/^time\b/.test(t)) return "time";
-    if (/^datetime\b/.test(t)) return "datetime";
-    if (/^timestamp\b/.test(t)) return "timestamptz";
-    if (/^uuid\b/.test(t)) return "uuid";
-    return undefined;
+function finding(code: RiskCode, subject: string, message: string): Finding {
+    return { code, subject, message };
 }
 
-export function postgresFamily(type: string): TypeFamily | undefined {
-    const t = type.toLowerCase();
-    if (t === "boolean") return "boolean";
-    if (/^(smallint|integer|bigint)$/.test(t)) return "integer";
-    if (/^numeric(\(\d+(,\s*\d+)?\))?$/.test(t)) return "decimal";
-    if (/^(real|double precision)$/.test(t)) return "float";
-    if (/^(character varying|character|text)\b/.test(t)) return "text";
-    if (/^jsonb?$/.test(t)) return "json";
-    if (t === "bytea") return "binary";
-    if (t === "date") return "date";
-    if (/^time( \(\d\))?( without time zone)?$/.test(t) || /^time\(\d\) without time zone$/.test(t)) return "time";
-    if (/^timestamp(\(\d\))? without time zone$/.test(t)) return "datetime";
-    if (/^timestamp(\(\d\))? with time zone$/.test(t)) return "timestamptz";
-    if (t === "uuid") return "uuid";
-    // Any other plain type name is taken for a user-defined enum, which travels as text.
-    if (/^"?[a-z_][a-z0-9_]*"?$/.test(t) && !KNOWN_PG.includes(t)) return "text";
-    return undefined;
-}
-
-const KNOWN_PG = ["numeric", "money", "interval", "inet", "cidr", "xml", "point", "tsvector", "oid"];
-
-// uuid travels as text; a MySQL CHAR(36) may face a PostgreSQL uuid.
-const COMPATIBLE: Record<TypeFamily, TypeFamily[]> = {
-    boolean: ["boolean"],
-    integer: ["integer", "decimal"],
-    decimal: ["decimal", "integer"],
-    float: ["float"],
-    text: ["text", "uuid", "json"],
-    binary: ["binary"],
-    date: ["date"],
-    time: ["time"],
-    datetime: ["datetime"],
-    timestamptz: ["timestamptz"],
-    json: ["json", "text"],
-    uuid: ["uuid", "text"],
-};
-
-function columnProblems(table: string, mysqlColumns: ColumnDef[], postgresColumns: ColumnDef[]): string[] {
-    const problems: string[] = [];
-    const pgByName = new Map(postgresColumns.map((column) => [column.name, column]));
-    for (const column of mysqlColumns) {
-        const other = pgByName.get(column.name);
-        if (!other) {
-            problems.push(`${table}.${column.name} exists in MySQL/MariaDB but not in PostgreSQL`);
-            continue;
-        }
-        const left = mysqlFamily(column.type);
-        const right = postgresFamily(other.type);
-        if (!left) problems.push(`${table}.${column.name}: MySQL type ${column.type} is not supported by the sync`);
-        else if (!right) problems.push(`${table}.${column.name}: PostgreSQL type ${other.type} is not supported by the sync`);
-        else if (!COMPATIBLE[left].includes(right)) {
-            problems.push(`${table}.${column.name}: MySQL ${column.type} and PostgreSQL ${other.type} do not carry the same values`);
-        }
-        if (right === "decimal" && /^numeric$/i.test(other.type)) {
-            problems.push(`${table}.${column.name}: give the PostgreSQL numeric a precision (numeric without one is mapped lossily)`);
-        }
+function serverFindings(input: PreflightInput): Finding[] {
+    const out: Finding[] = [];
+    const refuse = (message: string) => out.push(finding("server-setting", "", message));
+    const my = input.mysqlSettings;
+    if (!/^(on|1)$/i.test(my.log_bin ?? "")) refuse("MySQL/MariaDB: the binary log is off (log_bin)");
+    if ((my.binlog_format ?? "").toUpperCase() !== "ROW") refuse(`MySQL/MariaDB: binlog_format must be ROW (is ${my.binlog_format ?? "unknown"})`);
+    if ((my.binlog_row_image ?? "").toUpperCase() !== "FULL") refuse(`MySQL/MariaDB: binlog_row_image must be FULL (is ${my.binlog_row_image ?? "unknown"})`);
+    if (input.mysqlFlavor === "mariadb" && /^(on|1)$/i.test(my.log_bin_compress ?? "")) refuse("MariaDB: log_bin_compress must be OFF");
+    const pg = input.postgresSettings;
+    if (pg.wal_level !== "logical") refuse(`PostgreSQL: wal_level must be logical (is ${pg.wal_level ?? "unknown"})`);
+    if (Number(pg.max_replication_slots ?? 0) < 1) refuse("PostgreSQL: max_replication_slots must be at least 1");
+    if (Number(pg.max_wal_senders ?? 0) < 1) refuse("PostgreSQL: max_wal_senders must be at least 1");
+    const packet = Number(my.max_allowed_packet ?? 0);
+    if (input.maxRowBytes && packet > 0 && packet < input.maxRowBytes) {
+        out.push(finding("row-size", "", `MySQL/MariaDB: max_allowed_packet (${packet} bytes) is below tandem:maxRowBytes (${input.maxRowBytes}): larger rows written by the sync are quarantined (raise max_allowed_packet)`));
     }
-    const mysqlNames = mysqlColumns.map((column) => column.name);
-    for (const column of postgresColumns) {
-        if (!mysqlNames.includes(column.name)) problems.push(`${table}.${column.name} exists in PostgreSQL but not in MySQL/MariaDB`);
-    }
-    return problems;
+    return out;
 }
 
-function keyProblems(table: string, mysqlTable: TableDef, postgresTable: TableDef): string[] {
-    const problems: string[] = [];
-    if (mysqlTable.primaryKey.length === 0) problems.push(`${table} has no primary key in MySQL/MariaDB`);
-    if (postgresTable.primaryKey.length === 0) problems.push(`${table} has no primary key in PostgreSQL`);
-    if (problems.length === 0 && [...mysqlTable.primaryKey].sort().join(",") !== [...postgresTable.primaryKey].sort().join(",")) {
-        problems.push(`${table}: primary keys differ (MySQL/MariaDB ${mysqlTable.primaryKey.join(", ")}; PostgreSQL ${postgresTable.primaryKey.join(", ")})`);
+function keyFindings(name: string, mysqlTable: TableDef, postgresTable: TableDef): Finding[] {
+    const out: Finding[] = [];
+    const exclude = `(or leave the table out: tandem:tableExclude)`;
+    if (mysqlTable.primaryKey.length === 0) out.push(finding("no-primary-key", name, `${name} has no primary key in MySQL/MariaDB: add one ${exclude}`));
+    if (postgresTable.primaryKey.length === 0) out.push(finding("no-primary-key", name, `${name} has no primary key in PostgreSQL: add one ${exclude}`));
+    if (out.length === 0 && [...mysqlTable.primaryKey].sort().join(",") !== [...postgresTable.primaryKey].sort().join(",")) {
+        out.push(finding("key-mismatch", name, `${name}: primary keys differ (MySQL/MariaDB ${mysqlTable.primaryKey.join(", ")}; PostgreSQL ${postgresTable.primaryKey.join(", ")})`));
     }
     // Concurrent inserts on both sides must never produce the same key.
-    for (const name of mysqlTable.primaryKey) {
-        const mine = mysqlTable.columns.find((column) => column.name === name)?.generated;
-        const theirs = postgresTable.columns.find((column) => column.name === name)?.generated;
+    for (const column of mysqlTable.primaryKey) {
+        const mine = mysqlTable.columns.find((candidate) => candidate.name === column)?.generated;
+        const theirs = postgresTable.columns.find((candidate) => candidate.name === column)?.generated;
         if (!mine && !theirs) continue;
         const step = mine?.step ?? theirs?.step ?? 1;
         if (!mine || !theirs || mine.step < 2 || theirs.step !== mine.step || mod(mine.offset, step) === mod(theirs.offset, step)) {
-            problems.push(
-                `${table}.${name}: keys generated on both sides must be disjoint — set MySQL auto_increment_increment = N ≥ 2 and ` +
+            out.push(finding("key-generation", `${name}.${column}`,
+                `${name}.${column}: keys generated on both sides must be disjoint — set MySQL auto_increment_increment = N ≥ 2 and ` +
                     `auto_increment_offset = a, and the PostgreSQL sequence to INCREMENT BY N with a start ≠ a (mod N) ` +
-                    `(now MySQL ${mine ? `step ${mine.step} offset ${mine.offset}` : "not generated"}, PostgreSQL ${theirs ? `step ${theirs.step} start ${theirs.offset}` : "not generated"})`,
-            );
+                    `(now MySQL ${mine ? `step ${mine.step} offset ${mine.offset}` : "not generated"}, PostgreSQL ${theirs ? `step ${theirs.step} start ${theirs.offset}` : "not generated"})`));
         }
     }
-    return problems;
+    return out;
 }
 
 function mod(a: number, n: number): number {
     return ((a % n) + n) % n;
 }
 
-/** Every reason the sync cannot run as configured; empty when it can. */
-export function preflight(input: PreflightInput): string[] {
-    const problems: string[] = [];
-    const my = input.mysqlSettings;
-    if (!/^(on|1)$/i.test(my.log_bin ?? "")) problems.push("MySQL/MariaDB: the binary log is off (log_bin)");
-    if ((my.binlog_format ?? "").toUpperCase() !== "ROW") problems.push(`MySQL/MariaDB: binlog_format must be ROW (is ${my.binlog_format ?? "unknown"})`);
-    if ((my.binlog_row_image ?? "").toUpperCase() !== "FULL") problems.push(`MySQL/MariaDB: binlog_row_image must be FULL (is ${my.binlog_row_image ?? "unknown"})`);
-    if (input.mysqlFlavor === "mariadb" && /^(on|1)$/i.test(my.log_bin_compress ?? "")) problems.push("MariaDB: log_bin_compress must be OFF");
-    const pg = input.postgresSettings;
-    if (pg.wal_level !== "logical") problems.push(`PostgreSQL: wal_level must be logical (is ${pg.wal_level ?? "unknown"})`);
-    if (Number(pg.max_replication_slots ?? 0) < 1) problems.push("PostgreSQL: max_replication_slots must be at least 1");
-    if (Number(pg.max_wal_senders ?? 0) < 1) problems.push("PostgreSQL: max_wal_senders must be at least 1");
+function columnsFindings(name: string, mysqlTable: TableDef, postgresTable: TableDef, input: PreflightInput): Finding[] {
+    const out: Finding[] = [];
+    const mysqlColumns = appColumns(mysqlTable);
+    const postgresColumns = appColumns(postgresTable);
+    const byName = new Map(postgresColumns.map((column) => [column.name, column]));
+    for (const column of mysqlColumns) {
+        const other = byName.get(column.name);
+        if (!other) {
+            out.push(finding("missing-column", `${name}.${column.name}`, `${name}.${column.name} exists in MySQL/MariaDB but not in PostgreSQL`));
+            continue;
+        }
+        out.push(...columnFindings({
+            table: name,
+            mysql: column,
+            postgres: other,
+            key: mysqlTable.primaryKey.includes(column.name),
+            sqlMode: input.mysqlSettings.sql_mode ?? "",
+            mysqlFlavor: input.mysqlFlavor,
+        }));
+    }
+    for (const column of postgresColumns) {
+        if (!mysqlColumns.some((candidate) => candidate.name === column.name)) {
+            out.push(finding("missing-column", `${name}.${column.name}`, `${name}.${column.name} exists in PostgreSQL but not in MySQL/MariaDB`));
+        }
+    }
+    return out;
+}
 
+/** Unique keys, foreign keys: constraints the other side does not enforce the same way. */
+function constraintFindings(name: string, mysqlTable: TableDef, postgresTable: TableDef, synced: Set<string>): Finding[] {
+    const out: Finding[] = [];
+    const same = (a: string[], b: string[]) => a.length === b.length && a.every((column) => b.includes(column));
+    const looseMysql = (columns: string[]) => columns.some((column) => {
+        const def = mysqlTable.columns.find((candidate) => candidate.name === column);
+        return def?.collation !== undefined && !/_bin$/i.test(def.collation);
+    });
+    for (const unique of mysqlTable.uniqueKeys ?? []) {
+        const subject = `${name}(${unique.join(", ")})`;
+        if (!(postgresTable.uniqueKeys ?? []).some((other) => same(unique, other))) {
+            out.push(finding("unique-one-side", subject, `${subject}: unique in MySQL/MariaDB only: rows from PostgreSQL that break it are quarantined (declare it in PostgreSQL too)`));
+        } else if (looseMysql(unique)) {
+            out.push(finding("unique-one-side", subject, `${subject}: unique on both sides, but MySQL's collation ignores case/accents: rows from PostgreSQL that differ only so are quarantined`));
+        }
+    }
+    for (const unique of postgresTable.uniqueKeys ?? []) {
+        const subject = `${name}(${unique.join(", ")})`;
+        if (!(mysqlTable.uniqueKeys ?? []).some((other) => same(unique, other))) {
+            out.push(finding("unique-one-side", subject, `${subject}: unique in PostgreSQL only: rows from MySQL/MariaDB that break it are quarantined (declare it in MySQL too)`));
+        }
+    }
+    for (const key of mysqlTable.foreignKeys ?? []) {
+        const subject = `${name}.${key.name}`;
+        if (["CASCADE", "SET NULL"].includes(key.onDelete) && !synced.has(key.referencedTable)) {
+            out.push(finding("cascade-outside-sync", subject,
+                `${subject}: ON DELETE ${key.onDelete} from ${key.referencedTable}, which is not synced: MySQL does not log cascaded changes, so they would never reach PostgreSQL (sync ${key.referencedTable} too)`));
+        }
+        if (["CASCADE", "SET NULL", "SET DEFAULT"].includes(key.onUpdate)) {
+            out.push(finding("cascade-on-update", subject, `${subject}: ON UPDATE ${key.onUpdate}: MySQL does not log cascaded changes, so key updates of ${key.referencedTable} leave PostgreSQL's rows pointing at the old key (avoid updating keys, or use ON UPDATE RESTRICT)`));
+        }
+    }
+    return out;
+}
+
+/** Names the sinks and Kafka see: topics of different tables, and JDBC metadata lookups, must not mix tables. */
+function nameFindings(input: PreflightInput): Finding[] {
+    const out: Finding[] = [];
+    const byTopic = new Map<string, string[]>();
+    for (const table of input.tables) {
+        const key = kafkaCollisionKey(kafkaTopicName(table));
+        byTopic.set(key, [...(byTopic.get(key) ?? []), table]);
+    }
+    for (const tables of byTopic.values()) {
+        if (tables.length < 2) continue;
+        const names = tables.map((table) => JSON.stringify(table)).join(" and ");
+        out.push(finding("topic-collision", tables[0], `${names} map to the same Kafka topic name (topics keep only letters, digits, '-', and one of '.'/'_'): rename one, or exclude one`));
+    }
+    const sides = [
+        { side: "MySQL/MariaDB", relations: input.mysqlRelations, caseInsensitive: true },
+        { side: "PostgreSQL", relations: input.postgresRelations, caseInsensitive: false },
+    ];
+    for (const { side, relations, caseInsensitive } of sides) {
+        if (!relations) continue;
+        const all = [...relations, ...input.tables.map(tombstoneTable)];
+        for (const table of input.tables) {
+            for (const name of [table, tombstoneTable(table)]) {
+                const clashes = likePatternMatches(name, all, caseInsensitive);
+                if (clashes.length > 0) {
+                    out.push(finding("lookup-ambiguity", table, `${table}: in ${side}, the JDBC sink looks ${JSON.stringify(name)} up as a LIKE pattern, which also matches ${clashes.map((c) => JSON.stringify(c)).join(", ")}: rename one, or exclude the table`));
+                }
+            }
+        }
+    }
+    return out;
+}
+
+/** Every finding about the sync as configured: refusals, mappings and values that will be quarantined. */
+export function preflight(input: PreflightInput): Finding[] {
+    const findings = [...serverFindings(input), ...nameFindings(input)];
+    const synced = new Set(input.tables);
     for (const name of input.tables) {
         const mysqlTable = input.mysqlTables.find((table) => table.name === name);
         const postgresTable = input.postgresTables.find((table) => table.name === name);
-        if (!mysqlTable) problems.push(`${name} does not exist in MySQL/MariaDB`);
-        if (!postgresTable) problems.push(`${name} does not exist in PostgreSQL`);
+        if (!mysqlTable) findings.push(finding("missing-table", name, `${name} does not exist in MySQL/MariaDB`));
+        if (!postgresTable) findings.push(finding("missing-table", name, `${name} does not exist in PostgreSQL`));
         if (!mysqlTable || !postgresTable) continue;
-        problems.push(...keyProblems(name, mysqlTable, postgresTable));
-        problems.push(...columnProblems(name, appColumns(mysqlTable), appColumns(postgresTable)));
+        findings.push(...keyFindings(name, mysqlTable, postgresTable));
+        findings.push(...columnsFindings(name, mysqlTable, postgresTable, input));
+        findings.push(...constraintFindings(name, mysqlTable, postgresTable, synced));
     }
-    return problems;
+    return findings;
 }
 
 /** Tables selected by an explicit list, or by include/exclude patterns (`*` wildcards) over the catalog. */
 export function selectTables(catalog: string[], selection: { tables?: string[]; include?: string[]; exclude?: string[] }): string[] {
-    if (selection.tables && selection.tables.length > 0) return selection.tables;
-    const toRegex = (pattern: string) => new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
-    const include = (selection.include ?? ["*"]).map(toRegex);
+    const toRegex = (pattern: string) => new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "su");
     const exclude = (selection.exclude ?? []).map(toRegex);
+    if (selection.tables && selection.tables.length > 0) return selection.tables.filter((name) => !exclude.some((pattern) => pattern.test(name)));
+    const include = (selection.include ?? ["*"]).map(toRegex);
     return catalog
         .filter((name) => !name.startsWith("_tandem_"))
         .filter((name) => include.some((pattern) => pattern.test(name)) && !exclude.some((pattern) => pattern.test(name)))

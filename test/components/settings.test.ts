@@ -61,7 +61,10 @@ describe("settings", () => {
 
     it("rejects duplicate and malformed table names", () => {
         assert.throws(() => validateSettings({ ...valid, tables: ["a", "a"] }), /tandem:tables lists an entry twice/);
-        assert.throws(() => validateSettings({ ...valid, tables: ["drop table x"] }), /tandem:tables has an invalid entry/);
+        // Any name MySQL allows is fine (it is quoted everywhere): spaces, quotes, dots, non-ASCII letters.
+        assert.deepEqual(validateSettings({ ...valid, tables: ["order items", "it's.odd", "café"] }).tables, ["order items", "it's.odd", "café"]);
+        assert.throws(() => validateSettings({ ...valid, tables: [""] }), /tandem:tables has an invalid entry ""/);
+        assert.throws(() => validateSettings({ ...valid, tables: ["x".repeat(65)] }), /tandem:tables has an invalid entry/);
     });
 
     it("selects tables by a list or by patterns, not both, and checks the policy", () => {

@@ -19,9 +19,9 @@ describe("debeziumConfigs", () => {
             assert.equal(config["connector.class"], undefined);
         });
 
-        it("captures exactly the declared tables, regex-escaped", () => {
-            assert.equal(config["database.include.list"], "app");
-            assert.equal(config["table.include.list"], "app\\.customers,app\\.order_items");
+        it("captures exactly the declared tables, case-sensitive, whatever their names hold", () => {
+            assert.equal(config["database.include.list"], "(?-i)app");
+            assert.equal(config["table.include.list"], "(?-i)app\\.customers,(?-i)app\\.order_items");
             assert.equal(config["topic.prefix"], "tandem.mysql-to-postgres");
         });
 

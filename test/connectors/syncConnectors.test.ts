@@ -1,52 +1,104 @@
 import * as assert from "node:assert/strict";
-import { mysqlSyncSink, mysqlSyncSource, postgresSyncSink, postgresSyncSource, sourceTransforms, syncTopics, topicCreationRules } from "../../connectors/syncConnectors";
+import { TableDef } from "../../components/sync/model";
+import {
+    booleanColumns,
+    maxRequestBytes,
+    mysqlSinkUrl,
+    mysqlSyncSink,
+    mysqlSyncSource,
+    postgresSinkUrl,
+    postgresSyncSink,
+    postgresSyncSource,
+    QUARANTINING_SINK_CLASS,
+    sourceTransforms,
+    syncTopics,
+    topicCreationRules,
+} from "../../connectors/syncConnectors";
 
 const mysql = { flavor: "mariadb" as const, host: "127.0.0.1", port: 13306, database: "app", user: "tandem_cdc", serverId: 184054 };
 const postgres = { host: "127.0.0.1", port: 15432, database: "app", schema: "public", user: "tandem_cdc" };
+const MB = 1024 * 1024;
+const table = (name: string, columns: TableDef["columns"] = [{ name: "id", type: "int(11)", nullable: false }]): TableDef => ({ name, primaryKey: ["id"], columns });
+const orders = table("orders");
 
 describe("syncConnectors", () => {
-    it("names row and delete topics per direction", () => {
+    it("names row and delete topics per direction, as Debezium sanitizes them", () => {
         assert.deepEqual(syncTopics("tandem", "mysql-to-postgres", "app", ["orders"]), {
             rows: ["tandem.mysql-to-postgres.app.orders"],
             deletes: ["tandem.mysql-to-postgres-deletes.app.orders"],
         });
+        assert.deepEqual(syncTopics("tandem", "mysql-to-postgres", "app", ["order items", "order_items"]).rows, ["tandem.mysql-to-postgres.app.order_items"]);
     });
 
-    it("drops echoes at the source: keeps only its own application's writes and non-sync deletes", () => {
-        const transforms = sourceTransforms("tandem", "postgres", "public", ["orders", "order_items"]);
+    it("drops echoes at the source, takes the table name along in a header, and quarantines oversized rows", () => {
+        const transforms = sourceTransforms("tandem", "postgres", "public", ["orders", "order items"], 8 * MB);
         assert.equal(transforms["transforms.echo.condition"], "value.op == 'd' ? value.before._tandem_origin != 'deleting' : (value.after != null && value.after._tandem_origin == 'postgres')");
-        assert.equal(transforms["transforms.echo.topic.regex"], "tandem\\.postgres-to-mysql\\.public\\.(orders|order_items)");
-        assert.equal(transforms["transforms.flatten.delete.tombstone.handling.mode"], "rewrite");
+        assert.equal(transforms["transforms.echo.topic.regex"], "(tandem\\.postgres-to-mysql\\.public\\.orders|tandem\\.postgres-to-mysql\\.public\\.order_items)");
+        assert.equal(transforms["transforms.flatten.add.headers"], "source.table");
+        assert.equal(transforms["transforms.oversize.max.bytes"], String(8 * MB));
+        assert.equal(transforms["transforms.oversize.quarantine.topic"], "tandem.dlq.postgres-to-mysql");
         assert.match(transforms["transforms.deletes.topic.expression"], /topic\.replace\('tandem\.postgres-to-mysql\.', 'tandem\.postgres-to-mysql-deletes\.'\)/);
+        assert.equal(sourceTransforms("tandem", "mysql", "app", ["orders"], MB).transforms, "echo,unescape,flatten,oversize,deletes");
     });
 
-    it("snapshots from MySQL/MariaDB only; PostgreSQL streams with its own slot and our publication", () => {
-        const source = mysqlSyncSource({ prefix: "tandem", kafkaBootstrapServers: "k:1", tables: ["orders"], mysql, initialLoad: "snapshot", signalTable: "tandem_signal" });
+    it("snapshots from MySQL/MariaDB only, with exact include lists, the legacy value converter and large requests", () => {
+        const source = mysqlSyncSource({ prefix: "tandem", kafkaBootstrapServers: "k:1", tables: [orders, table("Odd, Name")], mysql, initialLoad: "snapshot", signalTable: "tandem_signal", booleanColumns: [{ table: "orders", column: "paid" }], maxRowBytes: 8 * MB });
         assert.equal(source.config["snapshot.mode"], "initial");
         assert.equal(source.config["signal.data.collection"], "app.tandem_signal");
-        assert.equal(source.config["table.include.list"], "app\\.orders,app\\.tandem_signal");
-        const incremental = mysqlSyncSource({ prefix: "tandem", kafkaBootstrapServers: "k:1", tables: ["orders"], mysql, initialLoad: "incremental", signalTable: "tandem_signal" });
+        assert.equal(source.config["table.include.list"], "(?-i)app\\.orders,(?-i)app\\.Odd\\x{2c}\\x{20}Name,(?-i)app\\.tandem_signal");
+        assert.equal(source.config.converters, "legacy");
+        assert.equal(source.config["legacy.boolean.columns"], "app\\.orders\\.paid");
+        assert.equal(source.config["boolean.type"], undefined);
+        assert.equal(source.config["producer.override.max.request.size"], String(maxRequestBytes(8 * MB)));
+        assert.equal(source.config["topic.creation.default.max.message.bytes"], String(maxRequestBytes(8 * MB)));
+        const incremental = mysqlSyncSource({ prefix: "tandem", kafkaBootstrapServers: "k:1", tables: [orders], mysql, initialLoad: "incremental", signalTable: "tandem_signal", booleanColumns: [], maxRowBytes: MB });
         assert.equal(incremental.config["snapshot.mode"], "no_data");
         assert.equal(source.config["tombstones.on.delete"], "false");
-        const pg = postgresSyncSource({ prefix: "tandem", tables: ["orders"], postgres, slot: "tandem_slot", publication: "tandem_pub", heartbeatTable: "tandem_heartbeat" });
+    });
+
+    it("never carries columns both databases compute", () => {
+        const computed = table("t", [{ name: "id", type: "int(11)", nullable: false }, { name: "total", type: "int(11)", nullable: true, computed: "virtual" }]);
+        const source = mysqlSyncSource({ prefix: "tandem", kafkaBootstrapServers: "k:1", tables: [computed], mysql, initialLoad: "snapshot", signalTable: "s", booleanColumns: [], maxRowBytes: MB });
+        assert.equal(source.config["column.exclude.list"], "(?-i)app\\.t\\.total");
+        const pg = postgresSyncSource({ prefix: "tandem", tables: [computed], postgres, slot: "tandem_slot", publication: "tandem_pub", heartbeatTable: "tandem_heartbeat", maxRowBytes: MB });
+        assert.equal(pg.config["column.exclude.list"], "(?-i)public\\.t\\.total");
+    });
+
+    it("streams PostgreSQL with its own slot and our publication", () => {
+        const pg = postgresSyncSource({ prefix: "tandem", tables: [orders], postgres, slot: "tandem_slot", publication: "tandem_pub", heartbeatTable: "tandem_heartbeat", maxRowBytes: MB });
         assert.equal(pg.config["snapshot.mode"], "no_data");
         assert.equal(pg.config["publication.autocreate.mode"], "disabled");
         assert.equal(pg.config["slot.name"], "tandem_slot");
-        assert.equal(pg.config["table.include.list"], "public\\.orders,public\\.tandem_heartbeat");
+        assert.equal(pg.config["table.include.list"], "(?-i)public\\.orders,(?-i)public\\.tandem_heartbeat");
         assert.equal(pg.config["skip.messages.without.change"], "true");
+        assert.match(pg.config["heartbeat.action.query"], /^INSERT INTO "public"\."tandem_heartbeat"/);
     });
 
-    it("sinks upsert rows into tables and deletes into tombstone tables, with a dead-letter topic", () => {
-        const toPg = postgresSyncSink({ prefix: "tandem", sourceNamespace: "app", tables: ["orders"], postgres: { ...postgres, user: "tandem_sync" } });
-        assert.equal(toPg.config.topics, "tandem.mysql-to-postgres.app.orders,tandem.mysql-to-postgres-deletes.app.orders");
-        assert.equal(toPg.config["transforms.rows.regex"], "tandem\\.mysql-to-postgres\\.[^.]+\\.(.+)");
-        assert.equal(toPg.config["transforms.tombstones.replacement"], "_tandem_del__$1");
+    it("finds the TINYINT(1) columns that face a PostgreSQL boolean", () => {
+        const my = table("t", [{ name: "id", type: "int(11)", nullable: false }, { name: "a", type: "tinyint(1)", nullable: true }, { name: "b", type: "tinyint(1)", nullable: true }]);
+        const pg = table("t", [{ name: "id", type: "integer", nullable: false }, { name: "a", type: "boolean", nullable: true }, { name: "b", type: "smallint", nullable: true }]);
+        assert.deepEqual(booleanColumns([my], [pg]), [{ table: "t", column: "a" }]);
+    });
+
+    it("sinks quarantine refused rows, route by the source table's exact name and quote every identifier", () => {
+        const toPg = postgresSyncSink({ prefix: "tandem", sourceNamespace: "app", tables: ["orders", "x".repeat(60)], postgres: { ...postgres, user: "tandem_sync" }, maxRowBytes: MB });
+        assert.equal(toPg.connectorClass, QUARANTINING_SINK_CLASS);
+        assert.equal(toPg.config.topics.split(",").length, 4);
+        assert.equal(toPg.config["quote.identifiers"], "true");
+        assert.equal(toPg.config["collection.naming.strategy"], "dev.tandem.connect.sink.ExactTopicNaming");
+        assert.equal(toPg.config["transforms.route.namespace"], "public");
+        assert.equal(toPg.config["transforms.route.tombstone.topic.regex"], "tandem\\.mysql-to-postgres-deletes\\..*");
+        assert.deepEqual(Object.keys(JSON.parse(toPg.config["transforms.route.tombstone.names"])), ["x".repeat(60)]);
         assert.equal(toPg.config["delete.enabled"], "false");
         assert.equal(toPg.config["errors.deadletterqueue.topic.name"], "tandem.dlq.mysql-to-postgres");
-        assert.match(toPg.config["connection.url"], /stringtype=unspecified/);
-        const toMysql = mysqlSyncSink({ prefix: "tandem", sourceNamespace: "public", tables: ["orders"], mysql: { ...mysql, user: "tandem_sync" } });
-        assert.equal(toMysql.config["connection.url"], "jdbc:mariadb://127.0.0.1:13306/app");
-        assert.equal(toMysql.config["collection.name.format"], "${topic}");
+        const toMysql = mysqlSyncSink({ prefix: "tandem", sourceNamespace: "public", tables: ["orders"], mysql: { ...mysql, user: "tandem_sync" }, maxRowBytes: MB });
+        assert.equal(toMysql.config["transforms.route.namespace"], "");
+        assert.equal(toMysql.config["producer.override.max.request.size"], String(maxRequestBytes(MB)));
+    });
+
+    it("opens sink sessions without foreign-key checks, strict on MySQL", () => {
+        assert.equal(postgresSinkUrl(postgres), "jdbc:postgresql://127.0.0.1:15432/app?stringtype=unspecified&options=-c%20session_replication_role%3Dreplica");
+        assert.equal(mysqlSinkUrl(mysql), "jdbc:mariadb://127.0.0.1:13306/app?sessionVariables=foreign_key_checks=0,sql_mode='STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'");
     });
 
     it("gives sources topic.creation rules: the broker's defaults unless the environment sizes them", () => {

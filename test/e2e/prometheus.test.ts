@@ -102,6 +102,7 @@ describe("e2e: Prometheus config and alert rules", function () {
             sourceNamespace: "public",
             tables: [table],
             mysql: { ...sandbox.mariadb, port: 1, flavor: "mariadb", serverId: 1 },
+            maxRowBytes: 1024 * 1024,
         }), JDBC_SINK_PASSWORD_KEY, sandbox.mariadb.password);
         // The sync's PostgreSQL sink, on a table the source does not capture, with a record that is not JSON
         // waiting on its topic: the converter rejects it and errors.tolerance=all dead-letters it.
@@ -111,6 +112,7 @@ describe("e2e: Prometheus config and alert rules", function () {
             sourceNamespace: sandbox.mariadb.database,
             tables: [DLQ_TABLE],
             postgres: { ...sandbox.postgres, schema: "public" },
+            maxRowBytes: 1024 * 1024,
         }), JDBC_SINK_PASSWORD_KEY, sandbox.postgres.password);
     });
 

@@ -26,7 +26,7 @@ export async function postgresQuery<T = Record<string, unknown>>(sandbox: Sandbo
 }
 
 /** A stack of this project for one suite, with its own prefix, tables and server id. */
-export async function syncStack(sandbox: Sandbox, prefix: string, tables: string[], extra: Record<string, string> = {}): Promise<Stack> {
+export async function syncStack(sandbox: Sandbox, prefix: string, tables: string[], extra: Record<string, string | string[]> = {}): Promise<Stack> {
     const stack = await LocalWorkspace.createOrSelectStack({ stackName: prefix, workDir: REPO_ROOT });
     await stack.setAllConfig({
         "tandem:environment": { value: "local" },
@@ -45,10 +45,17 @@ export async function syncStack(sandbox: Sandbox, prefix: string, tables: string
         "tandem:postgresDatabase": { value: sandbox.postgres.database },
         "tandem:postgresUser": { value: sandbox.postgres.user },
         "tandem:postgresPassword": { value: sandbox.postgres.password, secret: true },
-        ...Object.fromEntries(Object.entries(extra).map(([key, value]) => [key, { value }])),
+        ...Object.fromEntries(Object.entries(extra).filter(([, value]) => !Array.isArray(value)).map(([key, value]) => [key, { value: value as string }])),
     });
-    for (const [index, table] of tables.entries()) await stack.setConfig(`tandem:tables[${index}]`, { value: table }, true);
+    await setListConfig(stack, "tandem:tables", tables);
+    for (const [key, value] of Object.entries(extra)) if (Array.isArray(value)) await setListConfig(stack, key, value);
     return stack;
+}
+
+/** Replaces a list-valued config key (`tandem:tables` …) with `values`. */
+export async function setListConfig(stack: Stack, key: string, values: string[]): Promise<void> {
+    await stack.removeConfig(key).catch(() => undefined);
+    for (const [index, value] of values.entries()) await stack.setConfig(`${key}[${index}]`, { value }, true);
 }
 
 /** Removes the stack and what it left in the databases (teardown on), plus the suite's tables. */

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { TableDef } from "../../../components/sync/model";
-import { binlogRetentionSql, incomingWinsCondition, mysqlIncrementalSnapshotSignal, mysqlTableSetup, mysqlTableTeardown, mysqlTriggerName, mysqlUserGrants } from "../../../components/sync/mysqlSql";
-import { postgresCommonSetup, postgresPublication, postgresTableSetup } from "../../../components/sync/postgresSql";
+import { binlogRetentionSql, incomingWinsCondition, mysqlAccountGrants, mysqlIncrementalSnapshotSignal, mysqlTableGrants, mysqlTableRevokes, mysqlTableSetup, mysqlTableTeardown, mysqlTriggerName } from "../../../components/sync/mysqlSql";
+import { mysqlCascadesByParent, postgresAccountGrants, postgresCommonSetup, postgresPublication, postgresTableSetup, postgresTableTeardown } from "../../../components/sync/postgresSql";
 
 const table: TableDef = {
     name: "orders",
@@ -36,6 +36,29 @@ describe("sync SQL builders", () => {
             assert.match(sql, /HEX\(OLD\.`payload`\)/, "binary columns are logged as hex");
         });
 
+        it("ignores a version it holds or replaced already (replays after a crash are no conflicts)", () => {
+            assert.match(sql, /IF \(NEW\.`_tandem_origin` = OLD\.`_tandem_origin` AND NEW\.`_tandem_version` <= OLD\.`_tandem_version`\) OR NEW\.`_tandem_version` = OLD\.`_tandem_base` THEN\s+-- A version held or replaced already[^\n]*\n\s+SET NEW\.`id` = OLD\.`id`/);
+        });
+
+        it("refuses an upsert that lands on another row through a unique key, instead of overwriting it", () => {
+            assert.match(sql, /SET @tandem_upsert_key = JSON_ARRAY\(NEW\.`id`\);/);
+            assert.match(sql, /IF upsert_key IS NOT NULL AND upsert_key <> JSON_ARRAY\(OLD\.`id`\) THEN\s+SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'tandem: collides on a unique key with another row of orders';/);
+            assert.match(sql, /AFTER INSERT ON `orders` FOR EACH ROW\nBEGIN\n  IF SUBSTRING_INDEX\(SESSION_USER\(\), '@', 1\) = 'tandem_sync' THEN\n    SET @tandem_upsert_key = NULL;/);
+        });
+
+        it("restores zero dates of NOT NULL date columns written back as NULL, and never assigns generated columns", () => {
+            const legacy = mysqlTableSetup({ ...table, columns: [...table.columns, { name: "shipped", type: "datetime", nullable: false }, { name: "total", type: "int(11)", nullable: true, computed: "virtual" }] }, mysqlOptions).join("\n");
+            assert.match(legacy, /IF NEW\.`shipped` IS NULL THEN SET NEW\.`shipped` = '0000-00-00 00:00:00'; END IF;/);
+            assert.doesNotMatch(legacy, /NEW\.`total` = OLD\.`total`/);
+        });
+
+        it("quotes every identifier, whatever it holds", () => {
+            const odd = mysqlTableSetup({ name: "order`s ü", primaryKey: ["key"], columns: [{ name: "key", type: "int(11)", nullable: false }, { name: "a'b", type: "int(11)", nullable: true }] }, mysqlOptions).join("\n");
+            assert.match(odd, /ALTER TABLE `order``s ü` ADD COLUMN IF NOT EXISTS `_tandem_origin`/);
+            assert.match(odd, /CREATE TABLE IF NOT EXISTS `_tandem_del__order``s ü` \(`key` int\(11\) NOT NULL/);
+            assert.match(odd, /JSON_OBJECT\('key', OLD\.`key`, 'a''b', OLD\.`a'b`/);
+        });
+
         it("applies the other side's deletes only to the version deleted, marking it first", () => {
             assert.match(sql, /UPDATE `orders` SET `_tandem_origin` = 'deleting' WHERE `id` = NEW\.`id` AND `_tandem_version` = NEW\.`_tandem_version`;\s+DELETE FROM `orders` WHERE `id` = NEW\.`id` AND `_tandem_origin` = 'deleting';/);
         });
@@ -48,7 +71,7 @@ describe("sync SQL builders", () => {
 
         it("keeps trigger names within 64 characters, stable and distinct", () => {
             const long = "t".repeat(64);
-            assert.ok(mysqlTriggerName("bu", long).length <= 64);
+            assert.ok(Buffer.byteLength(mysqlTriggerName("bu", long)) <= 63);
             assert.equal(mysqlTriggerName("bu", long), mysqlTriggerName("bu", long));
             assert.notEqual(mysqlTriggerName("bu", long), mysqlTriggerName("bu", `${long.slice(1)}u`));
         });
@@ -59,21 +82,24 @@ describe("sync SQL builders", () => {
         });
 
         it("grants the reader what Debezium needs and the writer only the synced and tombstone tables", () => {
-            const grants = mysqlUserGrants({ database: "app", cdcUser: "c", syncUser: "s", tables: ["orders"], signalTable: "t_signal", host: "%" });
-            assert.deepEqual(grants, [
+            const accounts = { database: "app", cdcUser: "c", syncUser: "s", signalTable: "t_signal", host: "%" };
+            assert.deepEqual(mysqlAccountGrants(accounts), [
                 "GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'c'@'%'",
                 "GRANT INSERT, UPDATE, DELETE ON `app`.`t_signal` TO 'c'@'%'",
+            ]);
+            assert.deepEqual(mysqlTableGrants(accounts, "orders"), [
                 "GRANT SELECT, INSERT, UPDATE, DELETE, ALTER ON `app`.`orders` TO 's'@'%'",
                 "GRANT SELECT, INSERT, UPDATE, DELETE, ALTER ON `app`.`_tandem_del__orders` TO 's'@'%'",
             ]);
+            assert.deepEqual(mysqlTableRevokes(accounts, "orders")[0], "/* tandem:tolerate 1141,1147 */ REVOKE ALL PRIVILEGES ON `app`.`orders` FROM 's'@'%'");
         });
     });
 
-    it("requests one incremental snapshot per table set (stable signal id)", () => {
-        const a = mysqlIncrementalSnapshotSignal("t_signal", "app", ["orders", "users"]);
-        assert.equal(a, mysqlIncrementalSnapshotSignal("t_signal", "app", ["orders", "users"]));
-        assert.notEqual(a, mysqlIncrementalSnapshotSignal("t_signal", "app", ["orders"]));
-        assert.match(a, /^INSERT IGNORE INTO `t_signal` \(id, type, data\) VALUES \('initial-[0-9a-f]{32}', 'execute-snapshot', '\{"data-collections":\["app\.orders","app\.users"\],"type":"incremental"\}'\)$/);
+    it("requests an incremental snapshot of tables named the way Debezium reads them verbatim", () => {
+        assert.equal(
+            mysqlIncrementalSnapshotSignal("t_signal", "app", ["orders", 'we"ird.name'], "req-1"),
+            `INSERT IGNORE INTO \`t_signal\` (id, type, data) VALUES ('req-1', 'execute-snapshot', '{"data-collections":["\\\\"app\\\\".\\\\"orders\\\\"","\\\\"app\\\\".\\\\"we\\\\"\\\\"ird.name\\\\""],"type":"incremental"}')`,
+        );
     });
 
     describe("PostgreSQL", () => {
@@ -84,11 +110,40 @@ describe("sync SQL builders", () => {
             assert.match(common, /CREATE OR REPLACE FUNCTION "public"\."tandem_before_write"\(\)/);
         });
 
-        it("sets REPLICA IDENTITY FULL and per-table triggers passing the key columns", () => {
+        it("sets REPLICA IDENTITY FULL and per-table triggers passing the key columns, firing in the sink's replica sessions too", () => {
             const sql = postgresTableSetup({ ...table, columns: table.columns.map((c) => ({ ...c, type: c.name === "payload" ? "bytea" : c.type })) }, pgOptions).join("\n");
             assert.match(sql, /ALTER TABLE "public"\."orders" REPLICA IDENTITY FULL/);
             assert.match(sql, /EXECUTE FUNCTION "public"\."tandem_before_write"\('id'\)/);
-            assert.match(sql, /CREATE TABLE IF NOT EXISTS "public"\."_tandem_del__orders"/);
+            assert.match(sql, /CREATE TABLE IF NOT EXISTS "public"\."_tandem_del__orders" \("id" int\(11\) NOT NULL, "_tandem_origin" varchar\(10\), "_tandem_version" bigint, "_tandem_base" bigint, PRIMARY KEY \("id"\)\)/);
+            assert.match(sql, /ALTER TABLE "public"\."orders" ENABLE ALWAYS TRIGGER "_tandem_before_write"/);
+            assert.match(sql, /ALTER TABLE "public"\."_tandem_del__orders" ENABLE ALWAYS TRIGGER "_tandem_apply_delete"/);
+            assert.match(sql, /GRANT SELECT, INSERT, UPDATE, DELETE ON "public"\."orders", "public"\."_tandem_del__orders" TO "tandem_sync"/);
+        });
+
+        it("ignores replays, and lets writes of a repeated MySQL cascade keep their bookkeeping", () => {
+            const common = postgresCommonSetup(pgOptions).join("\n");
+            assert.match(common, /IF \(NEW\."_tandem_origin" = OLD\."_tandem_origin" AND NEW\."_tandem_version" <= OLD\."_tandem_version"\) OR NEW\."_tandem_version" = OLD\."_tandem_base" THEN\s+RETURN NULL;/);
+            assert.match(common, /current_setting\('tandem\.cascading', true\) = 'on'/);
+        });
+
+        it("repeats MySQL's unlogged ON DELETE actions on the children when the parent's delete arrives", () => {
+            const cascades = mysqlCascadesByParent([
+                { name: "orders", primaryKey: ["id"], columns: [] },
+                { name: "items", primaryKey: ["id"], columns: [], foreignKeys: [{ name: "f", columns: ["order_id"], referencedTable: "orders", referencedColumns: ["id"], onDelete: "CASCADE", onUpdate: "RESTRICT" }] },
+                { name: "notes", primaryKey: ["id"], columns: [], foreignKeys: [{ name: "g", columns: ["order_id"], referencedTable: "orders", referencedColumns: ["id"], onDelete: "SET NULL", onUpdate: "RESTRICT" }] },
+                { name: "logs", primaryKey: ["id"], columns: [], foreignKeys: [{ name: "h", columns: ["order_id"], referencedTable: "orders", referencedColumns: ["id"], onDelete: "RESTRICT", onUpdate: "RESTRICT" }] },
+            ]);
+            assert.deepEqual([...cascades.keys()], ["orders"]);
+            const sql = postgresTableSetup(table, pgOptions, cascades.get("orders")).join("\n");
+            assert.match(sql, /IF session_user <> 'tandem_sync' THEN\s+RETURN NULL;\s+END IF;\s+DELETE FROM "public"\."items" WHERE "order_id" = OLD\."id";/);
+            assert.match(sql, /PERFORM set_config\('tandem\.cascading', 'on', true\);\s+UPDATE "public"\."notes" SET "order_id" = NULL WHERE "order_id" = OLD\."id";/);
+            assert.match(sql, /AFTER DELETE ON "public"\."orders" FOR EACH ROW EXECUTE FUNCTION "public"\."tandem_cascade__orders"\(\)/);
+            assert.match(postgresTableSetup(table, pgOptions).join("\n"), /DROP TRIGGER IF EXISTS "_tandem_mysql_cascade" ON "public"\."orders"/);
+            assert.match(postgresTableTeardown("orders", pgOptions).join("\n"), /DROP FUNCTION IF EXISTS "public"\."tandem_cascade__orders"\(\)/);
+        });
+
+        it("lets the sync role set session_replication_role (PostgreSQL 15+)", () => {
+            assert.match(postgresAccountGrants(pgOptions).join("\n"), /GRANT SET ON PARAMETER session_replication_role TO "tandem_sync"/);
         });
 
         it("publishes exactly the synced tables and the heartbeat table", () => {
