@@ -29,6 +29,7 @@ export = async () => {
         initialLoad: settings.initialLoad,
         binlogRetention: { hours: settings.binlogRetentionHours, hosting: settings.environment === "prod" ? "rds" : "self-managed" },
         maxRowBytes: settings.maxRowBytes,
+        connectorsWaitFor: environment.dependencies,
     });
 
     const describe = (connector: Connector) => ({

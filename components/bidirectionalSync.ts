@@ -85,6 +85,8 @@ export interface BidirectionalSyncArgs {
     mysqlAccountHost?: string;
     /** Largest row change the topics carry; larger rows are quarantined at the source. */
     maxRowBytes: number;
+    /** Resources the connectors must wait for (topics they must not create themselves). */
+    connectorsWaitFor?: pulumi.Resource[];
 }
 
 /** A Pulumi resource name for a table: the name itself when plain, else a readable form with a hash. */
@@ -228,7 +230,7 @@ export class BidirectionalSync extends pulumi.ComponentResource {
                 connectorClass: resolved.connectorClass,
                 config: resolved.config,
                 ...stored.args,
-            }, { parent: this, dependsOn: [...prepared, ...stored.dependsOn] });
+            }, { parent: this, dependsOn: [...prepared, ...stored.dependsOn, ...(args.connectorsWaitFor ?? [])] });
         };
 
         const sink = { prefix: args.prefix, tables: tableNames, maxRowBytes: args.maxRowBytes };

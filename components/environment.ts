@@ -7,16 +7,19 @@ import * as pulumi from "@pulumi/pulumi";
 import { CdcParameterGroups } from "./cdcParameterGroups";
 import { KafkaSecurity } from "../connectors/debeziumConfigs";
 import { ConnectorSecretStore } from "../connectors/secretStores";
-import { TopicCreation } from "../connectors/syncConnectors";
+import { deadLetterTopic, TopicCreation } from "../connectors/syncConnectors";
+import { KafkaTopic } from "../kafka/kafkaTopic";
 import { ConnectCluster, REST_USER, WORKER_METRICS_PORT } from "./connectCluster";
 import { KafkaCluster } from "./kafkaCluster";
 import { DevTools, Prometheus } from "./prometheus";
 import { environmentDefaults, EnvironmentSpec, Sizing } from "./environmentSpec";
 import { SecretSettings, Settings } from "./settings";
-import { Topics } from "./topics";
+import { deadLetterTopicConfig, Topics } from "./topics";
 
 export interface DevEnvironmentArgs {
     prefix: string;
+    /** Largest row change the topics carry (tandem:maxRowBytes). */
+    maxRowBytes: number;
     /** Overrides of environmentDefaults' sizing (stack config). */
     sizing?: Partial<Sizing>;
     tables: string[];
@@ -54,6 +57,8 @@ export interface Environment {
     topicCreation?: TopicCreation;
     /** Topics created by the stack (@pulumi/kafka); the rest come from the connectors' topic.creation rules. */
     topics: string[];
+    /** What the connectors must wait for (topics they must not create themselves). */
+    dependencies: pulumi.Resource[];
     /** Dashboards read these (stack outputs). */
     urls: { prometheus?: pulumi.Output<string>; grafana?: pulumi.Output<string>; kafkaUi?: pulumi.Output<string>; connectMetrics?: pulumi.Output<string> };
 }
@@ -73,6 +78,7 @@ function topicSettings(args: Omit<DevEnvironmentArgs, "hostSecretsDir">, spec: E
         partitions: spec.partitions,
         replicationFactor: spec.replicationFactor,
         minInsyncReplicas: spec.minInsyncReplicas,
+        maxRowBytes: args.maxRowBytes,
     };
 }
 
@@ -109,6 +115,7 @@ export function devEnvironment(args: DevEnvironmentArgs, parent?: pulumi.Resourc
         topicCreation: topicCreationOf(spec),
         secretStore: { kind: "directory", dir: args.hostSecretsDir },
         topics: topics.names,
+        dependencies: [topics],
         urls: { prometheus: prometheus.url, grafana: tools.grafanaUrl, kafkaUi: tools.kafkaUiUrl, connectMetrics: pulumi.output("http://127.0.0.1:29404/metrics") },
     };
 }
@@ -158,30 +165,44 @@ export function prodEnvironment(args: ProdEnvironmentArgs, parent?: pulumi.Resou
         connectAuth: pulumi.secret(pulumi.output(args.connectRestPassword).apply((password) => ({ username: REST_USER, password }))),
         secretStore: { kind: "kubernetes", provider, namespace: args.namespace },
         topics: topics.names,
+        dependencies: [topics],
         urls: { prometheus: prometheus.url, connectMetrics: pulumi.output(`http://${connect.workersDnsName}:${WORKER_METRICS_PORT}/metrics`) },
     };
 }
 
-/** local: existing Kafka and Connect (the sandbox by default); nothing is created. */
-export function localEnvironment(settings: Pick<Settings, "kafkaBootstrapServers" | "connectUrl" | "connectSecretsDir">): Environment {
+/**
+ * local: existing Kafka and Connect (the sandbox by default). The change topics come from the sources'
+ * topic.creation rules (pulumi-resource-kafka cannot be built here, docs/environments.md); the dead-letter
+ * topics are created with a size limit that lets them hold any row the change topics carry.
+ */
+export function localEnvironment(
+    settings: Pick<Settings, "kafkaBootstrapServers" | "connectUrl" | "connectSecretsDir" | "topicPrefix" | "maxRowBytes">,
+    parent?: pulumi.Resource,
+): Environment {
+    const deadLetters = (["mysql-to-postgres", "postgres-to-mysql"] as const).map((direction) => deadLetterTopic(settings.topicPrefix, direction));
+    const created = deadLetters.map((name) =>
+        new KafkaTopic(name, {
+            bootstrapServers: settings.kafkaBootstrapServers,
+            name,
+            config: deadLetterTopicConfig(settings.maxRowBytes),
+        }, { parent }));
     return {
         bootstrapServers: pulumi.output(settings.kafkaBootstrapServers),
         kafkaSecurity: "plaintext",
         connectUrl: pulumi.output(settings.connectUrl),
         secretStore: { kind: "directory", dir: settings.connectSecretsDir },
-        // Topics stay with the connectors' topic.creation rules: pulumi-resource-kafka cannot be built here
-        // (docs/environments.md).
-        topics: [],
+        topics: deadLetters,
+        dependencies: created,
         urls: {},
     };
 }
 
 /** The environment a stack's settings ask for. */
 export function environmentFor(settings: Settings, secrets: SecretSettings, tables: string[], parent?: pulumi.Resource): Environment {
-    const common = { prefix: settings.topicPrefix, sizing: settings.sizing, tables, mysqlDatabase: settings.mysql.database, postgresSchema: settings.postgres.schema };
+    const common = { prefix: settings.topicPrefix, maxRowBytes: settings.maxRowBytes, sizing: settings.sizing, tables, mysqlDatabase: settings.mysql.database, postgresSchema: settings.postgres.schema };
     switch (settings.environment) {
         case "local":
-            return localEnvironment(settings);
+            return localEnvironment(settings, parent);
         case "dev":
             return devEnvironment({ ...common, hostSecretsDir: settings.connectSecretsDir }, parent);
         case "prod": {

@@ -3,7 +3,16 @@
 // min.insync.replicas come from the environment.
 import * as kafka from "@pulumi/kafka";
 import * as pulumi from "@pulumi/pulumi";
-import { deadLetterTopic, syncTopics } from "../connectors/syncConnectors";
+import { deadLetterTopic, maxRequestBytes, syncTopics } from "../connectors/syncConnectors";
+
+/**
+ * Dead letters are kept a month (rows not applied, waiting for a fix and a replay), take any row the change
+ * topics carry, and are stored gzip-compressed whatever their producer used, so that any Kafka client (the
+ * quarantine tool's included) reads them.
+ */
+export function deadLetterTopicConfig(maxRowBytes: number): Record<string, string> {
+    return { "max.message.bytes": String(maxRequestBytes(maxRowBytes)), "retention.ms": String(30 * 24 * 3600 * 1000), "compression.type": "gzip" };
+}
 
 export interface TopicSettings {
     prefix: string;
@@ -15,6 +24,8 @@ export interface TopicSettings {
     partitions: number;
     replicationFactor: number;
     minInsyncReplicas: number;
+    /** Largest row change carried (tandem:maxRowBytes): change and dead-letter topics take it. */
+    maxRowBytes: number;
 }
 
 export interface TopicSpec {
@@ -28,10 +39,11 @@ export interface TopicSpec {
 export function topicPlan(settings: TopicSettings): TopicSpec[] {
     const base = { replicationFactor: settings.replicationFactor };
     const isr = { "min.insync.replicas": String(settings.minInsyncReplicas) };
+    const rows = { "max.message.bytes": String(maxRequestBytes(settings.maxRowBytes)) };
     const compacted = { ...isr, "cleanup.policy": "compact" };
     const changes = (direction: "mysql-to-postgres" | "postgres-to-mysql", namespace: string) => {
         const topics = syncTopics(settings.prefix, direction, namespace, settings.tables);
-        return [...topics.rows, ...topics.deletes].map((name) => ({ ...base, name, partitions: settings.partitions, config: { ...isr, "retention.ms": String(7 * 24 * 3600 * 1000) } }));
+        return [...topics.rows, ...topics.deletes].map((name) => ({ ...base, name, partitions: settings.partitions, config: { ...isr, ...rows, "retention.ms": String(7 * 24 * 3600 * 1000) } }));
     };
     return [
         { ...base, name: `${settings.connectGroupId}-configs`, partitions: 1, config: compacted },
@@ -44,7 +56,7 @@ export function topicPlan(settings: TopicSettings): TopicSpec[] {
             ...base,
             name: deadLetterTopic(settings.prefix, direction),
             partitions: 1,
-            config: { ...isr, "retention.ms": String(30 * 24 * 3600 * 1000) },
+            config: { ...isr, ...deadLetterTopicConfig(settings.maxRowBytes) },
         })),
         ...changes("mysql-to-postgres", settings.mysqlDatabase),
         ...changes("postgres-to-mysql", settings.postgresSchema),

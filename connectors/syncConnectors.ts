@@ -261,9 +261,8 @@ function sinkCommon(options: SyncSinkOptions, targetSchema: string): Record<stri
         "batch.size": "500",
         "consumer.override.max.poll.records": "500",
         "consumer.override.fetch.max.wait.ms": "20",
-        // The dead-letter producer carries rows up to the limit too.
+        // The dead-letter producer carries rows up to the limit too (the topic stores them gzip-compressed).
         "producer.override.max.request.size": String(maxRequestBytes(options.maxRowBytes)),
-        "producer.override.compression.type": "lz4",
         transforms: "dropDeleted,route",
         "transforms.dropDeleted.type": "org.apache.kafka.connect.transforms.ReplaceField$Value",
         "transforms.dropDeleted.exclude": "__deleted",

@@ -84,7 +84,7 @@ describe("environments (Pulumi mocks)", () => {
             "worker-prod.properties": workerProperties({ bootstrapServers: "b-1.msk:9098", groupId: "tandem-connect", replicationFactor: 3, security: "msk-iam", restAuth: true, secretsProvider: "kubernetes" }),
             "prometheus-prod.yml": prometheusFiles("prod", "tandem", [], { dnsName: "tandem-connect-workers.tandem.svc", port: 9404 }).config,
             "alert-rules.yml": prometheusFiles("prod", "tandem", ["tandem-connect-rest.tandem.svc:9404"]).rules,
-            "topics-prod.json": `${JSON.stringify(topicPlan({ prefix: "tandem", connectGroupId: "tandem-connect", mysqlDatabase: "app", postgresSchema: "public", tables: ["orders"], partitions: 6, replicationFactor: 3, minInsyncReplicas: 2 }), null, 2)}\n`,
+            "topics-prod.json": `${JSON.stringify(topicPlan({ prefix: "tandem", connectGroupId: "tandem-connect", mysqlDatabase: "app", postgresSchema: "public", tables: ["orders"], partitions: 6, replicationFactor: 3, minInsyncReplicas: 2, maxRowBytes: 8 * 1024 * 1024 }), null, 2)}\n`,
         };
         for (const [file, content] of Object.entries(generated)) {
             const target = path.join(snapshots, file);

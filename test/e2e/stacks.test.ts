@@ -77,7 +77,7 @@ describe("e2e: the shipped dev and prod stacks (whole program, Pulumi mocks for 
             assert.equal(configOf(source)["schema.history.internal.kafka.bootstrap.servers"], "tandem-kafka-1:9092");
             assert.equal(configOf(source)["schema.history.internal.producer.security.protocol"], undefined);
             const sink = connectors(run).find((c) => c.name === "tandem-postgres-sink")!;
-            assert.equal(configOf(sink)["connection.url"], "jdbc:postgresql://host.docker.internal:5432/app?stringtype=unspecified");
+            assert.equal(configOf(sink)["connection.url"], "jdbc:postgresql://host.docker.internal:5432/app?stringtype=unspecified&options=-c%20session_replication_role%3Dreplica");
             // The connection is a Pulumi secret as a whole (it carries the admin password).
             const connection = (sqlObjects(run, "-mysql-objects").inputs.connection as { value: Inputs }).value;
             assert.deepEqual({ host: connection.host, port: connection.port }, { host: sandbox.mariadb.host, port: sandbox.mariadb.port });

@@ -47,10 +47,11 @@ export async function settle(environment: Environment): Promise<void> {
 
 export const of = (registered: Registered[], type: string) => registered.filter((r) => r.type === type);
 
-export const DEV_ARGS: DevEnvironmentArgs = { prefix: "tandem", tables: ["orders"], mysqlDatabase: "app", postgresSchema: "public", hostSecretsDir: "/var/lib/tandem/secrets" };
+export const DEV_ARGS: DevEnvironmentArgs = { prefix: "tandem", maxRowBytes: 8 * 1024 * 1024, tables: ["orders"], mysqlDatabase: "app", postgresSchema: "public", hostSecretsDir: "/var/lib/tandem/secrets" };
 
 export const PROD_ARGS: ProdEnvironmentArgs = {
     prefix: "tandem",
+    maxRowBytes: 8 * 1024 * 1024,
     tables: ["orders"],
     mysqlDatabase: "app",
     postgresSchema: "public",

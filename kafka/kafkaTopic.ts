@@ -1,0 +1,18 @@
+// A Kafka topic on an existing cluster, created with its config (kafkajs admin client). dev and prod declare
+// theirs with @pulumi/kafka (components/topics.ts); its provider plugin cannot be built here.
+import * as pulumi from "@pulumi/pulumi";
+import { kafkaTopicProvider } from "./topicProvider";
+
+export interface KafkaTopicArgs {
+    bootstrapServers: pulumi.Input<string>;
+    name: string;
+    partitions?: number;
+    replicationFactor?: number;
+    config: Record<string, string>;
+}
+
+export class KafkaTopic extends pulumi.dynamic.Resource {
+    constructor(name: string, args: KafkaTopicArgs, opts?: pulumi.CustomResourceOptions) {
+        super(kafkaTopicProvider, name, { partitions: -1, replicationFactor: -1, ...args }, opts, "tandem", "KafkaTopic");
+    }
+}

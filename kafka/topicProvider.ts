@@ -1,0 +1,64 @@
+// The dynamic provider behind KafkaTopic: creates a topic with its config on an existing cluster (the `local`
+// environment, where the @pulumi/kafka provider plugin cannot be built), and keeps the config current.
+// Serialized into Pulumi's state: packages are required inside functions.
+import type * as pulumi from "@pulumi/pulumi";
+
+export interface KafkaTopicInputs {
+    bootstrapServers: string;
+    name: string;
+    /** -1: the broker's default. */
+    partitions: number;
+    replicationFactor: number;
+    config: Record<string, string>;
+}
+
+async function withAdmin<T>(bootstrapServers: string, work: (admin: import("kafkajs").Admin) => Promise<T>): Promise<T> {
+    const { Kafka, logLevel }: typeof import("kafkajs") = require("kafkajs");
+    const admin = new Kafka({ clientId: "tandem-pulumi", brokers: bootstrapServers.split(","), logLevel: logLevel.NOTHING, retry: { retries: 8 } }).admin();
+    await admin.connect();
+    try {
+        return await work(admin);
+    } finally {
+        await admin.disconnect();
+    }
+}
+
+/** Creates the topic, or brings an existing one's config to `config` (partitions are never reduced). */
+async function ensure(inputs: KafkaTopicInputs): Promise<void> {
+    await withAdmin(inputs.bootstrapServers, async (admin) => {
+        const configEntries = Object.entries(inputs.config).map(([name, value]) => ({ name, value }));
+        const existing = await admin.listTopics();
+        if (!existing.includes(inputs.name)) {
+            await admin.createTopics({
+                waitForLeaders: true,
+                topics: [{ topic: inputs.name, numPartitions: inputs.partitions, replicationFactor: inputs.replicationFactor, configEntries }],
+            });
+            return;
+        }
+        const { ConfigResourceTypes }: typeof import("kafkajs") = require("kafkajs");
+        if (configEntries.length > 0) {
+            await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: inputs.name, configEntries }] });
+        }
+    });
+}
+
+export const kafkaTopicProvider: pulumi.dynamic.ResourceProvider<KafkaTopicInputs, KafkaTopicInputs> = {
+    async diff(_id, olds, news) {
+        const replaces = olds.name !== news.name ? ["name"] : [];
+        const changes = replaces.length > 0 || JSON.stringify(olds.config) !== JSON.stringify(news.config) || olds.bootstrapServers !== news.bootstrapServers;
+        return { changes, replaces, deleteBeforeReplace: false };
+    },
+
+    async create(inputs) {
+        await ensure(inputs);
+        return { id: inputs.name, outs: inputs };
+    },
+
+    async update(_id, _olds, news) {
+        await ensure(news);
+        return { outs: news };
+    },
+
+    // The topic outlives the stack: a dead-letter topic holds the rows that were never applied.
+    async delete() {},
+};
