@@ -81,6 +81,7 @@ export async function readPostgres(connection: Connection, schema: string): Prom
                     CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END AS identity,
                     CASE WHEN a.attcollation NOT IN (0, 100) THEN co.collname END AS collation,
                     CASE WHEN a.attcollation NOT IN (0, 100) THEN co.collisdeterministic END AS "collationDeterministic",
+                    CASE WHEN a.attcollation NOT IN (0, 100) THEN coalesce(to_jsonb(co) ->> 'colliculocale', to_jsonb(co) ->> 'colllocale', co.collcollate) END AS "collationLocale",
                     pg_get_expr(d.adbin, d.adrelid) AS "defaultValue",
                     (SELECT array_agg(e.enumlabel::text ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = a.atttypid) AS "enumValues"
              FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -171,6 +172,7 @@ interface RawColumn {
     identity?: "always" | "by default" | null;
     collation?: string | null;
     collationDeterministic?: boolean | null;
+    collationLocale?: string | null;
     charset?: string | null;
     defaultValue?: string | null;
     enumValues?: string[] | null;
@@ -200,6 +202,7 @@ function groupTables(rows: RawColumn[]): TableDef[] {
         if (row.identity) column.identity = row.identity;
         if (row.collation) column.collation = row.collation;
         if (row.collationDeterministic !== undefined && row.collationDeterministic !== null) column.collationDeterministic = row.collationDeterministic;
+        if (row.collationLocale) column.collationLocale = row.collationLocale;
         if (row.charset) column.charset = row.charset;
         if (row.defaultValue !== undefined) column.defaultValue = row.defaultValue;
         if (row.enumValues) column.enumValues = row.enumValues;

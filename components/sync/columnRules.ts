@@ -8,10 +8,12 @@ import {
     mysqlBinaryCapacity,
     mysqlCollationIsExact,
     mysqlFamily,
+    mysqlStrength,
     mysqlNumericRange,
     mysqlTextCapacity,
     postgresFamily,
     postgresNumericRange,
+    postgresStrength,
     postgresTextCapacity,
     rangeFits,
     textFits,
@@ -57,21 +59,34 @@ export function columnFindings(pair: ColumnPair): Finding[] {
     return findings;
 }
 
-/** A string key must compare equal on both sides exactly when its values are equal. */
+/**
+ * A string key must compare equal on both sides exactly when its values are equal there: two keys one side
+ * holds apart and the other takes for one row would silently diverge. Loose keys on both sides (MySQL's *_ci
+ * and a matching case/accent-insensitive collation or citext in PostgreSQL) are synced, their spelling
+ * travelling with each version.
+ */
 function keyCollation(pair: ColumnPair, subject: string): Finding[] {
     const { mysql: my, postgres: pg } = pair;
+    const mine = mysqlStrength(my.collation);
+    const theirs = postgresStrength(pg);
     const exactMysql = mysqlCollationIsExact(my.collation);
-    const exactPostgres = pg.collationDeterministic !== false && !/^citext$/i.test(pg.type);
-    if (exactMysql && exactPostgres) return [];
+    if (exactMysql && theirs === "exact") return [];
     const binary = pair.mysqlFlavor === "mariadb" ? "utf8mb4_nopad_bin" : "utf8mb4_0900_bin";
-    const why = !exactMysql
-        ? `MySQL's ${my.collation} compares keys ignoring case, accents or trailing spaces, PostgreSQL compares exact values: 'abc' and 'ABC' would be one row in MySQL and two in PostgreSQL`
-        : `PostgreSQL's ${/^citext$/i.test(pg.type) ? "citext" : `nondeterministic collation ${pg.collation}`} compares keys loosely, MySQL's ${my.collation} exactly`;
-    return [{
-        code: "key-collation",
-        subject,
-        message: `${subject}: ${why}. Fix: make the key exact on both sides (MySQL: ALTER TABLE … MODIFY … COLLATE ${binary}; PostgreSQL: the default deterministic collation, not citext), or exclude the table`,
-    }];
+    const pgName = /^citext$/i.test(pg.type) ? "citext" : theirs === "exact" ? "default collation" : `collation ${pg.collation ?? "?"}`;
+    if (mine === theirs && mine !== "unknown") {
+        const ignores = mine === "exact" ? "" : `the key ignores ${mine === "case" ? "case" : "case and accents"} on both sides (MySQL ${my.collation}, PostgreSQL ${pgName}); the spelling of the version applied travels with it. `;
+        return [{
+            code: "key-collation-approximate",
+            subject,
+            message: `${subject}: ${ignores}MySQL's ${my.collation} ignores trailing spaces${mine === "exact" ? "" : " (and folds a few letters its own way, e.g. ß/ss)"}, PostgreSQL does not: keys that differ only so are one row in MySQL and two in PostgreSQL (MySQL: COLLATE ${binary} compares exactly)`,
+        }];
+    }
+    const iculevel = mine === "case" ? 2 : 1;
+    const fix = !exactMysql
+        ? `give the PostgreSQL key the same equality (CREATE COLLATION tandem_ci (provider = icu, locale = 'und-u-ks-level${iculevel}', deterministic = false); ALTER TABLE … ALTER COLUMN … TYPE … COLLATE tandem_ci${mine === "case" ? ", or citext" : ""}), or make the MySQL key exact (MODIFY … COLLATE ${binary}), or exclude the table`
+        : `use PostgreSQL's default deterministic collation for the key, or a matching one in MySQL, or exclude the table`;
+    const why = `MySQL's ${my.collation ?? "binary"} ${exactMysql ? "compares keys exactly" : `ignores ${mine === "case" ? "case" : mine === "case-accent" ? "case and accents" : "differences"}${mine !== "exact" ? " (and trailing spaces)" : ""}`}, PostgreSQL's ${pgName} ${theirs === "exact" ? "compares exactly" : `ignores ${theirs === "case" ? "case" : theirs === "case-accent" ? "case and accents" : "some differences"}`}: 'abc' and 'ABC' would be one row on one side and two on the other`;
+    return [{ code: "key-collation", subject, message: `${subject}: ${why}. Fix: ${fix}` }];
 }
 
 function valueFindings(pair: ColumnPair, family: string, subject: string): Finding[] {

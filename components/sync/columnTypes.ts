@@ -175,6 +175,27 @@ export function fractionDigits(type: string, engine: "mysql" | "postgres"): numb
     return digits ? Number(digits[1]) : engine === "mysql" ? 0 : 6;
 }
 
+/** What a string equality ignores: nothing (exact), case, or case and accents. */
+export type Strength = "exact" | "case" | "case-accent" | "unknown";
+
+/** The equality of a MySQL collation (trailing spaces aside: every PAD SPACE collation ignores them). */
+export function mysqlStrength(collation: string | undefined): Strength {
+    if (!collation) return "exact";
+    const c = collation.toLowerCase();
+    if (c === "binary" || /_bin$/.test(c) || /_cs$/.test(c)) return "exact";
+    if (/_as_ci$/.test(c)) return "case";
+    if (/_ci$/.test(c)) return "case-accent";
+    return "unknown";
+}
+
+/** The equality of a PostgreSQL column: citext ignores case; ICU strength 1 case and accents, 2 case. */
+export function postgresStrength(column: { type: string; collationDeterministic?: boolean; collationLocale?: string }): Strength {
+    if (/^citext$/i.test(column.type)) return "case";
+    if (column.collationDeterministic !== false) return "exact";
+    const level = /-ks-level([12])/.exec(column.collationLocale ?? "");
+    return level ? (level[1] === "1" ? "case-accent" : "case") : "unknown";
+}
+
 /** MySQL collations whose equality is byte equality without trailing-space padding. */
 export function mysqlCollationIsExact(collation: string | undefined): boolean {
     if (!collation) return true; // binary strings, numbers

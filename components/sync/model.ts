@@ -30,6 +30,8 @@ export interface ColumnDef {
     collation?: string;
     /** PostgreSQL: whether the collation compares bytes (false: case/accent-insensitive ICU collations). */
     collationDeterministic?: boolean;
+    /** PostgreSQL: the collation's locale (ICU: e.g. `und-u-ks-level2`, which ignores case). */
+    collationLocale?: string;
     /** MySQL: character set of a string column. */
     charset?: string;
     /** The column default as the catalog spells it (MySQL: `0000-00-00` for a zero date). */

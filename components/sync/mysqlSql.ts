@@ -1,6 +1,7 @@
 // Pure builders: the MySQL/MariaDB side of the bidirectional sync as SQL (apply and teardown). See
 // docs/bidirectional.md for how the triggers prevent echoes and resolve conflicts.
 import { appColumns, BOOKKEEPING, ColumnDef, DELETING, Policy, TableDef } from "./model";
+import { mysqlCollationIsExact } from "./columnTypes";
 import { debeziumQuotedId, mysqlTriggerName, tombstoneTable } from "./names";
 
 export { mysqlTriggerName } from "./names";
@@ -70,9 +71,17 @@ function zeroDateOf(column: ColumnDef): string | undefined {
     return undefined;
 }
 
-/** The key of a row as text, to compare the row an upsert meant with the row it hit. */
-function keyText(row: string, pk: string[]): string {
-    return `JSON_ARRAY(${pk.map((column) => `${row}.${q(column)}`).join(", ")})`;
+/** Session variable holding the `index`th key column of the row an upsert means (it keeps the column's collation). */
+function upsertKey(index: number): string {
+    return `@tandem_upsert_k${index}`;
+}
+
+/** Whether the table's key compares strings loosely (case/accent-insensitive, padded): its spelling must travel. */
+export function hasLooseKey(table: TableDef): boolean {
+    return table.primaryKey.some((name) => {
+        const column = table.columns.find((candidate) => candidate.name === name);
+        return column?.collation !== undefined && !mysqlCollationIsExact(column.collation);
+    });
 }
 
 /**
@@ -82,11 +91,12 @@ function keyText(row: string, pk: string[]): string {
  * - an update from the other side's `deleting` mark passes (the tombstone trigger's own update);
  * - an upsert that landed on another row than its key (a unique key that collides) is refused with SIGNAL:
  *   the sink quarantines it instead of overwriting an unrelated row (`INSERT … ON DUPLICATE KEY UPDATE` fires on
- *   any unique index);
+ *   any unique index); keys are compared with their own collation;
  * - a version already held or replaced here (a replay after a crash, or an old version arriving late) changes
  *   nothing and is not a conflict;
  * - a version not based on the current one is a conflict, resolved by the policy and logged;
- * - a NULL written into a NOT NULL date column becomes the zero date again (zero dates travel as NULL).
+ * - a NULL written into a NOT NULL date column becomes the zero date again (zero dates travel as NULL);
+ * - with a case-insensitive key, the version applied brings its key's spelling along ('abc' replaces 'ABC').
  */
 export function mysqlTableSetup(table: TableDef, options: MysqlSyncOptions): string[] {
     const t = q(table.name);
@@ -110,7 +120,7 @@ export function mysqlTableSetup(table: TableDef, options: MysqlSyncOptions): str
     // Deletes carry only the key and the bookkeeping (the sinks' RouteToTable drops the rest).
     const keyColumns = pk.map((name) => application.find((column) => column.name === name)!).filter(Boolean);
     statements.push(
-        `CREATE TABLE IF NOT EXISTS ${tomb} (${[...keyColumns.map((column) => `${q(column.name)} ${column.type} NOT NULL`), ...bookkeepingDefs().map((column) => `${q(column.name)} ${column.type} NULL`)].join(", ")}, PRIMARY KEY (${pk.map(q).join(", ")})) DEFAULT CHARSET=utf8mb4`,
+        `CREATE TABLE IF NOT EXISTS ${tomb} (${[...keyColumns.map((column) => `${q(column.name)} ${column.type}${column.collation ? ` COLLATE ${column.collation}` : ""} NOT NULL`), ...bookkeepingDefs().map((column) => `${q(column.name)} ${column.type} NULL`)].join(", ")}, PRIMARY KEY (${pk.map(q).join(", ")})) DEFAULT CHARSET=utf8mb4`,
     );
 
     const sync = isSyncSession(options.syncUser);
@@ -123,6 +133,9 @@ export function mysqlTableSetup(table: TableDef, options: MysqlSyncOptions): str
         .filter(([, zero]) => zero !== undefined)
         .map(([column, zero]) => `  IF NEW.${q(column.name)} IS NULL THEN SET NEW.${q(column.name)} = ${zero}; END IF;`)
         .join("\n");
+    const adoptSpelling = hasLooseKey(table)
+        ? `\n    IF applied AND upsert THEN\n      SET ${pk.map((column, index) => `NEW.${q(column)} = ${upsertKey(index)}`).join(", ")};\n    END IF;`
+        : "";
     const names = {
         beforeInsert: mysqlTriggerName("bi", table.name),
         afterInsert: mysqlTriggerName("ai", table.name),
@@ -138,7 +151,7 @@ BEGIN
     SET NEW.${q(O)} = 'mysql', NEW.${q(B)} = 0, NEW.${q(V)} = ${NOW_MICROS};
   ELSE
     -- The key this upsert means; if it lands on another row (a unique key), BEFORE UPDATE refuses it.
-    SET @tandem_upsert_key = ${keyText("NEW", pk)};
+    SET @tandem_upsert = 1, ${pk.map((column, index) => `${upsertKey(index)} = NEW.${q(column)}`).join(", ")};
 ${zeroDates}
   END IF;
 END`);
@@ -146,24 +159,26 @@ END`);
     statements.push(`CREATE TRIGGER ${q(names.afterInsert)} AFTER INSERT ON ${t} FOR EACH ROW
 BEGIN
   IF ${sync} THEN
-    SET @tandem_upsert_key = NULL;
+    SET @tandem_upsert = NULL;
   END IF;
 END`);
 
     statements.push(`CREATE TRIGGER ${q(names.beforeUpdate)} BEFORE UPDATE ON ${t} FOR EACH ROW
 BEGIN
   DECLARE incoming_wins BOOLEAN;
-  DECLARE upsert_key LONGTEXT DEFAULT @tandem_upsert_key;
+  DECLARE applied BOOLEAN DEFAULT TRUE;
+  DECLARE upsert BOOLEAN DEFAULT @tandem_upsert = 1;
   IF NOT (${sync}) THEN
     SET NEW.${q(O)} = 'mysql', NEW.${q(B)} = OLD.${q(V)}, NEW.${q(V)} = GREATEST(${NOW_MICROS}, OLD.${q(V)} + 1);
   ELSEIF NEW.${q(O)} <> '${DELETING}' THEN
-    SET @tandem_upsert_key = NULL;
-    IF upsert_key IS NOT NULL AND upsert_key <> ${keyText("OLD", pk)} THEN
+    SET @tandem_upsert = NULL;
+    IF upsert AND NOT (${pk.map((column, index) => `OLD.${q(column)} <=> ${upsertKey(index)}`).join(" AND ")}) THEN
       SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = ${literal(`tandem: collides on a unique key with another row of ${[...table.name].slice(0, 48).join("")}`)};
     END IF;
     IF (NEW.${q(O)} = OLD.${q(O)} AND NEW.${q(V)} <= OLD.${q(V)}) OR NEW.${q(V)} = OLD.${q(B)} THEN
       -- A version held or replaced already: a replay, or an old version arriving late.
       SET ${neutralize};
+      SET applied = FALSE;
     ELSEIF NEW.${q(B)} <> OLD.${q(V)} THEN
       SET incoming_wins = ${incomingWinsCondition(options.policy, "NEW", "OLD")};
       INSERT INTO ${q(options.conflictsTable)} (table_name, row_key, local_row, incoming_row, winner, policy)
@@ -172,8 +187,9 @@ BEGIN
       IF NOT incoming_wins THEN
         -- An update that changes nothing is not written to the binlog: the losing version leaves no trace.
         SET ${neutralize};
+        SET applied = FALSE;
       END IF;
-    END IF;
+    END IF;${adoptSpelling}
 ${zeroDates}
   END IF;
 END`);

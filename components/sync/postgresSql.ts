@@ -44,6 +44,16 @@ export interface MysqlCascade {
 const NOW_MICROS = "(extract(epoch from clock_timestamp()) * 1000000)::bigint";
 /** Set (transaction-local) while the sync repeats a MySQL cascade: those writes keep their bookkeeping. */
 const CASCADING = "tandem.cascading";
+/** The key an upsert of a loose-key table means, as JSON (transaction-local, from BEFORE INSERT to BEFORE UPDATE). */
+const UPSERT_KEY = "tandem.upsert_key";
+
+/** Whether the table's key compares strings loosely in PostgreSQL (citext, nondeterministic collation). */
+export function hasLooseKeyPostgres(table: TableDef): boolean {
+    return table.primaryKey.some((name) => {
+        const column = table.columns.find((candidate) => candidate.name === name);
+        return column !== undefined && (column.collationDeterministic === false || /^citext$/i.test(column.type));
+    });
+}
 
 function incomingWins(policy: Policy): string {
     switch (policy.conflicts) {
@@ -85,7 +95,10 @@ export function postgresCommonSetup(options: PostgresSyncOptions): string[] {
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = ${s}, pg_temp AS $fn$
 DECLARE
   incoming_wins boolean;
-  pk_columns text[] := TG_ARGV;
+  -- Arguments: 'loose' (case-insensitive key: its spelling travels) or 'exact', then the key columns.
+  loose boolean := TG_ARGV[0] = 'loose';
+  pk_columns text[] := TG_ARGV[1:];
+  upsert_key text;
 BEGIN
   IF session_user <> ${pgLiteral(options.syncUser)} THEN
     NEW.${qi(O)} := 'postgres';
@@ -98,24 +111,38 @@ BEGIN
     END IF;
     RETURN NEW;
   END IF;
-  IF TG_OP = 'INSERT' OR NEW.${qi(O)} = '${DELETING}' OR current_setting('${CASCADING}', true) = 'on' THEN
+  IF NEW.${qi(O)} = '${DELETING}' OR current_setting('${CASCADING}', true) = 'on' THEN
+    RETURN NEW;
+  END IF;
+  IF TG_OP = 'INSERT' THEN
+    IF loose THEN
+      -- INSERT … ON CONFLICT fires this first: keep the incoming key's spelling for the update that may follow.
+      PERFORM set_config('${UPSERT_KEY}', (SELECT jsonb_object_agg(k, to_jsonb(NEW) -> k) FROM unnest(pk_columns) AS k)::text, true);
+    END IF;
     RETURN NEW;
   END IF;
   IF (NEW.${qi(O)} = OLD.${qi(O)} AND NEW.${qi(V)} <= OLD.${qi(V)}) OR NEW.${qi(V)} = OLD.${qi(B)} THEN
     RETURN NULL; -- a version held or replaced already: a replay, or an old version arriving late
   END IF;
-  IF NEW.${qi(B)} = OLD.${qi(V)} THEN
-    RETURN NEW;
+  IF NEW.${qi(B)} <> OLD.${qi(V)} THEN
+    incoming_wins := ${incomingWins(options.policy)};
+    INSERT INTO ${conflicts} (table_name, row_key, local_row, incoming_row, winner, policy)
+    SELECT TG_TABLE_NAME, jsonb_object_agg(k, to_jsonb(OLD) -> k), to_jsonb(OLD), to_jsonb(NEW),
+           CASE WHEN incoming_wins THEN NEW.${qi(O)} ELSE OLD.${qi(O)} END, ${pgLiteral(options.policy.conflicts)}
+    FROM unnest(pk_columns) AS k;
+    IF NOT incoming_wins THEN
+      RETURN NULL; -- skip the losing version: nothing reaches the WAL
+    END IF;
   END IF;
-  incoming_wins := ${incomingWins(options.policy)};
-  INSERT INTO ${conflicts} (table_name, row_key, local_row, incoming_row, winner, policy)
-  SELECT TG_TABLE_NAME, jsonb_object_agg(k, to_jsonb(OLD) -> k), to_jsonb(OLD), to_jsonb(NEW),
-         CASE WHEN incoming_wins THEN NEW.${qi(O)} ELSE OLD.${qi(O)} END, ${pgLiteral(options.policy.conflicts)}
-  FROM unnest(pk_columns) AS k;
-  IF incoming_wins THEN
-    RETURN NEW;
+  IF loose THEN
+    -- The version applied brings its key's spelling along ('abc' replaces 'ABC').
+    upsert_key := current_setting('${UPSERT_KEY}', true);
+    IF upsert_key IS NOT NULL AND upsert_key <> '' THEN
+      NEW := jsonb_populate_record(NEW, upsert_key::jsonb);
+      PERFORM set_config('${UPSERT_KEY}', '', true);
+    END IF;
   END IF;
-  RETURN NULL; -- skip the losing version: nothing reaches the WAL
+  RETURN NEW;
 END
 $fn$`,
     ];
@@ -143,14 +170,17 @@ export function postgresTableSetup(table: TableDef, options: PostgresSyncOptions
     const t = `${s}.${qi(table.name)}`;
     const tomb = `${s}.${qi(tombstoneTable(table.name))}`;
     const pk = table.primaryKey;
-    const pkArgs = pk.map(pgLiteral).join(", ");
+    const pkArgs = [hasLooseKeyPostgres(table) ? "loose" : "exact", ...pk].map(pgLiteral).join(", ");
     const match = pk.map((column) => `${qi(column)} = NEW.${qi(column)}`).join(" AND ");
     const tombFunction = fn(options, postgresTableFunction(options.functionPrefix, "apply_delete", table.name));
     const cascadeFunction = fn(options, postgresTableFunction(options.functionPrefix, "cascade", table.name));
     const application = appColumns(table);
     // Deletes carry only the key and the bookkeeping (the sinks' RouteToTable drops the rest).
     const tombColumns = [
-        ...pk.map((name) => `${qi(name)} ${application.find((column) => column.name === name)?.type ?? "text"} NOT NULL`),
+        ...pk.map((name) => {
+            const column = application.find((candidate) => candidate.name === name);
+            return `${qi(name)} ${column?.type ?? "text"}${column?.collation ? ` COLLATE ${qi(column.collation)}` : ""} NOT NULL`;
+        }),
         `${qi(O)} varchar(10)`,
         `${qi(V)} bigint`,
         `${qi(B)} bigint`,

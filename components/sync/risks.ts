@@ -39,6 +39,7 @@ export const RISKS = {
     "fraction-precision": { outcome: "mapped", title: "fewer fractional-second digits on one side (values cut)", acceptable: true },
     // Mapped as documented.
     "zero-dates": { outcome: "mapped", title: "MySQL zero dates travel as NULL" },
+    "key-collation-approximate": { outcome: "mapped", title: "case-insensitive string key on both sides (its spelling travels; trailing spaces differ)" },
     // Quarantined at run time.
     "time-range": { outcome: "quarantined", title: "MySQL TIME outside 00:00:00–24:00:00" },
     "date-range": { outcome: "quarantined", title: "PostgreSQL dates/timestamps outside MySQL's range (incl. ±infinity)" },

@@ -133,20 +133,26 @@ describe("preflight", () => {
         });
     });
 
-    it("refuses string keys whose equality differs between the engines, with the fix", () => {
-        const key = (collation: string | undefined, pg: Partial<ColumnDef> = {}) => refusals(preflight({
+    it("refuses string keys whose equality differs between the engines, with the fix; syncs keys loose on both sides", () => {
+        const key = (collation: string | undefined, pg: Partial<ColumnDef> = {}) => preflight({
             ...good,
             mysqlTables: [{ name: "s", primaryKey: ["code"], columns: [{ name: "code", type: "varchar(20)", nullable: false, collation }] }],
             postgresTables: [{ name: "s", primaryKey: ["code"], columns: [{ name: "code", type: "character varying(20)", nullable: false, ...pg }] }],
             tables: ["s"],
-        }));
+        }).filter((finding) => finding.code.startsWith("key-collation"));
         const ci = key("utf8mb4_general_ci");
         assert.equal(ci.length, 1);
-        assert.match(ci[0].message, /s\.code: MySQL's utf8mb4_general_ci compares keys ignoring case.*COLLATE utf8mb4_nopad_bin/);
-        assert.equal(key("utf8mb4_bin").length, 1, "PAD SPACE: 'a' and 'a ' are one key in MySQL");
+        assert.ok(blocks(ci[0], () => false));
+        assert.match(ci[0].message, /s\.code: MySQL's utf8mb4_general_ci ignores case and accents .* PostgreSQL's default collation compares exactly: 'abc' and 'ABC' would be one row on one side and two on the other\. Fix: .*locale = 'und-u-ks-level1', deterministic = false.*COLLATE utf8mb4_nopad_bin/);
+        const matched = key("utf8mb4_general_ci", { collation: "ci", collationDeterministic: false, collationLocale: "und-u-ks-level1" });
+        assert.deepEqual(matched.map((f) => f.code), ["key-collation-approximate"]);
+        assert.ok(!blocks(matched[0], () => false));
+        assert.equal(key("utf8mb4_general_ci", { type: "citext" })[0].code, "key-collation", "citext keeps accents apart, general_ci does not");
+        assert.equal(key("utf8mb4_0900_as_ci", { type: "citext" })[0].code, "key-collation-approximate");
+        assert.equal(key("utf8mb4_bin")[0].code, "key-collation-approximate", "PAD SPACE: 'a' and 'a ' are one key in MySQL");
         assert.deepEqual(key("utf8mb4_nopad_bin"), []);
-        assert.equal(key("utf8mb4_nopad_bin", { type: "citext" }).length, 1);
-        assert.equal(key("utf8mb4_nopad_bin", { collation: "ci", collationDeterministic: false }).length, 1);
+        assert.equal(key("utf8mb4_nopad_bin", { type: "citext" })[0].code, "key-collation");
+        assert.equal(key("utf8mb4_nopad_bin", { collation: "ci", collationDeterministic: false })[0].code, "key-collation");
     });
 
     it("refuses identities that reject the sync's writes and generated columns on one side", () => {

@@ -41,9 +41,16 @@ describe("sync SQL builders", () => {
         });
 
         it("refuses an upsert that lands on another row through a unique key, instead of overwriting it", () => {
-            assert.match(sql, /SET @tandem_upsert_key = JSON_ARRAY\(NEW\.`id`\);/);
-            assert.match(sql, /IF upsert_key IS NOT NULL AND upsert_key <> JSON_ARRAY\(OLD\.`id`\) THEN\s+SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'tandem: collides on a unique key with another row of orders';/);
-            assert.match(sql, /AFTER INSERT ON `orders` FOR EACH ROW\nBEGIN\n  IF SUBSTRING_INDEX\(SESSION_USER\(\), '@', 1\) = 'tandem_sync' THEN\n    SET @tandem_upsert_key = NULL;/);
+            assert.match(sql, /SET @tandem_upsert = 1, @tandem_upsert_k0 = NEW\.`id`;/);
+            assert.match(sql, /IF upsert AND NOT \(OLD\.`id` <=> @tandem_upsert_k0\) THEN\s+SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'tandem: collides on a unique key with another row of orders';/);
+            assert.match(sql, /AFTER INSERT ON `orders` FOR EACH ROW\nBEGIN\n  IF SUBSTRING_INDEX\(SESSION_USER\(\), '@', 1\) = 'tandem_sync' THEN\n    SET @tandem_upsert = NULL;/);
+            assert.doesNotMatch(sql, /IF applied AND upsert/, "an exact key keeps its spelling anyway");
+        });
+
+        it("brings a case-insensitive key's spelling along with the version applied", () => {
+            const loose = mysqlTableSetup({ name: "codes", primaryKey: ["code"], columns: [{ name: "code", type: "varchar(20)", nullable: false, collation: "utf8mb4_general_ci" }] }, mysqlOptions).join("\n");
+            assert.match(loose, /IF applied AND upsert THEN\n      SET NEW\.`code` = @tandem_upsert_k0;/);
+            assert.match(loose, /`code` varchar\(20\) COLLATE utf8mb4_general_ci NOT NULL/, "the tombstone key compares the same way");
         });
 
         it("restores zero dates of NOT NULL date columns written back as NULL, and never assigns generated columns", () => {
@@ -113,7 +120,7 @@ describe("sync SQL builders", () => {
         it("sets REPLICA IDENTITY FULL and per-table triggers passing the key columns, firing in the sink's replica sessions too", () => {
             const sql = postgresTableSetup({ ...table, columns: table.columns.map((c) => ({ ...c, type: c.name === "payload" ? "bytea" : c.type })) }, pgOptions).join("\n");
             assert.match(sql, /ALTER TABLE "public"\."orders" REPLICA IDENTITY FULL/);
-            assert.match(sql, /EXECUTE FUNCTION "public"\."tandem_before_write"\('id'\)/);
+            assert.match(sql, /EXECUTE FUNCTION "public"\."tandem_before_write"\('exact', 'id'\)/);
             assert.match(sql, /CREATE TABLE IF NOT EXISTS "public"\."_tandem_del__orders" \("id" int\(11\) NOT NULL, "_tandem_origin" varchar\(10\), "_tandem_version" bigint, "_tandem_base" bigint, PRIMARY KEY \("id"\)\)/);
             assert.match(sql, /ALTER TABLE "public"\."orders" ENABLE ALWAYS TRIGGER "_tandem_before_write"/);
             assert.match(sql, /ALTER TABLE "public"\."_tandem_del__orders" ENABLE ALWAYS TRIGGER "_tandem_apply_delete"/);
