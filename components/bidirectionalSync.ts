@@ -96,7 +96,7 @@ export function tableResourceKey(table: string): string {
 
 export class BidirectionalSync extends pulumi.ComponentResource {
     readonly connectors: Record<"mysqlSource" | "postgresSource" | "postgresSink" | "mysqlSink", Connector>;
-    readonly topics: Record<"mysqlToPostgres" | "postgresToMysql", { rows: string[]; deletes: string[]; deadLetter: string }>;
+    readonly topics: Record<"mysqlToPostgres" | "postgresToMysql", { rows: string[]; deadLetter: string }>;
 
     constructor(name: string, args: BidirectionalSyncArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tandem:index:BidirectionalSync", name, {}, opts);

@@ -43,7 +43,7 @@ export function topicPlan(settings: TopicSettings): TopicSpec[] {
     const compacted = { ...isr, "cleanup.policy": "compact" };
     const changes = (direction: "mysql-to-postgres" | "postgres-to-mysql", namespace: string) => {
         const topics = syncTopics(settings.prefix, direction, namespace, settings.tables);
-        return [...topics.rows, ...topics.deletes].map((name) => ({ ...base, name, partitions: settings.partitions, config: { ...isr, ...rows, "retention.ms": String(7 * 24 * 3600 * 1000) } }));
+        return topics.rows.map((name) => ({ ...base, name, partitions: settings.partitions, config: { ...isr, ...rows, "retention.ms": String(7 * 24 * 3600 * 1000) } }));
     };
     return [
         { ...base, name: `${settings.connectGroupId}-configs`, partitions: 1, config: compacted },

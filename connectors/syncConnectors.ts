@@ -1,7 +1,8 @@
 // Pure builders: the four connectors of the bidirectional sync. Each source drops the events the sync
-// itself caused (echoes), flattens change events and routes deletes to `<direction>-deletes` topics; each
+// itself caused (echoes) and flattens change events (deletes keep their before-image, marked __deleted); each
 // sink upserts rows into the tables and deletes into the tombstone tables, whose triggers apply them (see
-// components/sync/*Sql.ts and docs/bidirectional.md).
+// components/sync/*Sql.ts and docs/bidirectional.md). A table's rows and deletes share its topic, so that
+// Kafka keeps them in order per key.
 //
 // Names may hold anything the engines allow: topics are Debezium's sanitized names (computed the same way
 // here), include lists match exact names (components/sync/names.ts), and the sinks take the table from the
@@ -21,13 +22,9 @@ export const QUARANTINING_SINK_CLASS = "dev.tandem.connect.sink.QuarantiningJdbc
 const TRANSFORMS = "dev.tandem.connect.transforms";
 const TABLE_HEADER = "__source_table";
 
-/** Topics of one direction: `<prefix>.<direction>.<namespace>.<table>` and `<prefix>.<direction>-deletes.…`, as Debezium names them. */
-export function syncTopics(prefix: string, direction: Direction, namespace: string, tables: string[]) {
-    const unique = (names: string[]) => [...new Set(names)];
-    return {
-        rows: unique(tables.map((table) => kafkaTopicName(`${directionPrefix(prefix, direction)}.${namespace}.${table}`))),
-        deletes: unique(tables.map((table) => kafkaTopicName(`${directionPrefix(prefix, direction)}-deletes.${namespace}.${table}`))),
-    };
+/** Topics of one direction: `<prefix>.<direction>.<namespace>.<table>`, as Debezium names them (two tables may share one). */
+export function syncTopics(prefix: string, direction: Direction, namespace: string, tables: string[]): { rows: string[] } {
+    return { rows: [...new Set(tables.map((table) => kafkaTopicName(`${directionPrefix(prefix, direction)}.${namespace}.${table}`)))] };
 }
 
 export function deadLetterTopic(prefix: string, direction: Direction): string {
@@ -47,19 +44,18 @@ function computedColumns(tables: TableDef[]): { table: string; column: string }[
 /**
  * The source's transforms. `echo` keeps only what an application of `side` wrote: inserts/updates whose
  * new version carries that side's origin, and deletes of rows not marked 'deleting' by the sync. The
- * Groovy conditions run in Debezium's Filter SMT (debezium-scripting + groovy-jsr223 on the plugin path).
+ * Groovy condition runs in Debezium's Filter SMT (debezium-scripting + groovy-jsr223 on the plugin path).
  * A row larger than `maxRowBytes` goes to the dead-letter topic instead of failing the source.
  */
 export function sourceTransforms(prefix: string, side: Side, namespace: string, tables: string[], maxRowBytes: number): Record<string, string> {
     const direction = directionOf(side);
-    const topicPrefix = directionPrefix(prefix, direction);
     // Only the synced tables' topics: heartbeat and other events pass untouched.
     const dataTopics = `(${syncTopics(prefix, direction, namespace, tables).rows.map(escapeRegex).join("|")})`;
     const origin = BOOKKEEPING.origin;
     // Debezium 3.5 escapes ENUM/SET text it streams (`b,c` arrives as `b\,c`): undone before anything reads it.
     const unescape: Record<string, string> = side === "mysql" ? { "transforms.unescape.type": `${TRANSFORMS}.UnescapeEnumValues` } : {};
     return {
-        transforms: side === "mysql" ? "echo,unescape,flatten,oversize,deletes" : "echo,flatten,oversize,deletes",
+        transforms: side === "mysql" ? "echo,unescape,flatten,oversize" : "echo,flatten,oversize",
         "transforms.echo.type": "io.debezium.transforms.Filter",
         "transforms.echo.language": "jsr223.groovy",
         "transforms.echo.topic.regex": dataTopics,
@@ -73,11 +69,6 @@ export function sourceTransforms(prefix: string, side: Side, namespace: string, 
         "transforms.oversize.type": `${TRANSFORMS}.QuarantineOversized`,
         "transforms.oversize.max.bytes": String(maxRowBytes),
         "transforms.oversize.quarantine.topic": deadLetterTopic(prefix, direction),
-        "transforms.deletes.type": "io.debezium.transforms.ContentBasedRouter",
-        "transforms.deletes.language": "jsr223.groovy",
-        "transforms.deletes.topic.regex": dataTopics,
-        "transforms.deletes.topic.expression":
-            `String.valueOf(value.__deleted) == 'true' ? topic.replace('${topicPrefix}.', '${topicPrefix}-deletes.') : null`,
     };
 }
 
@@ -243,11 +234,10 @@ export interface SyncSinkOptions {
 
 /** What both sinks share; `targetSchema` is the PostgreSQL schema (MySQL: the connection's database). */
 function sinkCommon(options: SyncSinkOptions, targetSchema: string): Record<string, string> {
-    const deletesPrefix = escapeRegex(`${directionPrefix(options.prefix, options.direction)}-deletes.`);
     const topics = syncTopics(options.prefix, options.direction, options.sourceNamespace, options.tables);
     return {
         "tasks.max": "1",
-        topics: [...topics.rows, ...topics.deletes].join(","),
+        topics: topics.rows.join(","),
         "insert.mode": "upsert",
         "delete.enabled": "false",
         "primary.key.mode": "record_key",
@@ -263,13 +253,12 @@ function sinkCommon(options: SyncSinkOptions, targetSchema: string): Record<stri
         "consumer.override.fetch.max.wait.ms": "20",
         // The dead-letter producer carries rows up to the limit too (the topic stores them gzip-compressed).
         "producer.override.max.request.size": String(maxRequestBytes(options.maxRowBytes)),
-        transforms: "dropDeleted,route",
-        "transforms.dropDeleted.type": "org.apache.kafka.connect.transforms.ReplaceField$Value",
-        "transforms.dropDeleted.exclude": "__deleted",
+        // Rows to their table, deletes (__deleted = true) to its tombstone table, by the exact table name.
+        transforms: "route",
         "transforms.route.type": `${TRANSFORMS}.RouteToTable`,
         "transforms.route.table.header": TABLE_HEADER,
         "transforms.route.namespace": targetSchema,
-        "transforms.route.tombstone.topic.regex": `${deletesPrefix}.*`,
+        "transforms.route.deleted.field": "__deleted",
         "transforms.route.tombstone.prefix": TOMBSTONE_PREFIX,
         "transforms.route.tombstone.names": JSON.stringify(tombstoneOverrides(options.tables)),
         "transforms.route.tombstone.fields": BOOKKEEPING_COLUMNS.join(","),

@@ -6,7 +6,8 @@ export type TypeFamily = "boolean" | "integer" | "decimal" | "float" | "text" | 
 
 export function mysqlFamily(type: string): TypeFamily | undefined {
     const t = type.toLowerCase();
-    if (/^tinyint\(1\)/.test(t) || /^bool/.test(t)) return "boolean";
+    if (/^tinyint\(1\)/.test(t) || /^bool/.test(t) || /^bit\(1\)$/.test(t)) return "boolean";
+    if (/^year\b/.test(t)) return "integer";
     if (/^(tinyint|smallint|mediumint|int|integer|bigint)\b/.test(t)) return "integer";
     if (/^(decimal|numeric)\b/.test(t)) return "decimal";
     if (/^(float|double|real)\b/.test(t)) return "float";
@@ -87,6 +88,7 @@ export function mysqlNumericRange(type: string): NumericRange | undefined {
         const bits = MYSQL_INTEGER_BITS[integer[1]];
         return /unsigned/.test(t) ? { min: 0n, max: (1n << BigInt(bits)) - 1n, scale: 0 } : signedRange(bits);
     }
+    if (/^year\b/.test(t)) return { min: 0n, max: 2155n, scale: 0 };
     const decimal = /^(decimal|numeric)(?:\((\d+)(?:,\s*(\d+))?\))?/.exec(t);
     if (decimal) {
         const range = decimalRange(Number(decimal[2] ?? 10), Number(decimal[3] ?? 0));

@@ -23,22 +23,19 @@ const orders = table("orders");
 
 describe("syncConnectors", () => {
     it("names row and delete topics per direction, as Debezium sanitizes them", () => {
-        assert.deepEqual(syncTopics("tandem", "mysql-to-postgres", "app", ["orders"]), {
-            rows: ["tandem.mysql-to-postgres.app.orders"],
-            deletes: ["tandem.mysql-to-postgres-deletes.app.orders"],
-        });
+        assert.deepEqual(syncTopics("tandem", "mysql-to-postgres", "app", ["orders"]), { rows: ["tandem.mysql-to-postgres.app.orders"] });
         assert.deepEqual(syncTopics("tandem", "mysql-to-postgres", "app", ["order items", "order_items"]).rows, ["tandem.mysql-to-postgres.app.order_items"]);
     });
 
-    it("drops echoes at the source, takes the table name along in a header, and quarantines oversized rows", () => {
+    it("drops echoes at the source, keeps deletes on the table's topic, takes the table name along, quarantines oversized rows", () => {
         const transforms = sourceTransforms("tandem", "postgres", "public", ["orders", "order items"], 8 * MB);
         assert.equal(transforms["transforms.echo.condition"], "value.op == 'd' ? value.before._tandem_origin != 'deleting' : (value.after != null && value.after._tandem_origin == 'postgres')");
         assert.equal(transforms["transforms.echo.topic.regex"], "(tandem\\.postgres-to-mysql\\.public\\.orders|tandem\\.postgres-to-mysql\\.public\\.order_items)");
         assert.equal(transforms["transforms.flatten.add.headers"], "source.table");
         assert.equal(transforms["transforms.oversize.max.bytes"], String(8 * MB));
         assert.equal(transforms["transforms.oversize.quarantine.topic"], "tandem.dlq.postgres-to-mysql");
-        assert.match(transforms["transforms.deletes.topic.expression"], /topic\.replace\('tandem\.postgres-to-mysql\.', 'tandem\.postgres-to-mysql-deletes\.'\)/);
-        assert.equal(sourceTransforms("tandem", "mysql", "app", ["orders"], MB).transforms, "echo,unescape,flatten,oversize,deletes");
+        assert.equal(transforms.transforms, "echo,flatten,oversize");
+        assert.equal(sourceTransforms("tandem", "mysql", "app", ["orders"], MB).transforms, "echo,unescape,flatten,oversize");
     });
 
     it("snapshots from MySQL/MariaDB only, with exact include lists, the legacy value converter and large requests", () => {
@@ -83,11 +80,11 @@ describe("syncConnectors", () => {
     it("sinks quarantine refused rows, route by the source table's exact name and quote every identifier", () => {
         const toPg = postgresSyncSink({ prefix: "tandem", sourceNamespace: "app", tables: ["orders", "x".repeat(60)], postgres: { ...postgres, user: "tandem_sync" }, maxRowBytes: MB });
         assert.equal(toPg.connectorClass, QUARANTINING_SINK_CLASS);
-        assert.equal(toPg.config.topics.split(",").length, 4);
+        assert.equal(toPg.config.topics.split(",").length, 2);
         assert.equal(toPg.config["quote.identifiers"], "true");
         assert.equal(toPg.config["collection.naming.strategy"], "dev.tandem.connect.sink.ExactTopicNaming");
         assert.equal(toPg.config["transforms.route.namespace"], "public");
-        assert.equal(toPg.config["transforms.route.tombstone.topic.regex"], "tandem\\.mysql-to-postgres-deletes\\..*");
+        assert.equal(toPg.config["transforms.route.deleted.field"], "__deleted");
         assert.deepEqual(Object.keys(JSON.parse(toPg.config["transforms.route.tombstone.names"])), ["x".repeat(60)]);
         assert.equal(toPg.config["delete.enabled"], "false");
         assert.equal(toPg.config["errors.deadletterqueue.topic.name"], "tandem.dlq.mysql-to-postgres");

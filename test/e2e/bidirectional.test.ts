@@ -18,10 +18,7 @@ describe("e2e: bidirectional sync", function () {
     const conflictsTable = syncNames(prefix).conflictsTable;
     let sandbox: Sandbox;
     let stack: Stack;
-    const topicsOf = (direction: "mysql-to-postgres" | "postgres-to-mysql", namespace: string) => [
-        `${prefix}.${direction}.${namespace}.${table}`,
-        `${prefix}.${direction}-deletes.${namespace}.${table}`,
-    ];
+    const topicsOf = (direction: "mysql-to-postgres" | "postgres-to-mysql", namespace: string) => [`${prefix}.${direction}.${namespace}.${table}`];
     const my = (sql: string, params: unknown[] = []) => mysqlQuery(sandbox, sql, params);
     const pg = (sql: string, params: unknown[] = []) => postgresQuery(sandbox, sql, params);
 

@@ -2,7 +2,6 @@ package dev.tandem.connect.sink;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +30,9 @@ import io.debezium.connector.jdbc.JdbcSinkConnectorTask;
 public class QuarantiningJdbcSinkTask extends JdbcSinkConnectorTask {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(QuarantiningJdbcSinkTask.class);
+
+    /** Set by tandem's RouteToTable on deletes (the transforms jar is another plugin: the name is repeated here). */
+    static final String TOMBSTONE_HEADER = "tandem.tombstone";
 
     /** Debezium keeps a failed put's error and throws it on the next put; we take it over instead. */
     private static final Field PREVIOUS_PUT_EXCEPTION = field("previousPutException");
@@ -61,7 +63,7 @@ public class QuarantiningJdbcSinkTask extends JdbcSinkConnectorTask {
 
     @Override
     public void put(Collection<SinkRecord> records) {
-        final List<SinkRecord> batch = new ArrayList<>(records);
+        final List<SinkRecord> batch = ApplyOrder.rowsBeforeTombstones(records, QuarantiningJdbcSinkTask::isTombstone);
         final Throwable failure = write(batch);
         if (failure == null) {
             transientFailures = 0;
@@ -82,6 +84,10 @@ public class QuarantiningJdbcSinkTask extends JdbcSinkConnectorTask {
         }
         LOGGER.info("Wrote a batch of {} records around the refused ones in {} more writes", batch.size(), isolator.writes());
         transientFailures = 0;
+    }
+
+    private static boolean isTombstone(SinkRecord record) {
+        return record.headers().lastWithName(TOMBSTONE_HEADER) != null;
     }
 
     /** Number of records sent to the dead-letter topic by this task since it started. */

@@ -2,10 +2,9 @@ package dev.tandem.connect.transforms;
 
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -18,6 +17,7 @@ import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.header.Header;
+import org.apache.kafka.connect.header.Headers;
 import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.transforms.Transformation;
 
@@ -42,7 +42,9 @@ public class RouteToTable<R extends ConnectRecord<R>> implements Transformation<
 
     public static final String TABLE_HEADER = "table.header";
     public static final String NAMESPACE = "namespace";
-    public static final String TOMBSTONE_TOPIC_REGEX = "tombstone.topic.regex";
+    public static final String DELETED_FIELD = "deleted.field";
+    /** Header set on records routed to a tombstone table (the sink applies rows before tombstones). */
+    public static final String TOMBSTONE_HEADER = "tandem.tombstone";
     public static final String TOMBSTONE_PREFIX = "tombstone.prefix";
     public static final String TOMBSTONE_NAMES = "tombstone.names";
     public static final String TOMBSTONE_FIELDS = "tombstone.fields";
@@ -50,7 +52,7 @@ public class RouteToTable<R extends ConnectRecord<R>> implements Transformation<
     private static final ConfigDef CONFIG = new ConfigDef()
             .define(TABLE_HEADER, Type.STRING, "__source_table", Importance.HIGH, "Header holding the source table's exact name.")
             .define(NAMESPACE, Type.STRING, "", Importance.HIGH, "Schema of the target tables (empty: the connection's database).")
-            .define(TOMBSTONE_TOPIC_REGEX, Type.STRING, "", Importance.HIGH, "Records on matching topics go to the tombstone table of their table.")
+            .define(DELETED_FIELD, Type.STRING, "__deleted", Importance.HIGH, "Value field that is \"true\" on deletes (ExtractNewRecordState's rewrite mode).")
             .define(TOMBSTONE_PREFIX, Type.STRING, "_tandem_del__", Importance.MEDIUM, "Tombstone table name = prefix + table name …")
             .define(TOMBSTONE_NAMES, Type.STRING, "{}", Importance.MEDIUM,
                     "… unless this JSON object names it (tables whose prefixed name would exceed the engines' identifier length).")
@@ -59,11 +61,12 @@ public class RouteToTable<R extends ConnectRecord<R>> implements Transformation<
 
     private String header;
     private String namespace;
-    private Pattern tombstoneTopics;
+    private String deletedField;
     private String tombstonePrefix;
     private Map<String, String> tombstoneNames;
     private Set<String> tombstoneFields;
-    private final Map<Schema, Schema> projections = new ConcurrentHashMap<>();
+    private final Map<Schema, Schema> rowProjections = new IdentityHashMap<>();
+    private final Map<Schema, Schema> tombstoneProjections = new IdentityHashMap<>();
     private final Map<String, String> routed = new HashMap<>();
 
     @Override
@@ -71,8 +74,7 @@ public class RouteToTable<R extends ConnectRecord<R>> implements Transformation<
         final Map<String, Object> values = CONFIG.parse(props);
         header = (String) values.get(TABLE_HEADER);
         namespace = (String) values.get(NAMESPACE);
-        final String regex = (String) values.get(TOMBSTONE_TOPIC_REGEX);
-        tombstoneTopics = regex.isEmpty() ? null : Pattern.compile(regex);
+        deletedField = (String) values.get(DELETED_FIELD);
         tombstonePrefix = (String) values.get(TOMBSTONE_PREFIX);
         @SuppressWarnings("unchecked")
         final java.util.List<String> fields = (java.util.List<String>) values.get(TOMBSTONE_FIELDS);
@@ -93,22 +95,41 @@ public class RouteToTable<R extends ConnectRecord<R>> implements Transformation<
             throw new DataException("record on " + record.topic() + " has no " + header + " header naming its table");
         }
         final String table = tableHeader.value().toString();
-        final boolean tombstone = tombstoneTopics != null && tombstoneTopics.matcher(record.topic()).matches();
+        final Struct row = record.value() instanceof Struct ? (Struct) record.value() : null;
+        final boolean tombstone = row != null && row.schema().field(deletedField) != null && "true".equals(String.valueOf(row.get(deletedField)));
         final String target = tombstone ? tombstoneNames.getOrDefault(table, tombstonePrefix + table) : table;
         final String topic = routed.computeIfAbsent((tombstone ? "d" : "r") + target, key -> qualified(target));
-        if (tombstone && tombstoneFields != null && record.value() instanceof Struct && record.key() instanceof Struct) {
-            final Struct value = (Struct) record.value();
-            final Set<String> keep = new HashSet<>(tombstoneFields);
-            ((Struct) record.key()).schema().fields().forEach(field -> keep.add(field.name()));
-            final Schema projected = projections.computeIfAbsent(value.schema(), schema -> project(schema, keep));
-            final Struct out = new Struct(projected);
-            for (Field field : projected.fields()) {
-                out.put(field.name(), value.get(field.name()));
-            }
-            return record.newRecord(topic, record.kafkaPartition(), record.keySchema(), record.key(), projected, out, record.timestamp(), record.headers());
+        final Headers headers = record.headers().duplicate();
+        if (tombstone) {
+            headers.addBoolean(TOMBSTONE_HEADER, true);
         }
-        return record.newRecord(topic, record.kafkaPartition(), record.keySchema(), record.key(), record.valueSchema(), record.value(),
-                record.timestamp(), record.headers());
+        if (row == null) {
+            return record.newRecord(topic, record.kafkaPartition(), record.keySchema(), record.key(), record.valueSchema(), record.value(), record.timestamp(), headers);
+        }
+        // Tasks run their transformations on one thread: identity caches need no locking. Schemas repeat.
+        final Map<Schema, Schema> cache = tombstone ? tombstoneProjections : rowProjections;
+        Schema projected = cache.get(row.schema());
+        if (projected == null) {
+            final Set<String> keep = new HashSet<>();
+            for (Field field : row.schema().fields()) {
+                if (!field.name().equals(deletedField)) {
+                    keep.add(field.name());
+                }
+            }
+            if (tombstone && tombstoneFields != null) {
+                keep.retainAll(tombstoneFields);
+                if (record.key() instanceof Struct) {
+                    ((Struct) record.key()).schema().fields().forEach(field -> keep.add(field.name()));
+                }
+            }
+            projected = project(row.schema(), keep);
+            cache.put(row.schema(), projected);
+        }
+        final Struct out = new Struct(projected);
+        for (Field field : projected.fields()) {
+            out.put(field.name(), row.get(field.name()));
+        }
+        return record.newRecord(topic, record.kafkaPartition(), record.keySchema(), record.key(), projected, out, record.timestamp(), headers);
     }
 
     private static Schema project(Schema schema, Set<String> keep) {
