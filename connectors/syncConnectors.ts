@@ -55,7 +55,7 @@ export function sourceTransforms(prefix: string, side: Side, namespace: string, 
     // Debezium 3.5 escapes ENUM/SET text it streams (`b,c` arrives as `b\,c`): undone before anything reads it.
     const unescape: Record<string, string> = side === "mysql" ? { "transforms.unescape.type": `${TRANSFORMS}.UnescapeEnumValues` } : {};
     return {
-        transforms: side === "mysql" ? "echo,unescape,flatten,oversize" : "echo,flatten,oversize",
+        transforms: side === "mysql" ? "echo,unescape,flatten,uncarriable" : "echo,flatten,uncarriable",
         "transforms.echo.type": "io.debezium.transforms.Filter",
         "transforms.echo.language": "jsr223.groovy",
         "transforms.echo.topic.regex": dataTopics,
@@ -66,9 +66,11 @@ export function sourceTransforms(prefix: string, side: Side, namespace: string, 
         "transforms.flatten.delete.tombstone.handling.mode": "rewrite",
         // The exact table name travels in a header: topic names are sanitized.
         "transforms.flatten.add.headers": "source.table",
-        "transforms.oversize.type": `${TRANSFORMS}.QuarantineOversized`,
-        "transforms.oversize.max.bytes": String(maxRowBytes),
-        "transforms.oversize.quarantine.topic": deadLetterTopic(prefix, direction),
+        "transforms.uncarriable.type": `${TRANSFORMS}.QuarantineUncarriable`,
+        "transforms.uncarriable.max.bytes": String(maxRowBytes),
+        "transforms.uncarriable.quarantine.topic": deadLetterTopic(prefix, direction),
+        // PostgreSQL floats may hold NaN and ±Infinity: Kafka's JSON would turn them into 0, MySQL has none.
+        "transforms.uncarriable.non.finite.floats": side === "postgres" ? "quarantine" : "pass",
     };
 }
 
@@ -212,7 +214,9 @@ export function postgresSyncSource(options: PostgresSourceOptions): ConnectorSpe
             "heartbeat.interval.ms": "10000",
             "heartbeat.action.query": `INSERT INTO ${heartbeat} (id, beat) VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET beat = EXCLUDED.beat`,
             "skip.messages.without.change": "true",
-            "decimal.handling.mode": "precise",
+            // Exact digits as text: also carries numeric's NaN and ±Infinity (which "precise" turns into NULL), so
+            // that MySQL refuses them instead of a NULL arriving.
+            "decimal.handling.mode": "string",
             "time.precision.mode": "adaptive_time_microseconds",
             "binary.handling.mode": "bytes",
             ...sourceProducer(options.maxRowBytes),

@@ -1,7 +1,7 @@
 // The quarantine: rows the sync set aside instead of stopping a direction, in each direction's dead-letter
 // topic. A sink's record there is the original change event (its bytes as they were on the change topic),
 // with Kafka Connect's headers naming the topic, partition and offset it came from and the database's error;
-// a source's record is a marker of a row too large to carry (dev.tandem.connect.OversizedRow).
+// a source's record is a marker of a row it could not carry (too large, or NaN/infinity: dev.tandem.connect.UncarriableRow).
 // Reading them, and replaying sink records once their cause is fixed, is all this module does.
 import { IHeaders, Kafka, KafkaMessage, logLevel } from "kafkajs";
 
@@ -26,7 +26,7 @@ export interface QuarantinedRecord {
 }
 
 export const ERROR_HEADER_PREFIX = "__connect.errors.";
-const OVERSIZED_SCHEMA = "dev.tandem.connect.OversizedRow";
+const UNCARRIABLE_SCHEMA = "dev.tandem.connect.UncarriableRow";
 
 function headerText(headers: IHeaders | undefined, name: string): string | undefined {
     const value = headers?.[name];
@@ -38,7 +38,7 @@ function headerText(headers: IHeaders | undefined, name: string): string | undef
 export function describeDeadLetter(direction: QuarantineDirection, topic: string, partition: number, message: KafkaMessage): QuarantinedRecord {
     const headers = message.headers ?? {};
     const value = message.value ? message.value.toString("utf8") : "";
-    const oversized = value.includes(`"name":"${OVERSIZED_SCHEMA}"`);
+    const uncarriable = value.includes(`"name":"${UNCARRIABLE_SCHEMA}"`);
     const originPartition = headerText(headers, `${ERROR_HEADER_PREFIX}partition`);
     const rawHeaders: Record<string, Buffer> = {};
     for (const [name, raw] of Object.entries(headers)) {
@@ -56,7 +56,7 @@ export function describeDeadLetter(direction: QuarantineDirection, topic: string
         table: headerText(headers, "__source_table"),
         error: headerText(headers, `${ERROR_HEADER_PREFIX}exception.message`) ?? "(no error recorded)",
         errorClass: headerText(headers, `${ERROR_HEADER_PREFIX}exception.class.name`),
-        replayable: !oversized && message.value !== null,
+        replayable: !uncarriable && message.value !== null,
         key: message.key ? message.key.toString("utf8") : null,
         timestamp: new Date(Number(message.timestamp)).toISOString(),
         message: { key: message.key, value: message.value, headers: rawHeaders },

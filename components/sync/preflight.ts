@@ -143,6 +143,18 @@ function nameFindings(input: PreflightInput): Finding[] {
         const key = kafkaCollisionKey(kafkaTopicName(table));
         byTopic.set(key, [...(byTopic.get(key) ?? []), table]);
     }
+    for (const table of input.tables) {
+        const columns = input.mysqlTables.find((candidate) => candidate.name === table)?.columns ?? [];
+        for (const name of [table, ...columns.map((column) => column.name)]) {
+            const subject = name === table ? table : `${table}.${name}`;
+            if (name !== name.trim()) {
+                out.push(finding("name-whitespace", subject, `${JSON.stringify(subject)}: Debezium's JDBC sink trims the spaces around names, so it would write to another table or column: rename it, or exclude the table`));
+            }
+            if (/["`]/.test(name)) {
+                out.push(finding("name-quote", subject, `${JSON.stringify(subject)}: Debezium's JDBC sink quotes names without escaping the quote characters in them (" and \`): rename it, or exclude the table`));
+            }
+        }
+    }
     for (const tables of byTopic.values()) {
         if (tables.length < 2) continue;
         const names = tables.map((table) => JSON.stringify(table)).join(" and ");

@@ -33,6 +33,8 @@ export const RISKS = {
     "computed-one-side": { outcome: "refused", title: "generated column on one side only" },
     "topic-collision": { outcome: "refused", title: "two tables map to one Kafka topic name" },
     "lookup-ambiguity": { outcome: "refused", title: "table name is a LIKE pattern matching another table" },
+    "name-whitespace": { outcome: "refused", title: "name starts or ends with a space (the JDBC sink trims it)" },
+    "name-quote": { outcome: "refused", title: "name holds a quote character the JDBC sink does not escape" },
     // Refused unless accepted: a documented mapping that changes values.
     "numeric-scale": { outcome: "mapped", title: "fewer decimal places on one side (values rounded)", acceptable: true },
     "float-precision": { outcome: "mapped", title: "single vs double precision floats (values rounded)", acceptable: true },

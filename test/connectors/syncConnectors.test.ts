@@ -32,10 +32,10 @@ describe("syncConnectors", () => {
         assert.equal(transforms["transforms.echo.condition"], "value.op == 'd' ? value.before._tandem_origin != 'deleting' : (value.after != null && value.after._tandem_origin == 'postgres')");
         assert.equal(transforms["transforms.echo.topic.regex"], "(tandem\\.postgres-to-mysql\\.public\\.orders|tandem\\.postgres-to-mysql\\.public\\.order_items)");
         assert.equal(transforms["transforms.flatten.add.headers"], "source.table");
-        assert.equal(transforms["transforms.oversize.max.bytes"], String(8 * MB));
-        assert.equal(transforms["transforms.oversize.quarantine.topic"], "tandem.dlq.postgres-to-mysql");
-        assert.equal(transforms.transforms, "echo,flatten,oversize");
-        assert.equal(sourceTransforms("tandem", "mysql", "app", ["orders"], MB).transforms, "echo,unescape,flatten,oversize");
+        assert.equal(transforms["transforms.uncarriable.max.bytes"], String(8 * MB));
+        assert.equal(transforms["transforms.uncarriable.quarantine.topic"], "tandem.dlq.postgres-to-mysql");
+        assert.equal(transforms.transforms, "echo,flatten,uncarriable");
+        assert.equal(sourceTransforms("tandem", "mysql", "app", ["orders"], MB).transforms, "echo,unescape,flatten,uncarriable");
     });
 
     it("snapshots from MySQL/MariaDB only, with exact include lists, the legacy value converter and large requests", () => {

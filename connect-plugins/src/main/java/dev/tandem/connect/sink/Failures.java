@@ -80,9 +80,36 @@ public final class Failures {
         return all;
     }
 
-    /** True when the failure is about the database or the connection rather than the rows written. */
+    /**
+     * SQLSTATE classes of errors about the rows themselves: warnings turned errors by strict mode (01), no data
+     * (02), cardinality (21), data exceptions (22), integrity constraints (23), triggered data changes (27),
+     * syntax or access (42), WITH CHECK OPTION (44), and SIGNAL from the sync's triggers (45).
+     */
+    private static final List<String> ROW_STATES = List.of("01", "02", "21", "22", "23", "27", "42", "44", "45");
+
+    /**
+     * True when the failure is about the database or the connection rather than the rows written. The
+     * database's own SQLSTATE and error code decide first: drivers' exception classes are not reliable
+     * (MariaDB Connector/J reports "Data truncated", SQLSTATE 01000, as an SQLTransientConnectionException).
+     */
     public static boolean isTransient(Throwable failure) {
-        for (Throwable t : chain(failure)) {
+        final List<Throwable> all = chain(failure);
+        for (Throwable t : all) {
+            if (t instanceof SQLException) {
+                final SQLException sql = (SQLException) t;
+                final String state = sql.getSQLState();
+                if (TRANSIENT_MYSQL_CODES.contains(sql.getErrorCode())) {
+                    return true;
+                }
+                if (state != null && TRANSIENT_STATES.stream().anyMatch(state::startsWith)) {
+                    return true;
+                }
+                if (state != null && ROW_STATES.stream().anyMatch(state::startsWith)) {
+                    return false;
+                }
+            }
+        }
+        for (Throwable t : all) {
             if (t instanceof SQLTransientException || t instanceof SQLRecoverableException
                     || t instanceof SQLNonTransientConnectionException || t instanceof IOException
                     || t instanceof RetriableException || t instanceof InterruptedException) {
@@ -90,16 +117,6 @@ public final class Failures {
             }
             if (TRANSIENT_CLASS_NAMES.contains(t.getClass().getName())) {
                 return true;
-            }
-            if (t instanceof SQLException) {
-                final SQLException sql = (SQLException) t;
-                final String state = sql.getSQLState();
-                if (state != null && TRANSIENT_STATES.stream().anyMatch(state::startsWith)) {
-                    return true;
-                }
-                if (TRANSIENT_MYSQL_CODES.contains(sql.getErrorCode()) && !"23000".equals(state) && !"22001".equals(state)) {
-                    return true;
-                }
             }
         }
         return false;

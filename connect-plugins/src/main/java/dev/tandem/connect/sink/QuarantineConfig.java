@@ -14,6 +14,7 @@ public final class QuarantineConfig {
     public static final String TRANSIENT_RETRIES = "tandem.transient.retries";
     public static final String TRANSIENT_BACKOFF_MS = "tandem.transient.backoff.ms";
 
+
     private static final int DEFAULT_RETRIES = 60;
     private static final long DEFAULT_BACKOFF_MS = 5_000L;
 

@@ -64,9 +64,23 @@ public class QuarantiningJdbcSinkTask extends JdbcSinkConnectorTask {
     @Override
     public void put(Collection<SinkRecord> records) {
         final List<SinkRecord> batch = ApplyOrder.rowsBeforeTombstones(records, QuarantiningJdbcSinkTask::isTombstone);
+        if (!batch.isEmpty()) {
+            writeIsolating(batch);
+        }
+        // Every record of the batch is written or quarantined now, not in offset order (rows before tombstones):
+        // mark each partition's last record, for the committed offset to pass them all.
+        final java.util.Map<String, SinkRecord> last = new java.util.HashMap<>();
+        for (SinkRecord record : records) {
+            last.merge(topicOf(record) + "-" + record.originalKafkaPartition(), record,
+                    (a, b) -> a.originalKafkaOffset() >= b.originalKafkaOffset() ? a : b);
+        }
+        last.values().forEach(this::markProcessed);
+        transientFailures = 0;
+    }
+
+    private void writeIsolating(List<SinkRecord> batch) {
         final Throwable failure = write(batch);
         if (failure == null) {
-            transientFailures = 0;
             return;
         }
         if (Failures.isTransient(failure)) {
@@ -83,7 +97,6 @@ public class QuarantiningJdbcSinkTask extends JdbcSinkConnectorTask {
             retryLater(e.getCause());
         }
         LOGGER.info("Wrote a batch of {} records around the refused ones in {} more writes", batch.size(), isolator.writes());
-        transientFailures = 0;
     }
 
     private static boolean isTombstone(SinkRecord record) {

@@ -39,6 +39,10 @@ class FailuresTest {
         assertFalse(Failures.isTransient(wrapped(new SQLException("duplicate key value violates unique constraint", "23505"))));
         assertFalse(Failures.isTransient(wrapped(new SQLException("Duplicate entry 'a' for key 'u'", "23000", 1062))));
         assertFalse(Failures.isTransient(wrapped(new SQLException("Data truncated for column 'e' at row 1", "01000", 1265))));
+        // MariaDB Connector/J's class for it says "transient connection": the SQLSTATE decides.
+        assertFalse(Failures.isTransient(wrapped(new java.sql.BatchUpdateException("batch", "01000", 1265, new int[0],
+                new SQLTransientConnectionException("Data truncated for column 'e' at row 1", "01000", 1265)))));
+        assertFalse(Failures.isTransient(wrapped(new SQLException("tandem: collides on a unique key", "45000", 1644))));
         assertFalse(Failures.isTransient(wrapped(new SQLException("syntax error at or near \"order\"", "42601"))));
         assertFalse(Failures.isTransient(wrapped(new DateTimeException("Invalid value for NanoOfDay"))));
         assertFalse(Failures.isTransient(wrapped(new DataException("Schema change records are not supported"))));

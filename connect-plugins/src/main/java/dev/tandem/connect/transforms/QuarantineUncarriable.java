@@ -21,12 +21,17 @@ import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.transforms.Transformation;
 
 /**
- * Source-side: a row whose change event would exceed what the topics carry ({@code max.bytes}, as JSON with
- * its schema) is not sent (the producer would fail the whole task with RecordTooLargeException): a small
- * record naming the table, key and size goes to the dead-letter topic instead, with the same headers a sink's
- * dead-letter record carries. Everything smaller passes unchanged.
+ * Source-side: a row change the pipeline cannot carry faithfully is not sent; a small record naming the table,
+ * key and reason goes to the dead-letter topic instead, with the same headers a sink's dead-letter record
+ * carries. Everything else passes unchanged. Such rows are:
+ * <ul>
+ * <li>larger than {@code max.bytes} as JSON with its schema (the producer would fail the whole task with
+ * RecordTooLargeException);</li>
+ * <li>with {@code non.finite.floats=quarantine}, holding NaN or ±Infinity in a float column: Kafka's JSON
+ * converter writes them as strings that read back as 0, and MySQL has no such values anyway.</li>
+ * </ul>
  */
-public class QuarantineOversized<R extends ConnectRecord<R>> implements Transformation<R>, Versioned {
+public class QuarantineUncarriable<R extends ConnectRecord<R>> implements Transformation<R>, Versioned {
 
     @Override
     public String version() {
@@ -36,8 +41,9 @@ public class QuarantineOversized<R extends ConnectRecord<R>> implements Transfor
     public static final String MAX_BYTES = "max.bytes";
     public static final String QUARANTINE_TOPIC = "quarantine.topic";
     public static final String TABLE_HEADER = "table.header";
+    public static final String NON_FINITE_FLOATS = "non.finite.floats";
 
-    static final Schema MARKER = SchemaBuilder.struct().name("dev.tandem.connect.OversizedRow")
+    static final Schema MARKER = SchemaBuilder.struct().name("dev.tandem.connect.UncarriableRow")
             .field("reason", Schema.STRING_SCHEMA)
             .field("table", Schema.OPTIONAL_STRING_SCHEMA)
             .field("topic", Schema.STRING_SCHEMA)
@@ -49,11 +55,14 @@ public class QuarantineOversized<R extends ConnectRecord<R>> implements Transfor
             .define(MAX_BYTES, Type.LONG, ConfigDef.NO_DEFAULT_VALUE, ConfigDef.Range.atLeast(1024), Importance.HIGH,
                     "Largest change event (JSON with schema, uncompressed) sent to its topic.")
             .define(QUARANTINE_TOPIC, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, "Where oversized rows are reported.")
-            .define(TABLE_HEADER, Type.STRING, "__source_table", Importance.LOW, "Header naming the source table, if any.");
+            .define(TABLE_HEADER, Type.STRING, "__source_table", Importance.LOW, "Header naming the source table, if any.")
+            .define(NON_FINITE_FLOATS, Type.STRING, "pass", ConfigDef.ValidString.in("pass", "quarantine"), Importance.MEDIUM,
+                    "What to do with NaN and infinities in float columns: pass them on, or quarantine the row.");
 
     private long maxBytes;
     private String quarantineTopic;
     private String tableHeader;
+    private boolean quarantineNonFinite;
     private final Map<Schema, Long> schemaSizes = new ConcurrentHashMap<>();
 
     @Override
@@ -62,6 +71,7 @@ public class QuarantineOversized<R extends ConnectRecord<R>> implements Transfor
         maxBytes = (Long) values.get(MAX_BYTES);
         quarantineTopic = (String) values.get(QUARANTINE_TOPIC);
         tableHeader = (String) values.get(TABLE_HEADER);
+        quarantineNonFinite = "quarantine".equals(values.get(NON_FINITE_FLOATS));
     }
 
     @Override
@@ -70,13 +80,14 @@ public class QuarantineOversized<R extends ConnectRecord<R>> implements Transfor
             return record;
         }
         final long size = jsonSize(record.keySchema(), record.key()) + jsonSize(record.valueSchema(), record.value());
-        if (size <= maxBytes) {
+        final String nonFinite = quarantineNonFinite ? nonFiniteFloat(record.value()) : null;
+        if (size <= maxBytes && nonFinite == null) {
             return record;
         }
         final Header table = record.headers().lastWithName(tableHeader);
         final String tableName = table == null || table.value() == null ? null : table.value().toString();
-        final String reason = "row of " + (tableName == null ? record.topic() : tableName) + " is about " + size
-                + " bytes as a change event, more than the " + maxBytes + " bytes the topics carry (tandem:maxRowBytes)";
+        final String reason = "row of " + (tableName == null ? record.topic() : tableName) + (nonFinite != null ? ": " + nonFinite
+                : " is about " + size + " bytes as a change event, more than the " + maxBytes + " bytes the topics carry (tandem:maxRowBytes)");
         final Struct marker = new Struct(MARKER)
                 .put("reason", reason)
                 .put("table", tableName)
@@ -87,9 +98,28 @@ public class QuarantineOversized<R extends ConnectRecord<R>> implements Transfor
         headers.addString("__connect.errors.topic", record.topic());
         headers.addString("__connect.errors.stage", "SOURCE_TRANSFORMATION");
         headers.addString("__connect.errors.class.name", getClass().getName());
-        headers.addString("__connect.errors.exception.class.name", "dev.tandem.connect.RowTooLarge");
+        headers.addString("__connect.errors.exception.class.name", nonFinite != null ? "dev.tandem.connect.NonFiniteFloat" : "dev.tandem.connect.RowTooLarge");
         headers.addString("__connect.errors.exception.message", reason);
         return record.newRecord(quarantineTopic, null, record.keySchema(), record.key(), MARKER, marker, record.timestamp(), headers);
+    }
+
+    /** Why a row's float columns cannot travel (NaN, ±Infinity), or null. */
+    static String nonFiniteFloat(Object value) {
+        if (!(value instanceof Struct)) {
+            return null;
+        }
+        final Struct row = (Struct) value;
+        for (Field field : row.schema().fields()) {
+            final Schema.Type type = field.schema().type();
+            if (type != Schema.Type.FLOAT32 && type != Schema.Type.FLOAT64) {
+                continue;
+            }
+            final Object raw = row.get(field);
+            if (raw instanceof Number && (Double.isNaN(((Number) raw).doubleValue()) || Double.isInfinite(((Number) raw).doubleValue()))) {
+                return "column " + field.name() + " is " + raw + ", which MySQL/MariaDB cannot store and Kafka's JSON would turn into 0";
+            }
+        }
+        return null;
     }
 
     /** The size of {@code value} as JsonConverter writes it with schemas enabled: {"schema":…,"payload":…}. */
@@ -97,7 +127,7 @@ public class QuarantineOversized<R extends ConnectRecord<R>> implements Transfor
         if (schema == null) {
             return value == null ? 4 : String.valueOf(value).length();
         }
-        return 24 + schemaSizes.computeIfAbsent(schema, QuarantineOversized::schemaSize) + payloadSize(schema, value);
+        return 24 + schemaSizes.computeIfAbsent(schema, QuarantineUncarriable::schemaSize) + payloadSize(schema, value);
     }
 
     static long schemaSize(Schema schema) {

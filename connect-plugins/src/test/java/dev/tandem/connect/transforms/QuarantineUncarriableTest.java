@@ -14,7 +14,7 @@ import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.Test;
 
-class QuarantineOversizedTest {
+class QuarantineUncarriableTest {
 
     private static final Schema KEY = SchemaBuilder.struct().field("id", Schema.INT32_SCHEMA).build();
     private static final Schema ROW = SchemaBuilder.struct().field("id", Schema.INT32_SCHEMA).field("body", Schema.OPTIONAL_STRING_SCHEMA)
@@ -25,8 +25,8 @@ class QuarantineOversizedTest {
                 new Struct(ROW).put("id", 7).put("body", body).put("blob", blob));
     }
 
-    private static QuarantineOversized<SourceRecord> smt(long max) {
-        final QuarantineOversized<SourceRecord> smt = new QuarantineOversized<>();
+    private static QuarantineUncarriable<SourceRecord> smt(long max) {
+        final QuarantineUncarriable<SourceRecord> smt = new QuarantineUncarriable<>();
         smt.configure(Map.of("max.bytes", String.valueOf(max), "quarantine.topic", "p.dlq.mysql-to-postgres"));
         return smt;
     }
@@ -35,7 +35,7 @@ class QuarantineOversizedTest {
     void estimatesAtLeastWhatJsonConverterWrites() {
         final JsonConverter json = new JsonConverter();
         json.configure(Map.of("schemas.enable", "true"), false);
-        final QuarantineOversized<SourceRecord> smt = smt(1 << 20);
+        final QuarantineUncarriable<SourceRecord> smt = smt(1 << 20);
         for (String body : new String[]{ "plain", "😀 é ü \" \\ \n\t", "x".repeat(100_000), "ü".repeat(50_000) }) {
             final SourceRecord record = row(body, body.getBytes(StandardCharsets.UTF_8));
             final long actual = json.fromConnectData("t", record.valueSchema(), record.value()).length
@@ -57,5 +57,18 @@ class QuarantineOversizedTest {
         assertEquals("p.m2p.app.docs", marker.get("topic"));
         assertTrue(marker.getString("reason").contains("more than the 10000 bytes"));
         assertEquals("p.m2p.app.docs", large.headers().lastWithName("__connect.errors.topic").value());
+    }
+
+    @Test
+    void quarantinesNaNAndInfinitiesWhenAskedTo() {
+        final Schema floats = SchemaBuilder.struct().field("id", Schema.INT32_SCHEMA).field("d", Schema.OPTIONAL_FLOAT64_SCHEMA).build();
+        final QuarantineUncarriable<SourceRecord> smt = new QuarantineUncarriable<>();
+        smt.configure(Map.of("max.bytes", "100000", "quarantine.topic", "p.dlq.postgres-to-mysql", "non.finite.floats", "quarantine"));
+        final SourceRecord nan = new SourceRecord(null, null, "p.p2m.public.f", null, KEY, new Struct(KEY).put("id", 1), floats, new Struct(floats).put("id", 1).put("d", Double.NaN));
+        assertEquals("p.dlq.postgres-to-mysql", smt.apply(nan).topic());
+        assertTrue(((Struct) smt.apply(nan).value()).getString("reason").contains("column d is NaN"));
+        final SourceRecord fine = new SourceRecord(null, null, "p.p2m.public.f", null, KEY, new Struct(KEY).put("id", 1), floats, new Struct(floats).put("id", 1).put("d", 1.5));
+        assertSame(fine, smt.apply(fine));
+        assertSame(nan, smt(100000).apply(nan), "passed on by default");
     }
 }
