@@ -77,7 +77,6 @@ require() {
     [[ -x "$PG_BIN/$b" ]] || die "$PG_BIN/$b not found: run toolchain/system.sh"
   done
   [[ -f "$TANDEM_JVM_HOME/.tandem-jvm-complete" ]] || die "no Kafka/Debezium jars in $TANDEM_JVM_HOME: run toolchain/jvm.sh"
-  [[ -f "$TANDEM_PLUGINS_HOME/.tandem-plugins-complete" ]] || die "no plugin path in $TANDEM_PLUGINS_HOME: run toolchain/connect-plugins.sh"
 }
 
 # Fill @NAME@ placeholders of a template from the shell variables of the same name.
@@ -265,6 +264,7 @@ connect_ready() {
 }
 
 start_connect() {
+  [[ -f "$TANDEM_PLUGINS_HOME/.tandem-plugins-complete" ]] || die "no plugin path in $TANDEM_PLUGINS_HOME: run toolchain/connect-plugins.sh"
   mkdir -p "$CONNECT_DIR" "$SECRETS_DIR"
   chmod 700 "$SECRETS_DIR"
   render "$CONF/connect-worker.properties.tmpl" "$CONNECT_DIR/worker.properties"
@@ -318,6 +318,7 @@ cmd_up() {
   for part in "${PARTS[@]}"; do
     pid="$(pid_of "$part")"
     if [[ -n "$pid" && $part == connect ]] && ! grep -qxF "plugin.path=$PLUGIN_PATH" "$CONNECT_DIR/worker.properties" 2>/dev/null; then
+      [[ -f "$TANDEM_PLUGINS_HOME/.tandem-plugins-complete" ]] || die "connect-plugins/ changed and $TANDEM_PLUGINS_HOME is not built: run toolchain/connect-plugins.sh"
       echo "connect   runs with another plugin path (connect-plugins/ changed): restarting it"
       stop_pid connect "$pid" 60
       pid=""

@@ -12,7 +12,7 @@ export TANDEM_PULUMI_HOME="$TANDEM_CACHE/pulumi-$PULUMI_VERSION"
 export TANDEM_JVM_HOME="$TANDEM_CACHE/jvm-kafka$KAFKA_VERSION-debezium$DEBEZIUM_VERSION-groovy$GROOVY_VERSION-msk$MSK_IAM_AUTH_VERSION-k8scp$K8S_CONFIG_PROVIDER_VERSION"
 # The workers' plugin path: the Debezium layout plus our own plugins (toolchain/connect-plugins.sh), keyed by
 # a hash of their sources so that a change is rebuilt beside the old layout.
-TANDEM_PLUGINS_HASH="$(cd "$TANDEM_ROOT" && find connect-plugins -type f ! -path 'connect-plugins/target/*' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12)"
+TANDEM_PLUGINS_HASH="$(cd "$TANDEM_ROOT" && find connect-plugins/pom.xml connect-plugins/src -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12)"
 export TANDEM_PLUGINS_HOME="$TANDEM_JVM_HOME-plugins-$TANDEM_PLUGINS_HASH"
 export TANDEM_STATE_DIR="${TANDEM_STATE_DIR:-$TANDEM_ROOT/.sandbox}"
 

@@ -14,6 +14,8 @@ export interface RiskKind {
     title: string;
     /** A refusal that `tandem:acceptRisks` may turn into a documented mapping. */
     acceptable?: boolean;
+    /** The way out, for warnings (refusals carry theirs in each message). */
+    fix?: string;
 }
 
 export const RISKS = {
@@ -40,22 +42,22 @@ export const RISKS = {
     "float-precision": { outcome: "mapped", title: "single vs double precision floats (values rounded)", acceptable: true },
     "fraction-precision": { outcome: "mapped", title: "fewer fractional-second digits on one side (values cut)", acceptable: true },
     // Mapped as documented.
-    "zero-dates": { outcome: "mapped", title: "MySQL zero dates travel as NULL" },
-    "key-collation-approximate": { outcome: "mapped", title: "case-insensitive string key on both sides (its spelling travels; trailing spaces differ)" },
+    "zero-dates": { outcome: "mapped", title: "MySQL zero dates travel as NULL", fix: "nothing if NULL is right; a NOT NULL PostgreSQL column must become nullable" },
+    "key-collation-approximate": { outcome: "mapped", title: "case-insensitive string key on both sides (its spelling travels; trailing spaces differ)", fix: "exact collations on both sides remove the difference" },
     // Quarantined at run time.
-    "time-range": { outcome: "quarantined", title: "MySQL TIME outside 00:00:00–24:00:00" },
-    "date-range": { outcome: "quarantined", title: "PostgreSQL dates/timestamps outside MySQL's range (incl. ±infinity)" },
-    "numeric-range": { outcome: "quarantined", title: "numbers out of the other side's range" },
-    "float-special": { outcome: "quarantined", title: "NaN/±Infinity (MySQL has none)" },
-    "text-length": { outcome: "quarantined", title: "strings longer than the other side's column" },
-    "binary-length": { outcome: "quarantined", title: "bytes longer than the other side's column" },
-    "charset": { outcome: "quarantined", title: "characters MySQL's column charset cannot store" },
-    "nul-character": { outcome: "quarantined", title: "NUL characters (PostgreSQL refuses them)" },
-    "enum-values": { outcome: "quarantined", title: "values outside the other side's ENUM/SET/enum" },
-    "boolean-values": { outcome: "quarantined", title: "TINYINT(1) values other than 0/1 facing a boolean" },
-    "unique-one-side": { outcome: "quarantined", title: "unique key on one side only (or with another collation)" },
-    "cascade-on-update": { outcome: "quarantined", title: "MySQL ON UPDATE CASCADE does not reach the other side" },
-    "row-size": { outcome: "quarantined", title: "rows larger than tandem:maxRowBytes" },
+    "time-range": { outcome: "quarantined", title: "MySQL TIME outside 00:00:00–24:00:00", fix: "keep the times within a day, or exclude the table" },
+    "date-range": { outcome: "quarantined", title: "PostgreSQL dates/timestamps outside MySQL's range (incl. ±infinity)", fix: "keep PostgreSQL's values within MySQL's range (DATETIME rather than TIMESTAMP for dates past 2038)" },
+    "numeric-range": { outcome: "quarantined", title: "numbers out of the other side's range", fix: "widen the narrower column" },
+    "float-special": { outcome: "quarantined", title: "NaN/±Infinity (MySQL has none)", fix: "keep them out of PostgreSQL's column (a CHECK)" },
+    "text-length": { outcome: "quarantined", title: "strings longer than the other side's column", fix: "widen the shorter column" },
+    "binary-length": { outcome: "quarantined", title: "bytes longer than the other side's column", fix: "widen the shorter column" },
+    "charset": { outcome: "quarantined", title: "characters MySQL's column charset cannot store", fix: "convert the MySQL column to utf8mb4" },
+    "nul-character": { outcome: "quarantined", title: "NUL characters (PostgreSQL refuses them)", fix: "nothing unless the legacy app writes NUL characters" },
+    "enum-values": { outcome: "quarantined", title: "values outside the other side's ENUM/SET/enum", fix: "the same options on both sides (a CHECK or enum type in PostgreSQL)" },
+    "boolean-values": { outcome: "quarantined", title: "TINYINT(1) values other than 0/1 facing a boolean", fix: "a smallint in PostgreSQL if MySQL stores other numbers" },
+    "unique-one-side": { outcome: "quarantined", title: "unique key on one side only (or with another collation)", fix: "the same unique key, with the same equality, on both sides" },
+    "cascade-on-update": { outcome: "quarantined", title: "MySQL ON UPDATE CASCADE does not reach the other side", fix: "ON UPDATE RESTRICT, or never update the parent's key" },
+    "row-size": { outcome: "quarantined", title: "rows larger than tandem:maxRowBytes", fix: "raise tandem:maxRowBytes (and MySQL's max_allowed_packet) if rows grow larger" },
 } as const satisfies Record<string, RiskKind>;
 
 export type RiskCode = keyof typeof RISKS;
@@ -93,13 +95,12 @@ export function acceptance(entries: string[]): { accepts: (finding: Finding) => 
     };
 }
 
-/** Findings of one kind as one line each, e.g. for warnings at preview. */
-export function summarize(findings: Finding[], limit = 12): string[] {
+/** Findings grouped by kind — title, outcome, the way out, then every subject — e.g. for warnings at preview. */
+export function summarize(findings: Finding[]): string[] {
     const byCode = new Map<RiskCode, Finding[]>();
     for (const finding of findings) byCode.set(finding.code, [...(byCode.get(finding.code) ?? []), finding]);
     return [...byCode].map(([code, list]) => {
-        const subjects = list.map((finding) => finding.subject);
-        const shown = subjects.slice(0, limit).join(", ") + (subjects.length > limit ? ` and ${subjects.length - limit} more` : "");
-        return `${RISKS[code].title} (${RISKS[code].outcome}; ${code}): ${shown}`;
+        const kind: RiskKind = RISKS[code];
+        return `${kind.title} (${kind.outcome}; ${code})${kind.fix ? ` — ${kind.fix}` : ""}: ${list.map((finding) => finding.subject).join(", ")}`;
     });
 }

@@ -48,7 +48,8 @@ describe("e2e: bidirectional sync", function () {
         assert.ok(Object.values(connectors).every((connector) => connector.state === "RUNNING"));
         const rows = await waitConverged(sandbox, table, columns);
         assert.equal(rows.length, 1);
-        assert.deepEqual(await stack.preview().then((preview) => preview.changeSummary), { same: 15 });
+        const again = await stack.preview().then((preview) => preview.changeSummary);
+        assert.deepEqual(Object.keys(again), ["same"], JSON.stringify(again));
         // tandem:binlogRetentionHours (default 168) raised the sandbox's 3 days through SQL; 0 would mean "never purge".
         const [{ seconds }] = await my("SELECT @@GLOBAL.binlog_expire_logs_seconds AS seconds");
         assert.ok(Number(seconds) === 0 || Number(seconds) >= 168 * 3600, `binlog_expire_logs_seconds = ${seconds}`);

@@ -32,7 +32,7 @@ describe("e2e: preflight at preview", function () {
             (failure: Error) => failure.message,
         );
         for (const expected of [
-            "preflight failed; the sync cannot run until these are fixed:",
+            "preflight failed; the sync cannot run until these are fixed",
             `${noKey} has no primary key in MySQL/MariaDB`,
             `${noKey} has no primary key in PostgreSQL`,
             `${mismatch}.amount: give the PostgreSQL numeric a precision`,

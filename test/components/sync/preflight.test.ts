@@ -1,7 +1,9 @@
 import * as assert from "node:assert/strict";
 import { ColumnDef, TableDef } from "../../../components/sync/model";
 import { mysqlFamily, postgresFamily, preflight, PreflightInput, selectTables } from "../../../components/sync/preflight";
-import { acceptance, blocks, Finding, RiskCode, summarize } from "../../../components/sync/risks";
+import * as fs from "fs";
+import * as path from "path";
+import { acceptance, blocks, Finding, RISKS, RiskCode, summarize } from "../../../components/sync/risks";
 
 const mysqlTable: TableDef = {
     name: "orders",
@@ -203,8 +205,14 @@ describe("preflight", () => {
 
     it("groups what will be mapped or quarantined by kind, for one warning line each", () => {
         const lines = summarize(pair({ type: "varchar(20)" }, { type: "character varying(20)" }));
-        assert.deepEqual(lines, ["NUL characters (PostgreSQL refuses them) (quarantined; nul-character): t.c"]);
+        assert.deepEqual(lines, ["NUL characters (PostgreSQL refuses them) (quarantined; nul-character) — nothing unless the legacy app writes NUL characters: t.c"]);
         assert.deepEqual(acceptance(["zero-dates", "x.y:bogus-kind"]).unknown, ["x.y:bogus-kind"]);
+    });
+
+    it("documents every kind of finding in docs/bidirectional.md", () => {
+        const docs = fs.readFileSync(path.join(__dirname, "..", "..", "..", "docs", "bidirectional.md"), "utf8");
+        const table = docs.slice(docs.indexOf("## What the sync refuses, maps and quarantines"), docs.indexOf("## The quarantine"));
+        assert.deepEqual(Object.keys(RISKS).filter((code) => !table.includes(`\`${code}\``)), []);
     });
 
     it("maps engine types to families", () => {
