@@ -94,10 +94,10 @@ describe("e2e: PR preview summary of a real `pulumi preview --json`", function (
         }
     });
 
-    it("shows the updated SqlObjects (triggers for the policy and the new table)", () => {
-        for (const objects of ["mysql-objects", "postgres-objects"]) {
-            assert.match(rowOf(markdown, `${prefix}-${objects}`), /^\| `~ update` \| SqlObjects \| .*`apply`/);
-        }
+    it("shows the updated SqlObjects (triggers for the policy) and the new table's", () => {
+        assert.match(rowOf(markdown, `${prefix}-postgres-objects`), /^\| `~ update` \| SqlObjects \| .*`apply`/);
+        assert.match(rowOf(markdown, `${prefix}-mysql-table-${tables[0]}`), /^\| `~ update` \| SqlObjects \| .*`apply`/);
+        for (const side of ["mysql", "postgres"]) assert.match(rowOf(markdown, `${prefix}-${side}-table-${tables[1]}`), /^\| `\+ create` \| SqlObjects \|/);
     });
 
     it("holds no password, generated or admin, and no secret marker", async () => {
