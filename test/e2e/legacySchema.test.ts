@@ -5,10 +5,13 @@
 import * as assert from "node:assert/strict";
 import axios from "axios";
 import { Stack } from "@pulumi/pulumi/automation";
-import { QuarantinedRecord, replayQuarantined } from "../../ops/quarantine";
+import { execFile } from "child_process";
+import * as path from "path";
+import { promisify } from "util";
+import { QuarantinedRecord } from "../../ops/quarantine";
 import { createCorpus, dropCorpus, quarantinedKey, quarantineOf, runWrites, waitCorpusConverged } from "../support/corpusChecks";
 import { brokenTables, corpusPrelude, CorpusTable, legacyCorpus } from "../support/legacyCorpus";
-import { eventually, readSandbox, Sandbox } from "../support/sandbox";
+import { eventually, readSandbox, REPO_ROOT, Sandbox } from "../support/sandbox";
 import { postgresQuery, removeSyncStack, setListConfig, syncStack } from "../support/syncStack";
 
 describe("e2e: a legacy schema of 44 table pairs", function () {
@@ -105,9 +108,14 @@ describe("e2e: a legacy schema of 44 table pairs", function () {
         const notNull = corpus.find((table) => table.name.startsWith("t_not_null_pg"))!;
         await postgresQuery(sandbox, `ALTER TABLE "${check.name}" DROP CONSTRAINT IF EXISTS "${check.name}_qty_check"`);
         await postgresQuery(sandbox, `ALTER TABLE "${notNull.name}" ALTER COLUMN name DROP NOT NULL`);
-        const records = (await quarantineOf(sandbox, prefix)).filter((record) => record.table === check.name || record.table === notNull.name);
-        assert.equal(records.length, 2);
-        assert.deepEqual(await replayQuarantined(sandbox.kafkaBootstrap, records).then((result) => result.replayed), 2);
+        // The documented commands, on the stack's outputs.
+        const quarantine = (...args: string[]) => promisify(execFile)(path.join(REPO_ROOT, "scripts", "quarantine"), [...args, "--stack", prefix, "-o", "json"], { maxBuffer: 64 * 1024 * 1024 });
+        const listed = JSON.parse((await quarantine("list", "--table", check.name)).stdout) as { table: string; error: string; replayable: boolean }[];
+        assert.deepEqual(listed.map((record) => [record.table, record.replayable]), [[check.name, true]]);
+        assert.match(listed[0].error, /violates check constraint/);
+        for (const table of [check.name, notNull.name]) {
+            assert.equal(JSON.parse((await quarantine("replay", "--table", table, "--yes")).stdout).replayed, 1);
+        }
         const fixed = new Set([check.name, notNull.name]);
         await waitCorpusConverged(sandbox, corpus.filter((table) => fixed.has(table.name)), () => [], 120_000);
         assert.deepEqual(await postgresQuery(sandbox, `SELECT qty FROM "${check.name}" WHERE id = 3`), [{ qty: -1 }]);
