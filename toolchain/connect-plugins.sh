@@ -47,6 +47,13 @@ cp "$jars/tandem-connect-debezium.jar" "$OUT/debezium-connector-mariadb/"
 cp "$jars/tandem-connect-debezium.jar" "$OUT/debezium-connector-mysql/"
 mkdir "$OUT/tandem-connect"
 cp "$jars/tandem-connect-transforms.jar" "$OUT/tandem-connect/"
+# Connect must discover each plugin through its ServiceLoader manifest (the workers use plugin.discovery=service_load).
+listed="$(java -cp "$TANDEM_JVM_HOME/kafka/libs/*" org.apache.kafka.tools.ConnectPluginPath list \
+  --plugin-location "$OUT/tandem-connect" --plugin-location "$OUT/debezium-connector-jdbc" 2>/dev/null)"
+for class in dev.tandem.connect.sink.QuarantiningJdbcSinkConnector dev.tandem.connect.transforms.RouteToTable \
+             dev.tandem.connect.transforms.UnescapeEnumValues dev.tandem.connect.transforms.QuarantineUncarriable; do
+  grep -qP "^${class//./\\.}\t.*\ttrue\ttrue\t" <<<"$listed" || { echo "connect plugins: Connect does not discover $class" >&2; exit 1; }
+done
 touch "$TMP/layout/.tandem-plugins-complete"
 if [[ -e "$TANDEM_PLUGINS_HOME" ]]; then mv "$TANDEM_PLUGINS_HOME" "$TMP/old"; fi
 mv "$TMP/layout" "$TANDEM_PLUGINS_HOME"
