@@ -69,8 +69,9 @@ export function sourceTransforms(prefix: string, side: Side, namespace: string, 
         "transforms.uncarriable.type": `${TRANSFORMS}.QuarantineUncarriable`,
         "transforms.uncarriable.max.bytes": String(maxRowBytes),
         "transforms.uncarriable.quarantine.topic": deadLetterTopic(prefix, direction),
-        // PostgreSQL floats may hold NaN and ±Infinity: Kafka's JSON would turn them into 0, MySQL has none.
-        "transforms.uncarriable.non.finite.floats": side === "postgres" ? "quarantine" : "pass",
+        // PostgreSQL holds NaN/±Infinity in floats (Kafka's JSON would turn them into 0) and ±infinity in timestamps
+        // (the JDBC sink would clamp them to MySQL TIMESTAMP's range): MySQL has none of them.
+        "transforms.uncarriable.non.finite.values": side === "postgres" ? "quarantine" : "pass",
     };
 }
 

@@ -1,4 +1,4 @@
-// A generated legacy-style schema of 44 table pairs declared in one stack (test/support/legacyCorpus.ts):
+// A generated legacy-style schema of 46 table pairs declared in one stack (test/support/legacyCorpus.ts):
 // preflight lists every problem of a broken variant at preview; the sync deploys on the rest; rows written on
 // both sides — concurrently on parents and children — end identical as each database renders them, or in the
 // quarantine for the documented reasons, with every connector RUNNING; quarantined rows replay once fixed.
@@ -14,7 +14,7 @@ import { brokenTables, corpusPrelude, CorpusTable, legacyCorpus } from "../suppo
 import { eventually, readSandbox, REPO_ROOT, Sandbox } from "../support/sandbox";
 import { postgresQuery, removeSyncStack, setListConfig, syncStack } from "../support/syncStack";
 
-describe("e2e: a legacy schema of 44 table pairs", function () {
+describe("e2e: a legacy schema of 46 table pairs", function () {
     this.timeout(45 * 60 * 1000);
     this.bail(true);
 

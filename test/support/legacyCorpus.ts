@@ -64,7 +64,7 @@ function identifierTable(name: string, columns: string[]): CorpusTable {
     };
 }
 
-/** The tables (names get `suffix`, so that runs do not collide). 44 pairs. */
+/** The tables (names get `suffix`, so that runs do not collide). 46 pairs. */
 export function legacyCorpus(suffix: string): CorpusTable[] {
     const s = (name: string) => `${name}_${suffix}`;
     const long63 = `t${suffix}_${"x".repeat(62 - suffix.length)}`.slice(0, 63);
@@ -209,6 +209,8 @@ export function legacyCorpus(suffix: string): CorpusTable[] {
                     `INSERT INTO "${s("t_temporal")}" (id, dt) VALUES (4, 'infinity')`,
                     `INSERT INTO "${s("t_temporal")}" (id, ts) VALUES (6, '2100-01-01 00:00:00+00')`,
                     `INSERT INTO "${s("t_temporal")}" (id, d) VALUES (8, '0099-01-01 BC')`,
+                    `INSERT INTO "${s("t_temporal")}" (id, d) VALUES (10, 'infinity')`,
+                    `INSERT INTO "${s("t_temporal")}" (id, ts) VALUES (12, '-infinity')`,
                 ],
             },
             after: { mysql: [`INSERT INTO \`${s("t_temporal")}\` (id, d) VALUES (101, '2001-01-01')`], postgres: [`INSERT INTO "${s("t_temporal")}" (id, d) VALUES (102, '2002-02-02')`] },
@@ -218,6 +220,8 @@ export function legacyCorpus(suffix: string): CorpusTable[] {
                 { direction: "postgres-to-mysql", key: ["4"], reason: /./ },
                 { direction: "postgres-to-mysql", key: ["6"], reason: /./ },
                 { direction: "postgres-to-mysql", key: ["8"], reason: /./ },
+                { direction: "postgres-to-mysql", key: ["10"], reason: /./ },
+                { direction: "postgres-to-mysql", key: ["12"], reason: /./ },
             ],
         },
         {
@@ -375,6 +379,8 @@ export function legacyCorpus(suffix: string): CorpusTable[] {
     const lines = s("order_lines");
     const notes = s("notes_fk");
     const tags = s("tags_fk");
+    const reviews = s("reviews_fk");
+    const likes = s("likes_fk");
     const relations: CorpusTable[] = [
         {
             name: customers,
@@ -420,6 +426,30 @@ export function legacyCorpus(suffix: string): CorpusTable[] {
             writes: {
                 mysql: [`INSERT INTO ${q(notes)} (id, customer_id, body) VALUES (21, 1, 'about one'), (23, 3, 'about three')`],
                 postgres: [`INSERT INTO ${qi(notes)} (id, customer_id, body) VALUES (22, 2, 'about two')`],
+            },
+        },
+        {
+            // ON DELETE CASCADE in MySQL only (PostgreSQL's key restricts): repeated in PostgreSQL, no failure.
+            name: reviews,
+            mysql: `id INT PRIMARY KEY, customer_id INT NULL, stars INT NULL, CONSTRAINT ${q(`fk_r_${suffix}`)} FOREIGN KEY (customer_id) REFERENCES ${q(customers)} (id) ON DELETE CASCADE`,
+            postgres: `id integer PRIMARY KEY, customer_id integer REFERENCES ${qi(customers)} (id), stars integer`,
+            columns: [col("id"), col("customer_id"), col("stars")],
+            key: ["id"],
+            writes: {
+                mysql: [`INSERT INTO ${q(reviews)} (id, customer_id, stars) VALUES (41, 1, 5), (43, 3, 4)`],
+                postgres: [`INSERT INTO ${qi(reviews)} (id, customer_id, stars) VALUES (42, 4, 3)`],
+            },
+        },
+        {
+            // ON DELETE CASCADE in PostgreSQL only (MySQL's key restricts): PostgreSQL's deletes reach MySQL, no failure.
+            name: likes,
+            mysql: `id INT PRIMARY KEY, customer_id INT NULL, CONSTRAINT ${q(`fk_k_${suffix}`)} FOREIGN KEY (customer_id) REFERENCES ${q(customers)} (id)`,
+            postgres: `id integer PRIMARY KEY, customer_id integer REFERENCES ${qi(customers)} (id) ON DELETE CASCADE`,
+            columns: [col("id"), col("customer_id")],
+            key: ["id"],
+            writes: {
+                mysql: [`INSERT INTO ${q(likes)} (id, customer_id) VALUES (51, 3)`],
+                postgres: [`INSERT INTO ${qi(likes)} (id, customer_id) VALUES (52, 2), (54, 2)`],
             },
         },
         {

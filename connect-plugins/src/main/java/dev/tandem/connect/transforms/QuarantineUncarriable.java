@@ -27,8 +27,9 @@ import org.apache.kafka.connect.transforms.Transformation;
  * <ul>
  * <li>larger than {@code max.bytes} as JSON with its schema (the producer would fail the whole task with
  * RecordTooLargeException);</li>
- * <li>with {@code non.finite.floats=quarantine}, holding NaN or ±Infinity in a float column: Kafka's JSON
- * converter writes them as strings that read back as 0, and MySQL has no such values anyway.</li>
+ * <li>with {@code non.finite.values=quarantine}, holding NaN or ±Infinity in a float column (Kafka's JSON converter
+ * writes them as strings that read back as 0, and MySQL has no such values anyway), or ±infinity in a timestamp
+ * with time zone (Debezium's JDBC sink would write MySQL TIMESTAMP's first or last second instead).</li>
  * </ul>
  */
 public class QuarantineUncarriable<R extends ConnectRecord<R>> implements Transformation<R>, Versioned {
@@ -41,7 +42,8 @@ public class QuarantineUncarriable<R extends ConnectRecord<R>> implements Transf
     public static final String MAX_BYTES = "max.bytes";
     public static final String QUARANTINE_TOPIC = "quarantine.topic";
     public static final String TABLE_HEADER = "table.header";
-    public static final String NON_FINITE_FLOATS = "non.finite.floats";
+    public static final String NON_FINITE_VALUES = "non.finite.values";
+    private static final String ZONED_TIMESTAMP = "io.debezium.time.ZonedTimestamp";
 
     static final Schema MARKER = SchemaBuilder.struct().name("dev.tandem.connect.UncarriableRow")
             .field("reason", Schema.STRING_SCHEMA)
@@ -56,8 +58,8 @@ public class QuarantineUncarriable<R extends ConnectRecord<R>> implements Transf
                     "Largest change event (JSON with schema, uncompressed) sent to its topic.")
             .define(QUARANTINE_TOPIC, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, "Where oversized rows are reported.")
             .define(TABLE_HEADER, Type.STRING, "__source_table", Importance.LOW, "Header naming the source table, if any.")
-            .define(NON_FINITE_FLOATS, Type.STRING, "pass", ConfigDef.ValidString.in("pass", "quarantine"), Importance.MEDIUM,
-                    "What to do with NaN and infinities in float columns: pass them on, or quarantine the row.");
+            .define(NON_FINITE_VALUES, Type.STRING, "pass", ConfigDef.ValidString.in("pass", "quarantine"), Importance.MEDIUM,
+                    "What to do with NaN and infinities (float columns, timestamps with time zone): pass them on, or quarantine the row.");
 
     private long maxBytes;
     private String quarantineTopic;
@@ -71,7 +73,7 @@ public class QuarantineUncarriable<R extends ConnectRecord<R>> implements Transf
         maxBytes = (Long) values.get(MAX_BYTES);
         quarantineTopic = (String) values.get(QUARANTINE_TOPIC);
         tableHeader = (String) values.get(TABLE_HEADER);
-        quarantineNonFinite = "quarantine".equals(values.get(NON_FINITE_FLOATS));
+        quarantineNonFinite = "quarantine".equals(values.get(NON_FINITE_VALUES));
     }
 
     @Override
@@ -80,7 +82,7 @@ public class QuarantineUncarriable<R extends ConnectRecord<R>> implements Transf
             return record;
         }
         final long size = jsonSize(record.keySchema(), record.key()) + jsonSize(record.valueSchema(), record.value());
-        final String nonFinite = quarantineNonFinite ? nonFiniteFloat(record.value()) : null;
+        final String nonFinite = quarantineNonFinite ? nonFiniteValue(record.value()) : null;
         if (size <= maxBytes && nonFinite == null) {
             return record;
         }
@@ -98,23 +100,26 @@ public class QuarantineUncarriable<R extends ConnectRecord<R>> implements Transf
         headers.addString("__connect.errors.topic", record.topic());
         headers.addString("__connect.errors.stage", "SOURCE_TRANSFORMATION");
         headers.addString("__connect.errors.class.name", getClass().getName());
-        headers.addString("__connect.errors.exception.class.name", nonFinite != null ? "dev.tandem.connect.NonFiniteFloat" : "dev.tandem.connect.RowTooLarge");
+        headers.addString("__connect.errors.exception.class.name", nonFinite != null ? "dev.tandem.connect.NonFiniteValue" : "dev.tandem.connect.RowTooLarge");
         headers.addString("__connect.errors.exception.message", reason);
         return record.newRecord(quarantineTopic, null, record.keySchema(), record.key(), MARKER, marker, record.timestamp(), headers);
     }
 
-    /** Why a row's float columns cannot travel (NaN, ±Infinity), or null. */
-    static String nonFiniteFloat(Object value) {
+    /** Why a row cannot travel: NaN or ±Infinity in a float column, ±infinity in a timestamp; or null. */
+    static String nonFiniteValue(Object value) {
         if (!(value instanceof Struct)) {
             return null;
         }
         final Struct row = (Struct) value;
         for (Field field : row.schema().fields()) {
             final Schema.Type type = field.schema().type();
+            final Object raw = row.get(field);
+            if (ZONED_TIMESTAMP.equals(field.schema().name()) && ("infinity".equals(raw) || "-infinity".equals(raw))) {
+                return "column " + field.name() + " is " + raw + ", which MySQL/MariaDB cannot store (it would become TIMESTAMP's first or last second)";
+            }
             if (type != Schema.Type.FLOAT32 && type != Schema.Type.FLOAT64) {
                 continue;
             }
-            final Object raw = row.get(field);
             if (raw instanceof Number && (Double.isNaN(((Number) raw).doubleValue()) || Double.isInfinite(((Number) raw).doubleValue()))) {
                 return "column " + field.name() + " is " + raw + ", which MySQL/MariaDB cannot store and Kafka's JSON would turn into 0";
             }

@@ -63,12 +63,16 @@ class QuarantineUncarriableTest {
     void quarantinesNaNAndInfinitiesWhenAskedTo() {
         final Schema floats = SchemaBuilder.struct().field("id", Schema.INT32_SCHEMA).field("d", Schema.OPTIONAL_FLOAT64_SCHEMA).build();
         final QuarantineUncarriable<SourceRecord> smt = new QuarantineUncarriable<>();
-        smt.configure(Map.of("max.bytes", "100000", "quarantine.topic", "p.dlq.postgres-to-mysql", "non.finite.floats", "quarantine"));
+        smt.configure(Map.of("max.bytes", "100000", "quarantine.topic", "p.dlq.postgres-to-mysql", "non.finite.values", "quarantine"));
         final SourceRecord nan = new SourceRecord(null, null, "p.p2m.public.f", null, KEY, new Struct(KEY).put("id", 1), floats, new Struct(floats).put("id", 1).put("d", Double.NaN));
         assertEquals("p.dlq.postgres-to-mysql", smt.apply(nan).topic());
         assertTrue(((Struct) smt.apply(nan).value()).getString("reason").contains("column d is NaN"));
         final SourceRecord fine = new SourceRecord(null, null, "p.p2m.public.f", null, KEY, new Struct(KEY).put("id", 1), floats, new Struct(floats).put("id", 1).put("d", 1.5));
         assertSame(fine, smt.apply(fine));
         assertSame(nan, smt(100000).apply(nan), "passed on by default");
+        final Schema zoned = SchemaBuilder.struct().field("id", Schema.INT32_SCHEMA)
+                .field("ts", SchemaBuilder.string().optional().name("io.debezium.time.ZonedTimestamp").build()).build();
+        final SourceRecord infinite = new SourceRecord(null, null, "p.p2m.public.f", null, KEY, new Struct(KEY).put("id", 1), zoned, new Struct(zoned).put("id", 1).put("ts", "-infinity"));
+        assertTrue(((Struct) smt.apply(infinite).value()).getString("reason").contains("column ts is -infinity"));
     }
 }
