@@ -44,6 +44,7 @@ import {
     postgresCommonSetup,
     postgresCommonTeardown,
     postgresPublication,
+    postgresPublicationTeardown,
     postgresTableSetup,
     postgresTableTeardown,
     qi,
@@ -209,10 +210,7 @@ export class BidirectionalSync extends pulumi.ComponentResource {
             connection: pgAdmin,
             description: `publication ${names.publication} of the ${tableNames.length} synced tables; replication slot ${names.slot}`,
             apply: postgresPublication(tableNames, pgOptions),
-            teardown: [
-                `SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ${pgLiteral(names.slot)} AND NOT active`,
-                `DROP PUBLICATION IF EXISTS ${qi(names.publication)}`,
-            ],
+            teardown: postgresPublicationTeardown(names.publication, names.slot),
             teardownOnDelete,
         }, { parent: this, dependsOn: postgresTables });
 

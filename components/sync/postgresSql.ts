@@ -250,6 +250,30 @@ END $do$`,
     ];
 }
 
+/**
+ * Drops the publication and the source's replication slot. Connect stops a deleted connector's task
+ * asynchronously, so its walsender may still hold the slot for a while: wait for it, end it if it lingers,
+ * and fail rather than leave a slot behind that retains WAL forever.
+ */
+export function postgresPublicationTeardown(publication: string, slot: string): string[] {
+    const name = pgLiteral(slot);
+    return [
+        `DO $do$ DECLARE holder int; BEGIN
+  FOR attempt IN 1..60 LOOP
+    SELECT active_pid INTO holder FROM pg_replication_slots WHERE slot_name = ${name};
+    EXIT WHEN holder IS NULL;
+    IF attempt = 40 THEN PERFORM pg_terminate_backend(holder); END IF;
+    PERFORM pg_sleep(0.5);
+  END LOOP;
+  IF holder IS NOT NULL THEN
+    RAISE EXCEPTION 'replication slot % is still in use by process %', ${name}, holder;
+  END IF;
+  PERFORM pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ${name};
+END $do$`,
+        `DROP PUBLICATION IF EXISTS ${qi(publication)}`,
+    ];
+}
+
 /** The two roles' access to what every table shares. Per-table grants come with postgresTableSetup. */
 export function postgresAccountGrants(options: PostgresSyncOptions): string[] {
     const s = qi(options.schema);
