@@ -7,22 +7,19 @@
 // snapshot of its rows), removing one deletes them (their teardown runs with teardownOnDestroy).
 import * as pulumi from "@pulumi/pulumi";
 import { Connector } from "../connectors/connector";
-import { ConnectorSpec, JDBC_SINK_PASSWORD_KEY, KafkaSecurity, MYSQL_SOURCE_PASSWORD_KEY, MysqlFlavor } from "../connectors/debeziumConfigs";
+import { ConnectorSpec, JDBC_SINK_PASSWORD_KEY, MYSQL_SOURCE_PASSWORD_KEY } from "../connectors/debeziumConfigs";
 import { connectorSecrets, ConnectorSecretStore } from "../connectors/secretStores";
 import {
     booleanColumns,
-    deadLetterTopic,
-    InitialLoad,
     mysqlSyncSink,
     mysqlSyncSource,
     postgresSyncSink,
     postgresSyncSource,
-    syncTopics,
     TopicCreation,
 } from "../connectors/syncConnectors";
 import { SnapshotRequests } from "../database/snapshotRequests";
 import { GeneratedPassword, SqlObjects } from "../database/sqlObjects";
-import { Policy, syncNames, TableDef } from "./sync/model";
+import { Policy, syncNames, TableDef } from "../core/model";
 import {
     binlogRetentionSql,
     literal,
@@ -35,8 +32,8 @@ import {
     mysqlTableSetup,
     mysqlTableTeardown,
     MysqlHosting,
-} from "./sync/mysqlSql";
-import { kafkaTopicName, shortHash } from "./sync/names";
+} from "../sql/mysqlSql";
+import { shortHash } from "../core/names";
 import {
     mysqlCascadesByParent,
     pgLiteral,
@@ -48,7 +45,9 @@ import {
     postgresTableSetup,
     postgresTableTeardown,
     qi,
-} from "./sync/postgresSql";
+} from "../sql/postgresSql";
+import { InitialLoad, KafkaSecurity, MysqlFlavor } from "../core/vocabulary";
+import { deadLetterTopic, kafkaTopicName, syncTopics } from "../core/topics";
 
 interface Admin {
     user: string;

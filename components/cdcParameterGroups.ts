@@ -4,6 +4,7 @@
 // database preparation runs it (docs/environments.md).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { Side } from "../core/vocabulary";
 
 export interface ParameterSpec {
     name: string;
@@ -12,7 +13,7 @@ export interface ParameterSpec {
 }
 
 /** Pure: the parameters each engine family needs. */
-export function cdcParameters(engine: "mysql" | "postgres"): ParameterSpec[] {
+export function cdcParameters(engine: Side): ParameterSpec[] {
     if (engine === "mysql") {
         return [
             { name: "binlog_format", value: "ROW", applyMethod: "immediate" },
@@ -41,7 +42,7 @@ export class CdcParameterGroups extends pulumi.ComponentResource {
 
     constructor(name: string, args: CdcParameterGroupsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tandem:index:CdcParameterGroups", name, {}, opts);
-        const group = (suffix: string, family: string, engine: "mysql" | "postgres") => {
+        const group = (suffix: string, family: string, engine: Side) => {
             const parameters = cdcParameters(engine);
             const groupArgs = { family, description: `tandem CDC (${engine})`, parameters };
             return family.startsWith("aurora")

@@ -6,7 +6,8 @@ import * as docker from "@pulumi/docker";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import { kafkaClientSecurity, KafkaSecurity } from "../connectors/debeziumConfigs";
+import { kafkaClientSecurity } from "../connectors/debeziumConfigs";
+import { KafkaSecurity } from "../core/vocabulary";
 
 export const WORKER_SECRETS_DIR = "/etc/kafka-connect/secrets";
 /** Port of the Prometheus JMX exporter in the worker image (docker/connect/Dockerfile). */

@@ -5,9 +5,8 @@ import * as docker from "@pulumi/docker";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CdcParameterGroups } from "./cdcParameterGroups";
-import { KafkaSecurity } from "../connectors/debeziumConfigs";
 import { ConnectorSecretStore } from "../connectors/secretStores";
-import { deadLetterTopic, TopicCreation } from "../connectors/syncConnectors";
+import { TopicCreation } from "../connectors/syncConnectors";
 import { KafkaTopic } from "../kafka/kafkaTopic";
 import { ConnectCluster, REST_USER, WORKER_METRICS_PORT } from "./connectCluster";
 import { KafkaCluster } from "./kafkaCluster";
@@ -15,6 +14,8 @@ import { DevTools, Prometheus } from "./prometheus";
 import { environmentDefaults, EnvironmentSpec, Sizing } from "./environmentSpec";
 import { SecretSettings, Settings } from "./settings";
 import { deadLetterTopicConfig, Topics } from "./topics";
+import { KafkaSecurity } from "../core/vocabulary";
+import { deadLetterTopic } from "../core/topics";
 
 export interface DevEnvironmentArgs {
     prefix: string;
@@ -45,7 +46,7 @@ export interface ProdEnvironmentArgs extends Omit<DevEnvironmentArgs, "hostSecre
 }
 
 /** What the sync needs from an environment, and what dashboards read. */
-export interface Environment {
+export interface DeployedEnvironment {
     /** Kafka as the Connect workers reach it. */
     bootstrapServers: pulumi.Output<string>;
     kafkaSecurity: KafkaSecurity;
@@ -82,7 +83,7 @@ function topicSettings(args: Omit<DevEnvironmentArgs, "hostSecretsDir">, spec: E
     };
 }
 
-export function devEnvironment(args: DevEnvironmentArgs, parent?: pulumi.Resource): Environment {
+export function devEnvironment(args: DevEnvironmentArgs, parent?: pulumi.Resource): DeployedEnvironment {
     const spec = { ...environmentDefaults("dev"), ...args.sizing };
     const opts = { parent };
     const network = new docker.Network(`${args.prefix}-net`, { name: `${args.prefix}-net` }, opts);
@@ -120,7 +121,7 @@ export function devEnvironment(args: DevEnvironmentArgs, parent?: pulumi.Resourc
     };
 }
 
-export function prodEnvironment(args: ProdEnvironmentArgs, parent?: pulumi.Resource): Environment {
+export function prodEnvironment(args: ProdEnvironmentArgs, parent?: pulumi.Resource): DeployedEnvironment {
     const spec = { ...environmentDefaults("prod"), ...args.sizing };
     const opts = { parent };
     const kafka = new KafkaCluster(`${args.prefix}-kafka`, {
@@ -178,7 +179,7 @@ export function prodEnvironment(args: ProdEnvironmentArgs, parent?: pulumi.Resou
 export function localEnvironment(
     settings: Pick<Settings, "kafkaBootstrapServers" | "connectUrl" | "connectSecretsDir" | "topicPrefix" | "maxRowBytes">,
     parent?: pulumi.Resource,
-): Environment {
+): DeployedEnvironment {
     const deadLetters = (["mysql-to-postgres", "postgres-to-mysql"] as const).map((direction) => deadLetterTopic(settings.topicPrefix, direction));
     const created = deadLetters.map((name) =>
         new KafkaTopic(name, {
@@ -198,7 +199,7 @@ export function localEnvironment(
 }
 
 /** The environment a stack's settings ask for. */
-export function environmentFor(settings: Settings, secrets: SecretSettings, tables: string[], parent?: pulumi.Resource): Environment {
+export function environmentFor(settings: Settings, secrets: SecretSettings, tables: string[], parent?: pulumi.Resource): DeployedEnvironment {
     const common = { prefix: settings.topicPrefix, maxRowBytes: settings.maxRowBytes, sizing: settings.sizing, tables, mysqlDatabase: settings.mysql.database, postgresSchema: settings.postgres.schema };
     switch (settings.environment) {
         case "local":

@@ -4,15 +4,10 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { isHttpUrl } from "../connectors/connectorModel";
-import { MysqlFlavor } from "../connectors/debeziumConfigs";
-import { INITIAL_LOADS, InitialLoad } from "../connectors/syncConnectors";
 import { environmentDefaults, Sizing } from "./environmentSpec";
-import { RDS_MAX_BINLOG_RETENTION_HOURS } from "./sync/mysqlSql";
-import { acceptance, RISKS } from "./sync/risks";
-import { CONFLICT_POLICIES, ConflictPolicy, Side, SIDES } from "./sync/model";
-
-export const ENVIRONMENTS = ["local", "dev", "prod"] as const;
-export type Environment = (typeof ENVIRONMENTS)[number];
+import { RDS_MAX_BINLOG_RETENTION_HOURS } from "../sql/mysqlSql";
+import { acceptance, RISKS } from "../core/risks";
+import { CONFLICT_POLICIES, ConflictPolicy, Environment, ENVIRONMENTS, INITIAL_LOADS, InitialLoad, MysqlFlavor, Side, SIDES } from "../core/vocabulary";
 
 /** Where the machine running `pulumi` reaches a database (catalog read, SQL setup), when not where the workers do. */
 export interface AdminAddress {
@@ -214,7 +209,7 @@ function isUnset(value: unknown): boolean {
 }
 
 /** `<side>AdminHost`/`<side>AdminPort`: default to the address the workers use. */
-function adminAddress(raw: RawSettings, side: "mysql" | "postgres", worker: { host: string; port: number }, errors: Errors): AdminAddress {
+function adminAddress(raw: RawSettings, side: Side, worker: { host: string; port: number }, errors: Errors): AdminAddress {
     const hostKey = `${side}AdminHost`;
     const portKey = `${side}AdminPort`;
     const host = raw[hostKey] ? String(raw[hostKey]) : worker.host;

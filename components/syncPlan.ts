@@ -3,9 +3,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { readMysql, readPostgres, ServerFacts } from "../database/catalog";
 import { Settings } from "./settings";
-import { TableDef } from "./sync/model";
-import { preflight, selectTables } from "./sync/preflight";
-import { acceptance, blocks, Finding, summarize } from "./sync/risks";
+import { TableDef } from "../core/model";
+import { preflight, selectTables } from "../preflight/preflight";
+import { acceptance, blocks, Finding, summarize } from "../core/risks";
 
 export interface SyncPlan {
     tables: { mysql: TableDef[]; postgres: TableDef[] };

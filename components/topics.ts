@@ -3,7 +3,9 @@
 // min.insync.replicas come from the environment.
 import * as kafka from "@pulumi/kafka";
 import * as pulumi from "@pulumi/pulumi";
-import { deadLetterTopic, maxRequestBytes, syncTopics } from "../connectors/syncConnectors";
+import { maxRequestBytes } from "../connectors/syncConnectors";
+import { deadLetterTopic, syncTopics } from "../core/topics";
+import { Direction, KafkaSecurity } from "../core/vocabulary";
 
 /**
  * Dead letters are kept a month (rows not applied, waiting for a fix and a replay), take any row the change
@@ -41,7 +43,7 @@ export function topicPlan(settings: TopicSettings): TopicSpec[] {
     const isr = { "min.insync.replicas": String(settings.minInsyncReplicas) };
     const rows = { "max.message.bytes": String(maxRequestBytes(settings.maxRowBytes)) };
     const compacted = { ...isr, "cleanup.policy": "compact" };
-    const changes = (direction: "mysql-to-postgres" | "postgres-to-mysql", namespace: string) => {
+    const changes = (direction: Direction, namespace: string) => {
         const topics = syncTopics(settings.prefix, direction, namespace, settings.tables);
         return topics.rows.map((name) => ({ ...base, name, partitions: settings.partitions, config: { ...isr, ...rows, "retention.ms": String(7 * 24 * 3600 * 1000) } }));
     };
@@ -67,7 +69,7 @@ export interface TopicsArgs {
     settings: TopicSettings;
     /** Brokers as the machine running `pulumi` reaches them. */
     bootstrapServers: pulumi.Input<string>;
-    security: "plaintext" | "msk-iam";
+    security: KafkaSecurity;
 }
 
 export class Topics extends pulumi.ComponentResource {

@@ -70,9 +70,6 @@ export interface CheckFailure {
 
 export const DEFAULT_TIMEOUT_SECONDS = 180;
 
-/** Pulumi's marker for values not known during preview (outputs of resources not created yet). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,248}$/;
 const K8S_SECRET_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/;
 const CLASS_PATTERN = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$/;

@@ -15,11 +15,11 @@ import {
     normalizeConfig,
     progressTowards,
     renderConfig,
-    UNKNOWN,
     validationConfig,
     validationFailures,
 } from "./connectorModel";
 import { removeConnectorSecrets, writeConnectorSecrets } from "./workerSecrets";
+import { UNKNOWN } from "../core/unknown";
 
 // The desired state must hold this long before create/update report success, so a task that fails right
 // after starting (bad credentials, unreachable database) fails the update instead of passing it.

@@ -1,11 +1,11 @@
-import { debeziumExactName } from "../components/sync/names";
+import { debeziumExactName } from "../core/names";
+import { KafkaSecurity, MysqlFlavor } from "../core/vocabulary";
+import { directionPrefix } from "../core/topics";
 
 // Pure builders: plain one-way Debezium connector configs (MariaDB/MySQL source, JDBC sink into PostgreSQL).
 // The bidirectional sync (syncConnectors.ts) builds on them.
 // Every option set here is documented in Debezium's connector reference; secrets are never placed in
 // these maps (they travel in the Connector's `secrets` input).
-
-export type MysqlFlavor = "mariadb" | "mysql";
 
 export interface MysqlEndpoint {
     flavor: MysqlFlavor;
@@ -36,16 +36,6 @@ export const JDBC_SINK_CLASS = "io.debezium.connector.jdbc.JdbcSinkConnector";
 export const MYSQL_SOURCE_PASSWORD_KEY = "database.password";
 export const JDBC_SINK_PASSWORD_KEY = "connection.password";
 
-/** Topic prefix of one direction: `<prefix>.mysql-to-postgres`; Debezium appends `.<database>.<table>`. */
-export function directionPrefix(prefix: string, direction: "mysql-to-postgres" | "postgres-to-mysql"): string {
-    return `${prefix}.${direction}`;
-}
-
-/** The change topic of one MySQL/MariaDB table. */
-export function mysqlTableTopic(prefix: string, database: string, table: string): string {
-    return `${directionPrefix(prefix, "mysql-to-postgres")}.${database}.${table}`;
-}
-
 export function escapeRegex(value: string): string {
     return value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
@@ -56,8 +46,6 @@ export interface ConnectorSpec {
     config: Record<string, string>;
 }
 
-/** How Kafka clients authenticate: plaintext (local, dev) or IAM over TLS (MSK, prod). */
-export type KafkaSecurity = "plaintext" | "msk-iam";
 
 /** Client settings for AWS MSK IAM auth (software.amazon.msk:aws-msk-iam-auth on the classpath). */
 export function kafkaClientSecurity(security: KafkaSecurity): Record<string, string> {

@@ -1,35 +1,22 @@
 // Pure builders: the four connectors of the bidirectional sync. Each source drops the events the sync
 // itself caused (echoes) and flattens change events (deletes keep their before-image, marked __deleted); each
 // sink upserts rows into the tables and deletes into the tombstone tables, whose triggers apply them (see
-// components/sync/*Sql.ts and docs/bidirectional.md). A table's rows and deletes share its topic, so that
+// sql/*Sql.ts and docs/bidirectional.md). A table's rows and deletes share its topic, so that
 // Kafka keeps them in order per key.
 //
 // Names may hold anything the engines allow: topics are Debezium's sanitized names (computed the same way
-// here), include lists match exact names (components/sync/names.ts), and the sinks take the table from the
+// here), include lists match exact names (core/names.ts), and the sinks take the table from the
 // record's `__source_table` header (RouteToTable), never from the topic.
-import { BOOKKEEPING, BOOKKEEPING_COLUMNS, DELETING, Side, TableDef } from "../components/sync/model";
-import { debeziumExactName, exactPath, kafkaTopicName, TOMBSTONE_PREFIX, tombstoneOverrides } from "../components/sync/names";
-import { ConnectorSpec, directionPrefix, escapeRegex, JDBC_SINK_CLASS, MysqlEndpoint, mysqlSource, MysqlSourceOptions, PostgresEndpoint, SOURCE_CLASS } from "./debeziumConfigs";
-
-export type Direction = "mysql-to-postgres" | "postgres-to-mysql";
-
-export function directionOf(source: Side): Direction {
-    return source === "mysql" ? "mysql-to-postgres" : "postgres-to-mysql";
-}
+import { BOOKKEEPING, BOOKKEEPING_COLUMNS, DELETING, TableDef } from "../core/model";
+import { debeziumExactName, exactPath, TOMBSTONE_PREFIX, tombstoneOverrides } from "../core/names";
+import { ConnectorSpec, escapeRegex, JDBC_SINK_CLASS, MysqlEndpoint, mysqlSource, MysqlSourceOptions, PostgresEndpoint, SOURCE_CLASS } from "./debeziumConfigs";
+import { Direction, directionOf, InitialLoad, Side } from "../core/vocabulary";
+import { deadLetterTopic, directionPrefix, syncTopics } from "../core/topics";
 
 /** The sink that writes a table's rows even when the database refuses some (connect-plugins/, QuarantiningJdbcSinkConnector). */
 export const QUARANTINING_SINK_CLASS = "dev.tandem.connect.sink.QuarantiningJdbcSinkConnector";
 const TRANSFORMS = "dev.tandem.connect.transforms";
 const TABLE_HEADER = "__source_table";
-
-/** Topics of one direction: `<prefix>.<direction>.<namespace>.<table>`, as Debezium names them (two tables may share one). */
-export function syncTopics(prefix: string, direction: Direction, namespace: string, tables: string[]): { rows: string[] } {
-    return { rows: [...new Set(tables.map((table) => kafkaTopicName(`${directionPrefix(prefix, direction)}.${namespace}.${table}`)))] };
-}
-
-export function deadLetterTopic(prefix: string, direction: Direction): string {
-    return `${prefix}.dlq.${direction}`;
-}
 
 /** Largest request a producer sends: a whole row change (the guard's limit) plus Kafka's batch overhead. */
 export function maxRequestBytes(maxRowBytes: number): number {
@@ -102,8 +89,6 @@ export interface SyncSourceOptions {
  * - none: the tables were already copied (e.g. pgloader) and the connector streams from now on.
  * Tables added to a running stack later are always loaded by an incremental snapshot of just those tables.
  */
-export type InitialLoad = "snapshot" | "incremental" | "none";
-export const INITIAL_LOADS: readonly InitialLoad[] = ["snapshot", "incremental", "none"];
 
 /**
  * TINYINT(1) columns facing a PostgreSQL boolean: they travel as "true"/"false" through tandem's converter,

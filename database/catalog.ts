@@ -1,7 +1,7 @@
 // Effects: what the two databases say about themselves, read at preview so that preflight can fail early.
 import mysql from "mysql2/promise";
 import { Client as PgClient } from "pg";
-import { ColumnDef, ReferentialAction, TableDef } from "../components/sync/model";
+import { ColumnDef, ReferentialAction, TableDef } from "../core/model";
 import { Connection } from "./sqlObjectsProvider";
 
 export interface ServerFacts {

@@ -4,13 +4,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Connection } from "./sqlObjectsProvider";
 import { snapshotRequestsProvider } from "./snapshotRequestsProvider";
+import { InitialLoad } from "../core/vocabulary";
 
 export interface SnapshotRequestsArgs {
     connection: pulumi.Input<{ host: string; port: number; user: string; password: pulumi.Input<string>; database: string }>;
     database: string;
     signalTable: string;
     tables: string[];
-    initialLoad: "snapshot" | "incremental" | "none";
+    initialLoad: InitialLoad;
 }
 
 export class SnapshotRequests extends pulumi.dynamic.Resource {

@@ -2,8 +2,9 @@
 // the tables the stack adds, through Debezium's signaling table, and checks that the snapshot started.
 // Serialized into Pulumi's state: packages are required inside functions.
 import type * as pulumi from "@pulumi/pulumi";
-import { mysqlIncrementalSnapshotSignal, q } from "../components/sync/mysqlSql";
+import { mysqlIncrementalSnapshotSignal, q } from "../sql/mysqlSql";
 import type { Connection } from "./sqlObjectsProvider";
+import { InitialLoad } from "../core/vocabulary";
 
 export interface SnapshotRequestsInputs {
     connection: Connection;
@@ -12,7 +13,7 @@ export interface SnapshotRequestsInputs {
     /** Every synced table; those new since the last update are snapshotted. */
     tables: string[];
     /** snapshot: the connector's initial snapshot loads the first tables; incremental: signal them too; none: never. */
-    initialLoad: "snapshot" | "incremental" | "none";
+    initialLoad: InitialLoad;
     /** How long to wait for the source to open its first snapshot window. */
     timeoutSeconds?: number;
 }

@@ -1,9 +1,11 @@
 // The dynamic provider behind SqlObjects: runs idempotent SQL on MySQL/MariaDB (mysql2) or PostgreSQL (pg).
 // Serialized into Pulumi's state: packages are required inside functions.
 import type * as pulumi from "@pulumi/pulumi";
-import { UNKNOWN } from "../connectors/connectorModel";
+import { UNKNOWN } from "../core/unknown";
+import { Side } from "../core/vocabulary";
 
-export type Engine = "mysql" | "postgres";
+/** The engine a connection talks to: the sides are named after their engines. */
+export type Engine = Side;
 
 export interface Connection {
     host: string;

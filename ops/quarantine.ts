@@ -4,11 +4,11 @@
 // a source's record is a marker of a row it could not carry (too large, or NaN/infinity: dev.tandem.connect.UncarriableRow).
 // Reading them, and replaying sink records once their cause is fixed, is all this module does.
 import { IHeaders, Kafka, KafkaMessage, logLevel } from "kafkajs";
+import { Direction } from "../core/vocabulary";
 
-export type QuarantineDirection = "mysql-to-postgres" | "postgres-to-mysql";
 
 export interface QuarantinedRecord {
-    direction: QuarantineDirection;
+    direction: Direction;
     /** Where it sits in the dead-letter topic. */
     deadLetter: { topic: string; partition: number; offset: string };
     /** Where the change event came from (the change topic it would be replayed to). */
@@ -35,7 +35,7 @@ function headerText(headers: IHeaders | undefined, name: string): string | undef
 }
 
 /** The pure part: one dead-letter message as a quarantined record. */
-export function describeDeadLetter(direction: QuarantineDirection, topic: string, partition: number, message: KafkaMessage): QuarantinedRecord {
+export function describeDeadLetter(direction: Direction, topic: string, partition: number, message: KafkaMessage): QuarantinedRecord {
     const headers = message.headers ?? {};
     const value = message.value ? message.value.toString("utf8") : "";
     const uncarriable = value.includes(`"name":"${UNCARRIABLE_SCHEMA}"`);
@@ -66,7 +66,7 @@ export function describeDeadLetter(direction: QuarantineDirection, topic: string
 export interface QuarantineSource {
     bootstrapServers: string;
     /** The dead-letter topic of each direction (stack outputs topics.*.deadLetter). */
-    deadLetterTopics: Record<QuarantineDirection, string>;
+    deadLetterTopics: Record<Direction, string>;
 }
 
 function kafkaOf(bootstrapServers: string): Kafka {
@@ -93,7 +93,7 @@ export async function readQuarantine(source: QuarantineSource, onProgress?: (rea
     }
     const records: QuarantinedRecord[] = [];
     if (total === 0) return records;
-    const directionOf = new Map(Object.entries(source.deadLetterTopics).map(([direction, topic]) => [topic, direction as QuarantineDirection]));
+    const directionOf = new Map(Object.entries(source.deadLetterTopics).map(([direction, topic]) => [topic, direction as Direction]));
     const consumer = kafka.consumer({ groupId: `tandem-quarantine-reader-${process.pid}-${Date.now()}` });
     await consumer.connect();
     try {

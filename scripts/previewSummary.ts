@@ -14,7 +14,7 @@
 // `detailedDiff` paths (`config["poll.interval.ms"]`, `config.poll.interval.ms`) are used when a provider
 // returns them.
 import * as fs from "node:fs";
-import { UNKNOWN } from "../connectors/connectorModel";
+import { UNKNOWN } from "../core/unknown";
 
 export interface SummaryOptions {
     /** Stack name for the heading (default: read from the URNs). */

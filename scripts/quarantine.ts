@@ -3,13 +3,14 @@
 // stack's outputs (`--stack`, default local) unless given.
 import { execFileSync } from "child_process";
 import { Command, Option } from "commander";
-import { QuarantineDirection, QuarantinedRecord, QuarantineSource, readQuarantine, replayQuarantined } from "../ops/quarantine";
+import { QuarantinedRecord, QuarantineSource, readQuarantine, replayQuarantined } from "../ops/quarantine";
+import { Direction } from "../core/vocabulary";
 
 interface Selection {
     stack: string;
     bootstrapServers?: string;
     prefix?: string;
-    direction?: QuarantineDirection;
+    direction?: Direction;
     table?: string;
     offset?: string[];
     output: "table" | "json";

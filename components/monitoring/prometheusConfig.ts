@@ -2,9 +2,8 @@
 // Metric names are those sandbox/conf/connect-jmx-exporter.yaml gives Connect's and Debezium's MBeans
 // (checked against a live scrape); two come from a health monitor not built yet (see docs/monitoring.md).
 import * as yaml from "js-yaml";
-import { directionPrefix } from "../../connectors/debeziumConfigs";
-import { deadLetterTopic } from "../../connectors/syncConnectors";
-import { syncNames } from "../sync/model";
+import { syncNames } from "../../core/model";
+import { deadLetterTopic, directionPrefix } from "../../core/topics";
 
 export interface ScrapeConfigOptions {
     environment: string;

@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
-import { JDBC_SINK_CLASS, mysqlSource, mysqlTableTopic, postgresSink, SOURCE_CLASS } from "../../connectors/debeziumConfigs";
+import { JDBC_SINK_CLASS, mysqlSource, postgresSink, SOURCE_CLASS } from "../../connectors/debeziumConfigs";
+import { mysqlTableTopic } from "../../core/topics";
 
 const mysql = { flavor: "mariadb" as const, host: "127.0.0.1", port: 13306, database: "app", user: "cdc", serverId: 184054 };
 const postgres = { host: "127.0.0.1", port: 15432, database: "app", schema: "public", user: "sync" };

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { TableDef } from "../../components/sync/model";
+import { TableDef } from "../../core/model";
 import {
     booleanColumns,
     maxRequestBytes,
@@ -11,9 +11,9 @@ import {
     postgresSyncSource,
     QUARANTINING_SINK_CLASS,
     sourceTransforms,
-    syncTopics,
     topicCreationRules,
 } from "../../connectors/syncConnectors";
+import { syncTopics } from "../../core/topics";
 
 const mysql = { flavor: "mariadb" as const, host: "127.0.0.1", port: 13306, database: "app", user: "tandem_cdc", serverId: 184054 };
 const postgres = { host: "127.0.0.1", port: 15432, database: "app", schema: "public", user: "tandem_cdc" };

@@ -2,7 +2,7 @@
 // conflicts, delete races, a schema change, and destroy/up resuming without loss or duplicates.
 import * as assert from "node:assert/strict";
 import { Stack } from "@pulumi/pulumi/automation";
-import { syncNames } from "../../components/sync/model";
+import { syncNames } from "../../core/model";
 import { eventually, readSandbox, Sandbox } from "../support/sandbox";
 import { mysqlQuery, postgresQuery, removeSyncStack, setConnectorsPaused, syncStack, topicEndOffsets, waitConverged } from "../support/syncStack";
 

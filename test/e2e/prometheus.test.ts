@@ -14,11 +14,12 @@ import { Kafka, logLevel } from "kafkajs";
 import { pipelineDashboard } from "../../components/monitoring/grafanaDashboard";
 import { alertRules, scrapeConfig, toYaml } from "../../components/monitoring/prometheusConfig";
 import { secretReference } from "../../connectors/connectorModel";
-import { ConnectorSpec, directionPrefix, JDBC_SINK_PASSWORD_KEY, MYSQL_SOURCE_PASSWORD_KEY, mysqlSource, mysqlTableTopic } from "../../connectors/debeziumConfigs";
+import { ConnectorSpec, JDBC_SINK_PASSWORD_KEY, MYSQL_SOURCE_PASSWORD_KEY, mysqlSource } from "../../connectors/debeziumConfigs";
 import { mysqlSyncSink, postgresSyncSink } from "../../connectors/syncConnectors";
 import { removeConnectorSecrets, writeConnectorSecrets } from "../../connectors/workerSecrets";
 import { eventually, readSandbox, Sandbox, stateDir } from "../support/sandbox";
 import { mysqlQuery } from "../support/syncStack";
+import { directionPrefix, mysqlTableTopic } from "../../core/topics";
 
 const run = promisify(execFile);
 

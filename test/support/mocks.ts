@@ -1,6 +1,6 @@
 // Pulumi mocks for what cannot run here (Docker, AWS, Kubernetes): records every resource registered.
 import * as pulumi from "@pulumi/pulumi";
-import { DevEnvironmentArgs, Environment, ProdEnvironmentArgs } from "../../components/environment";
+import { DevEnvironmentArgs, DeployedEnvironment, ProdEnvironmentArgs } from "../../components/environment";
 
 export interface Registered {
     type: string;
@@ -39,7 +39,7 @@ export function mock(stack: string): Registered[] {
 
 export const generatedPassword = (resourceName: string) => `generated-${resourceName}`;
 
-export async function settle(environment: Environment): Promise<void> {
+export async function settle(environment: DeployedEnvironment): Promise<void> {
     await new Promise<void>((resolve) => pulumi.all([environment.connectUrl, environment.bootstrapServers]).apply(() => resolve()));
     for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
 }

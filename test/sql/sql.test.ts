@@ -1,7 +1,8 @@
 import * as assert from "node:assert/strict";
-import { TableDef } from "../../../components/sync/model";
-import { binlogRetentionSql, incomingWinsCondition, mysqlAccountGrants, mysqlIncrementalSnapshotSignal, mysqlTableGrants, mysqlTableRevokes, mysqlTableSetup, mysqlTableTeardown, mysqlTriggerName } from "../../../components/sync/mysqlSql";
-import { mysqlCascadesByParent, postgresAccountGrants, postgresCommonSetup, postgresPublication, postgresPublicationTeardown, postgresTableSetup, postgresTableTeardown } from "../../../components/sync/postgresSql";
+import { TableDef } from "../../core/model";
+import { binlogRetentionSql, q, mysqlAccountGrants, mysqlIncrementalSnapshotSignal, mysqlTableGrants, mysqlTableRevokes, mysqlTableSetup, mysqlTableTeardown, mysqlTriggerName } from "../../sql/mysqlSql";
+import { mysqlCascadesByParent, postgresAccountGrants, postgresCommonSetup, postgresPublication, postgresPublicationTeardown, postgresTableSetup, postgresTableTeardown } from "../../sql/postgresSql";
+import { incomingWinsCondition } from "../../sql/conflictRule";
 
 const table: TableDef = {
     name: "orders",
@@ -84,8 +85,11 @@ describe("sync SQL builders", () => {
         });
 
         it("decides conflicts the same way for every policy", () => {
-            assert.equal(incomingWinsCondition({ conflicts: "mysql-wins", tieWinner: "postgres" }, "NEW", "OLD"), "NEW.`_tandem_origin` = 'mysql'");
-            assert.match(incomingWinsCondition(lww, "NEW", "OLD"), /NEW\.`_tandem_version` > OLD\.`_tandem_version` OR \(NEW\.`_tandem_version` = OLD\.`_tandem_version` AND NEW\.`_tandem_origin` = 'postgres'\)/);
+            assert.equal(incomingWinsCondition({ conflicts: "mysql-wins", tieWinner: "postgres" }, "NEW", "OLD", q), "NEW.`_tandem_origin` = 'mysql'");
+            assert.match(incomingWinsCondition(lww, "NEW", "OLD", q), /NEW\.`_tandem_version` > OLD\.`_tandem_version` OR \(NEW\.`_tandem_version` = OLD\.`_tandem_version` AND NEW\.`_tandem_origin` = 'postgres'\)/);
+            // PostgreSQL's trigger applies the very same rule, in its own quoting.
+            const mysqlRule = incomingWinsCondition(lww, "NEW", "OLD", q).replace(/`/g, '"');
+            assert.ok(postgresCommonSetup(pgOptions).join("\n").includes(`incoming_wins := ${mysqlRule};`));
         });
 
         it("grants the reader what Debezium needs and the writer only the synced and tombstone tables", () => {

@@ -5,8 +5,9 @@
 // The sink writes with session_replication_role = replica: foreign keys are not checked (rows of parent and
 // child tables travel on different topics and arrive in any order) and the applications' own triggers do not
 // fire on rows that already carry their final values; the sync's triggers are ENABLE ALWAYS.
-import { appColumns, BOOKKEEPING, DELETING, Policy, ReferentialAction, TableDef } from "./model";
-import { postgresTableFunction, tombstoneTable } from "./names";
+import { appColumns, BOOKKEEPING, DELETING, Policy, ReferentialAction, TableDef } from "../core/model";
+import { incomingWinsCondition } from "./conflictRule";
+import { postgresTableFunction, tombstoneTable } from "../core/names";
 
 const { origin: O, version: V, base: B } = BOOKKEEPING;
 
@@ -53,17 +54,6 @@ export function hasLooseKeyPostgres(table: TableDef): boolean {
         const column = table.columns.find((candidate) => candidate.name === name);
         return column !== undefined && (column.collationDeterministic === false || /^citext$/i.test(column.type));
     });
-}
-
-function incomingWins(policy: Policy): string {
-    switch (policy.conflicts) {
-        case "mysql-wins":
-            return `NEW.${qi(O)} = 'mysql'`;
-        case "postgres-wins":
-            return `NEW.${qi(O)} = 'postgres'`;
-        default:
-            return `(NEW.${qi(V)} > OLD.${qi(V)} OR (NEW.${qi(V)} = OLD.${qi(V)} AND NEW.${qi(O)} = ${pgLiteral(policy.tieWinner)}))`;
-    }
 }
 
 function fn(options: PostgresSyncOptions, name: string): string {
@@ -125,7 +115,7 @@ BEGIN
     RETURN NULL; -- a version held or replaced already: a replay, or an old version arriving late
   END IF;
   IF NEW.${qi(B)} <> OLD.${qi(V)} THEN
-    incoming_wins := ${incomingWins(options.policy)};
+    incoming_wins := ${incomingWinsCondition(options.policy, "NEW", "OLD", qi)};
     INSERT INTO ${conflicts} (table_name, row_key, local_row, incoming_row, winner, policy)
     SELECT TG_TABLE_NAME, jsonb_object_agg(k, to_jsonb(OLD) -> k), to_jsonb(OLD), to_jsonb(NEW),
            CASE WHEN incoming_wins THEN NEW.${qi(O)} ELSE OLD.${qi(O)} END, ${pgLiteral(options.policy.conflicts)}

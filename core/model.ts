@@ -2,12 +2,7 @@
 // the bookkeeping columns every synced table carries on both sides.
 
 import { fitIdentifier, shortHash } from "./names";
-
-export type Side = "mysql" | "postgres";
-export const SIDES: readonly Side[] = ["mysql", "postgres"];
-
-export type ConflictPolicy = "last-writer-wins" | "mysql-wins" | "postgres-wins";
-export const CONFLICT_POLICIES: readonly ConflictPolicy[] = ["last-writer-wins", "mysql-wins", "postgres-wins"];
+import { ConflictPolicy, Side } from "./vocabulary";
 
 export interface Policy {
     conflicts: ConflictPolicy;
@@ -73,15 +68,9 @@ export const BOOKKEEPING = { origin: "_tandem_origin", version: "_tandem_version
 export const BOOKKEEPING_COLUMNS: readonly string[] = Object.values(BOOKKEEPING);
 export const DELETING = "deleting";
 
-export { TOMBSTONE_PREFIX, tombstoneTable } from "./names";
-
 /** The application columns of a table (bookkeeping excluded). */
 export function appColumns(table: TableDef): ColumnDef[] {
     return table.columns.filter((column) => !BOOKKEEPING_COLUMNS.includes(column.name));
-}
-
-export function otherSide(side: Side): Side {
-    return side === "mysql" ? "postgres" : "mysql";
 }
 
 /** MySQL 8 caps account names at 32 characters. */

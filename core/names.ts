@@ -61,24 +61,6 @@ export function postgresTableFunction(functionPrefix: string, kind: string, tabl
 }
 
 /**
- * The topic Debezium writes a table's changes to: its default naming strategy replaces every UTF-16 unit that
- * is not an ASCII letter, digit, '.', '_' or '-' by '_' and cuts the name at 249 characters.
- */
-export function kafkaTopicName(name: string): string {
-    let out = "";
-    for (let i = 0; i < name.length; i++) out += /[A-Za-z0-9._-]/.test(name[i]) ? name[i] : "_";
-    if (out.length > 249) out = out.slice(0, 249);
-    if (out === ".") return "_";
-    if (out === "..") return "__";
-    return out;
-}
-
-/** Kafka refuses two topics that differ only by '.' versus '_' (their metric names would collide). */
-export function kafkaCollisionKey(topic: string): string {
-    return topic.replace(/\./g, "_");
-}
-
-/**
  * A Java regular expression matching exactly `literal`, in a form that survives Debezium's comma-separated
  * lists: only ASCII letters, digits and '_' appear as themselves, everything else as `\x{hex}` (no comma, no
  * space that Debezium would trim, no '.' or '$' with a meaning).

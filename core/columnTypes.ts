@@ -1,3 +1,4 @@
+import { Side } from "./vocabulary";
 // Pure: column types as the catalogs spell them, parsed into what the preflight rules compare (families,
 // value ranges, lengths, fractional-second precision).
 
@@ -170,7 +171,7 @@ export function describeCapacity(capacity: TextCapacity): string {
 }
 
 /** Digits of fractional seconds a temporal column keeps (MySQL default 0, PostgreSQL default 6). */
-export function fractionDigits(type: string, engine: "mysql" | "postgres"): number | undefined {
+export function fractionDigits(type: string, engine: Side): number | undefined {
     const t = type.toLowerCase();
     if (!/^(time|datetime|timestamp)/.test(t)) return undefined;
     const digits = /\((\d)\)/.exec(t);

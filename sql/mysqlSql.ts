@@ -1,10 +1,12 @@
 // Pure builders: the MySQL/MariaDB side of the bidirectional sync as SQL (apply and teardown). See
 // docs/bidirectional.md for how the triggers prevent echoes and resolve conflicts.
-import { appColumns, BOOKKEEPING, ColumnDef, DELETING, Policy, TableDef } from "./model";
-import { mysqlCollationIsExact } from "./columnTypes";
-import { debeziumQuotedId, mysqlTriggerName, tombstoneTable } from "./names";
+import { appColumns, BOOKKEEPING, ColumnDef, DELETING, Policy, TableDef } from "../core/model";
+import { incomingWinsCondition } from "./conflictRule";
+import { mysqlCollationIsExact } from "../core/columnTypes";
+import { debeziumQuotedId, mysqlTriggerName, tombstoneTable } from "../core/names";
+import { MysqlFlavor } from "../core/vocabulary";
 
-export { mysqlTriggerName } from "./names";
+export { mysqlTriggerName } from "../core/names";
 
 const { origin: O, version: V, base: B } = BOOKKEEPING;
 
@@ -23,18 +25,6 @@ function isSyncSession(syncUser: string): string {
     return `SUBSTRING_INDEX(SESSION_USER(), '@', 1) = ${literal(syncUser)}`;
 }
 
-/** SQL truth of "the incoming version wins over the current one", identical on both sides. */
-export function incomingWinsCondition(policy: Policy, incoming: string, current: string): string {
-    switch (policy.conflicts) {
-        case "mysql-wins":
-            return `${incoming}.${q(O)} = 'mysql'`;
-        case "postgres-wins":
-            return `${incoming}.${q(O)} = 'postgres'`;
-        default:
-            return `(${incoming}.${q(V)} > ${current}.${q(V)} OR (${incoming}.${q(V)} = ${current}.${q(V)} AND ${incoming}.${q(O)} = ${literal(policy.tieWinner)}))`;
-    }
-}
-
 function isBinary(column: ColumnDef): boolean {
     return /(blob|binary)/i.test(column.type);
 }
@@ -49,7 +39,7 @@ export interface MysqlSyncOptions {
     syncUser: string;
     policy: Policy;
     /** MariaDB has ADD/DROP COLUMN IF EXISTS; MySQL 8 does not (its errors are tolerated instead). */
-    flavor: "mariadb" | "mysql";
+    flavor: MysqlFlavor;
     /** The conflict log of this sync. */
     conflictsTable: string;
 }
@@ -180,7 +170,7 @@ BEGIN
       SET ${neutralize};
       SET applied = FALSE;
     ELSEIF NEW.${q(B)} <> OLD.${q(V)} THEN
-      SET incoming_wins = ${incomingWinsCondition(options.policy, "NEW", "OLD")};
+      SET incoming_wins = ${incomingWinsCondition(options.policy, "NEW", "OLD", q)};
       INSERT INTO ${q(options.conflictsTable)} (table_name, row_key, local_row, incoming_row, winner, policy)
         VALUES (${literal(table.name)}, ${pkJson}, ${jsonOf("OLD", columns)}, ${jsonOf("NEW", columns)},
                 IF(incoming_wins, NEW.${q(O)}, OLD.${q(O)}), ${literal(options.policy.conflicts)});
@@ -251,7 +241,7 @@ export function mysqlCommonSetup(conflictsTable: string): string[] {
 }
 
 /** Teardown of what mysqlTableSetup added; application rows and columns untouched. */
-export function mysqlTableTeardown(table: TableDef, flavor: "mariadb" | "mysql"): string[] {
+export function mysqlTableTeardown(table: TableDef, flavor: MysqlFlavor): string[] {
     return [
         ...["bi", "ai", "bu", "ti", "tu"].map((kind) => `DROP TRIGGER IF EXISTS ${q(mysqlTriggerName(kind, table.name))}`),
         `DROP TABLE IF EXISTS ${q(tombstoneTable(table.name))}`,
@@ -312,7 +302,7 @@ export const RDS_MAX_BINLOG_RETENTION_HOURS = 168;
  * retention is raised, never lowered (0 means "never purge" and is kept); MySQL 8 persists it across
  * restarts, MariaDB needs it in its config file too (docs/environments.md).
  */
-export function binlogRetentionSql(flavor: "mariadb" | "mysql", hosting: MysqlHosting, hours: number): string[] {
+export function binlogRetentionSql(flavor: MysqlFlavor, hosting: MysqlHosting, hours: number): string[] {
     if (!Number.isInteger(hours) || hours < 1) throw new Error(`binlog retention must be a whole number of hours, got ${hours}`);
     if (hosting === "rds") return [`CALL mysql.rds_set_configuration('binlog retention hours', ${hours})`];
     const seconds = hours * 3600;

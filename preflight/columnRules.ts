@@ -17,9 +17,10 @@ import {
     postgresTextCapacity,
     rangeFits,
     textFits,
-} from "./columnTypes";
-import { ColumnDef } from "./model";
-import { Finding, RiskCode } from "./risks";
+} from "../core/columnTypes";
+import { ColumnDef } from "../core/model";
+import { Finding, RiskCode } from "../core/risks";
+import { MysqlFlavor } from "../core/vocabulary";
 
 export interface ColumnPair {
     table: string;
@@ -29,7 +30,7 @@ export interface ColumnPair {
     key: boolean;
     /** MySQL's global sql_mode (zero dates are possible unless NO_ZERO_DATE and NO_ZERO_IN_DATE are set). */
     sqlMode: string;
-    mysqlFlavor: "mariadb" | "mysql";
+    mysqlFlavor: MysqlFlavor;
 }
 
 const UTF8MB4 = /^utf8mb4/i;

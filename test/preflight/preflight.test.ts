@@ -1,9 +1,9 @@
 import * as assert from "node:assert/strict";
-import { ColumnDef, TableDef } from "../../../components/sync/model";
-import { mysqlFamily, postgresFamily, preflight, PreflightInput, selectTables } from "../../../components/sync/preflight";
+import { ColumnDef, TableDef } from "../../core/model";
+import { mysqlFamily, postgresFamily, preflight, PreflightInput, selectTables } from "../../preflight/preflight";
 import * as fs from "fs";
 import * as path from "path";
-import { acceptance, blocks, Finding, RISKS, RiskCode, summarize } from "../../../components/sync/risks";
+import { acceptance, blocks, Finding, RISKS, RiskCode, summarize } from "../../core/risks";
 
 const mysqlTable: TableDef = {
     name: "orders",
@@ -210,7 +210,7 @@ describe("preflight", () => {
     });
 
     it("documents every kind of finding in docs/bidirectional.md", () => {
-        const docs = fs.readFileSync(path.join(__dirname, "..", "..", "..", "docs", "bidirectional.md"), "utf8");
+        const docs = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "bidirectional.md"), "utf8");
         const table = docs.slice(docs.indexOf("## What the sync refuses, maps and quarantines"), docs.indexOf("## The quarantine"));
         assert.deepEqual(Object.keys(RISKS).filter((code) => !table.includes(`\`${code}\``)), []);
     });

@@ -1,14 +1,16 @@
 // Pure: everything that must hold before a bidirectional sync can run, and every value that cannot travel as
 // it is, checked at preview and reported at once. Input: what the catalogs say (database/catalog.ts).
 import { columnFindings } from "./columnRules";
-import { appColumns, TableDef } from "./model";
-import { kafkaCollisionKey, kafkaTopicName, likePatternMatches, tombstoneTable } from "./names";
-import { Finding, RiskCode } from "./risks";
+import { appColumns, TableDef } from "../core/model";
+import { likePatternMatches, tombstoneTable } from "../core/names";
+import { Finding, RiskCode } from "../core/risks";
+import { kafkaCollisionKey, kafkaTopicName } from "../core/topics";
+import { MysqlFlavor } from "../core/vocabulary";
 
-export { mysqlFamily, postgresFamily, TypeFamily } from "./columnTypes";
+export { mysqlFamily, postgresFamily, TypeFamily } from "../core/columnTypes";
 
 export interface PreflightInput {
-    mysqlFlavor: "mariadb" | "mysql";
+    mysqlFlavor: MysqlFlavor;
     mysqlSettings: Record<string, string>;
     postgresSettings: Record<string, string>;
     mysqlTables: TableDef[];

@@ -1,16 +1,15 @@
 import * as assert from "node:assert/strict";
-import { syncNames } from "../../../components/sync/model";
+import { syncNames } from "../../core/model";
 import {
     debeziumExactName,
     debeziumQuotedId,
     fitIdentifier,
-    kafkaCollisionKey,
-    kafkaTopicName,
     likePatternMatches,
     postgresTableFunction,
     tombstoneOverrides,
     tombstoneTable,
-} from "../../../components/sync/names";
+} from "../../core/names";
+import { kafkaCollisionKey, kafkaTopicName } from "../../core/topics";
 
 describe("names derived from table names", () => {
     it("fit both engines (63 bytes, 64 characters) and never collide", () => {

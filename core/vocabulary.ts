@@ -1,0 +1,38 @@
+// The closed sets every layer shares, each spelled once as an `as const` array with its union type, so that
+// config validation, connector builders, SQL builders and operator tools agree on the same values.
+
+/** The two databases the sync joins: the legacy MySQL/MariaDB side and the new PostgreSQL side. */
+export const SIDES = ["mysql", "postgres"] as const;
+export type Side = (typeof SIDES)[number];
+
+export function otherSide(side: Side): Side {
+    return side === "mysql" ? "postgres" : "mysql";
+}
+
+/** The two directions changes travel, named by where they come from. */
+export const DIRECTIONS = ["mysql-to-postgres", "postgres-to-mysql"] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+
+export function directionOf(source: Side): Direction {
+    return source === "mysql" ? "mysql-to-postgres" : "postgres-to-mysql";
+}
+
+/** The engine on the legacy side: Debezium has one connector per flavor. */
+export const MYSQL_FLAVORS = ["mariadb", "mysql"] as const;
+export type MysqlFlavor = (typeof MYSQL_FLAVORS)[number];
+
+/** Which version wins when both sides changed the same row concurrently (docs/bidirectional.md). */
+export const CONFLICT_POLICIES = ["last-writer-wins", "mysql-wins", "postgres-wins"] as const;
+export type ConflictPolicy = (typeof CONFLICT_POLICIES)[number];
+
+/** How the rows that exist before the sync starts reach the other side. */
+export const INITIAL_LOADS = ["snapshot", "incremental", "none"] as const;
+export type InitialLoad = (typeof INITIAL_LOADS)[number];
+
+/** Where a stack runs: existing services (the sandbox), Docker, or AWS + Kubernetes. */
+export const ENVIRONMENTS = ["local", "dev", "prod"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+/** How Kafka clients authenticate: plaintext (local, dev) or IAM over TLS (MSK, prod). */
+export const KAFKA_SECURITIES = ["plaintext", "msk-iam"] as const;
+export type KafkaSecurity = (typeof KAFKA_SECURITIES)[number];
