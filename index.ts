@@ -3,7 +3,7 @@
 // sync on it, export what dashboards and scripts read.
 import { BidirectionalSync } from "./components/bidirectionalSync";
 import { environmentFor } from "./components/environment";
-import { loadSettings } from "./components/settings";
+import { loadSettings } from "./components/stackConfig";
 import { planSync } from "./components/syncPlan";
 import { Connector } from "./connectors/connector";
 

@@ -7,7 +7,7 @@
 // snapshot of its rows), removing one deletes them (their teardown runs with teardownOnDestroy).
 import * as pulumi from "@pulumi/pulumi";
 import { Connector } from "../connectors/connector";
-import { ConnectorSpec, JDBC_SINK_PASSWORD_KEY, MYSQL_SOURCE_PASSWORD_KEY } from "../connectors/debeziumConfigs";
+import { ConnectorSpec, JDBC_SINK_PASSWORD_KEY, SOURCE_PASSWORD_KEY } from "../connectors/debeziumConfigs";
 import { connectorSecrets, ConnectorSecretStore } from "../connectors/secretStores";
 import {
     booleanColumns,
@@ -246,7 +246,7 @@ export class BidirectionalSync extends pulumi.ComponentResource {
                         signalTable: names.signalTable,
                         booleanColumns: booleanColumns(args.tables.mysql, args.tables.postgres),
                     })),
-                { [MYSQL_SOURCE_PASSWORD_KEY]: passwords.mysqlCdc }),
+                { [SOURCE_PASSWORD_KEY]: passwords.mysqlCdc }),
             postgresSource: connector("postgres-source",
                 postgresSyncSource({
                     prefix: args.prefix,
@@ -258,7 +258,7 @@ export class BidirectionalSync extends pulumi.ComponentResource {
                     publication: names.publication,
                     heartbeatTable: names.heartbeatTable,
                 }),
-                { [MYSQL_SOURCE_PASSWORD_KEY]: passwords.postgresCdc }),
+                { [SOURCE_PASSWORD_KEY]: passwords.postgresCdc }),
             postgresSink: connector("postgres-sink",
                 postgresSyncSink({ ...sink, sourceNamespace: args.mysql.database, postgres: postgresEndpoint(names.syncUser) }),
                 { [JDBC_SINK_PASSWORD_KEY]: passwords.postgresSync }),

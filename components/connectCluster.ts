@@ -1,6 +1,6 @@
-// The Kafka Connect workers: containers built from docker/connect/Dockerfile (dev), a Kubernetes Deployment
-// of the same image pushed to ECR (prod), or an existing cluster (local). The rest of the program reads
-// `url` (the REST endpoint) and `secretsDir` (where the `dir` config provider reads connector secrets).
+// The Kafka Connect workers: containers built from docker/connect/Dockerfile (dev) or a Kubernetes Deployment
+// of the same image pushed to ECR (prod); `local` uses existing workers and needs no component. The rest of
+// the program reads `url` (the REST endpoint) and `ready`.
 import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as k8s from "@pulumi/kubernetes";
@@ -12,6 +12,8 @@ import { KafkaSecurity } from "../core/vocabulary";
 export const WORKER_SECRETS_DIR = "/etc/kafka-connect/secrets";
 /** Port of the Prometheus JMX exporter in the worker image (docker/connect/Dockerfile). */
 export const WORKER_METRICS_PORT = 9404;
+/** Port of the workers' REST API inside their container or pod. */
+export const WORKER_REST_PORT = 8083;
 /** The REST API's basic-auth user when auth is on (prod). */
 export const REST_USER = "admin";
 
@@ -22,6 +24,8 @@ export interface WorkerSettings {
     replicationFactor: number;
     /** Kafka client security for MSK IAM (prod) or plaintext (dev). */
     security: KafkaSecurity;
+    /** The folder the `dir` config provider may read (dev: the bind-mounted host folder). */
+    secretsDir: string;
     /** Where connector secrets come from besides the `dir` folder: Kubernetes Secrets (prod). */
     secretsProvider?: "kubernetes";
     /** REST basic auth (BasicAuthSecurityRestExtension with a JAAS file). */
@@ -33,7 +37,7 @@ export function workerProperties(settings: WorkerSettings): string {
     const lines = [
         `bootstrap.servers=${settings.bootstrapServers}`,
         `group.id=${settings.groupId}`,
-        "listeners=http://0.0.0.0:8083",
+        `listeners=http://0.0.0.0:${WORKER_REST_PORT}`,
         `config.storage.topic=${settings.groupId}-configs`,
         `offset.storage.topic=${settings.groupId}-offsets`,
         `status.storage.topic=${settings.groupId}-status`,
@@ -50,7 +54,7 @@ export function workerProperties(settings: WorkerSettings): string {
         `config.providers=dir,env${settings.secretsProvider === "kubernetes" ? ",secrets" : ""}`,
         "config.providers.dir.class=org.apache.kafka.common.config.provider.DirectoryConfigProvider",
         "config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider",
-        `config.providers.dir.param.allowed.paths=${WORKER_SECRETS_DIR}`,
+        `config.providers.dir.param.allowed.paths=${settings.secretsDir}`,
     ];
     const security = Object.entries(kafkaClientSecurity(settings.security)).map(([key, value]) => `${key}=${value}`);
     for (const prefix of ["", "producer.", "consumer.", "admin."]) lines.push(...security.map((line) => `${prefix}${line}`));
@@ -63,15 +67,14 @@ export function workerProperties(settings: WorkerSettings): string {
 
 interface Common {
     workers: number;
-    worker: Omit<WorkerSettings, "restAuth" | "bootstrapServers"> & { bootstrapServers: pulumi.Input<string> };
+    worker: Omit<WorkerSettings, "restAuth" | "bootstrapServers" | "secretsDir"> & { bootstrapServers: pulumi.Input<string> };
 }
 
-function properties(worker: Common["worker"], restAuth: boolean): pulumi.Output<string> {
-    return pulumi.output(worker.bootstrapServers).apply((bootstrapServers) => workerProperties({ ...worker, bootstrapServers, restAuth }));
+function properties(worker: Common["worker"], secretsDir: string, restAuth: boolean): pulumi.Output<string> {
+    return pulumi.output(worker.bootstrapServers).apply((bootstrapServers) => workerProperties({ ...worker, bootstrapServers, secretsDir, restAuth }));
 }
 
 export type ConnectClusterArgs =
-    | { kind: "external"; url: pulumi.Input<string>; secretsDir: pulumi.Input<string> }
     | (Common & {
           kind: "docker";
           networkName: pulumi.Input<string>;
@@ -89,6 +92,8 @@ export type ConnectClusterArgs =
           restPassword: pulumi.Input<string>;
           /** IAM role the workers assume (EKS IRSA) for MSK IAM auth: annotated on their ServiceAccount. */
           iamRoleArn?: pulumi.Input<string>;
+          /** Requests of each worker pod; memory is its limit too. */
+          resources: { cpu: string; memory: string };
           /** Push the image here (ECR repository created by the component when omitted). */
           repositoryUrl?: pulumi.Input<string>;
       });
@@ -97,7 +102,6 @@ const REPO_ROOT = path.resolve(__dirname, "..");
 
 export class ConnectCluster extends pulumi.ComponentResource {
     readonly url: pulumi.Output<string>;
-    readonly secretsDir: pulumi.Output<string>;
     readonly image?: pulumi.Output<string>;
     /** kubernetes: a DNS name resolving to every worker (headless Service), for scraping each one's metrics. */
     readonly workersDnsName?: string;
@@ -107,18 +111,11 @@ export class ConnectCluster extends pulumi.ComponentResource {
     constructor(name: string, args: ConnectClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tandem:index:ConnectCluster", name, {}, opts);
         const parent = { parent: this };
-        if (args.kind === "external") {
-            this.url = pulumi.output(args.url);
-            this.secretsDir = pulumi.output(args.secretsDir);
-            this.ready = pulumi.output([]);
-            this.registerOutputs({ url: this.url });
-            return;
-        }
         const build = { context: REPO_ROOT, dockerfile: path.join(REPO_ROOT, "docker", "connect", "Dockerfile"), platform: "linux/amd64" };
 
         if (args.kind === "docker") {
             const image = new docker.Image(`${name}-image`, { imageName: `tandem-connect:${name}`, build, skipPush: true }, parent);
-            const workerConfig = properties(args.worker, false);
+            const workerConfig = properties(args.worker, args.hostSecretsDir, false);
             const containers: docker.Container[] = [];
             for (let i = 0; i < args.workers; i++) {
                 containers[i] = new docker.Container(`${name}-${i + 1}`, {
@@ -128,8 +125,8 @@ export class ConnectCluster extends pulumi.ComponentResource {
                     // Databases on the developer's machine are reached as host.docker.internal (Linux too).
                     hosts: [{ host: "host.docker.internal", ip: "host-gateway" }],
                     ports: [
-                        { internal: 8083, external: args.hostPort + i, ip: "127.0.0.1" },
-                        { internal: 9404, external: args.metricsHostPort + i, ip: "127.0.0.1" },
+                        { internal: WORKER_REST_PORT, external: args.hostPort + i, ip: "127.0.0.1" },
+                        { internal: WORKER_METRICS_PORT, external: args.metricsHostPort + i, ip: "127.0.0.1" },
                     ],
                     uploads: [{ file: "/etc/kafka-connect/worker.properties", content: pulumi.interpolate`${workerConfig}rest.advertised.host.name=${name}-${i + 1}\n` }],
                     volumes: [{ hostPath: args.hostSecretsDir, containerPath: args.hostSecretsDir, readOnly: true }],
@@ -138,7 +135,6 @@ export class ConnectCluster extends pulumi.ComponentResource {
             }
             this.ready = pulumi.all(containers.map((container) => container.id));
             this.url = this.ready.apply(() => `http://127.0.0.1:${args.hostPort}`);
-            this.secretsDir = pulumi.output(args.hostSecretsDir);
             this.image = image.imageName;
         } else {
             const repository = args.repositoryUrl ? undefined : new aws.ecr.Repository(`${name}-repo`, { imageScanningConfiguration: { scanOnPush: true }, imageTagMutability: "IMMUTABLE" }, parent);
@@ -154,7 +150,7 @@ export class ConnectCluster extends pulumi.ComponentResource {
             const config = new k8s.core.v1.ConfigMap(`${name}-config`, {
                 metadata: { namespace: args.namespace },
                 // Workers forward requests to the leader at their advertised address: the pod IP.
-                data: { "worker.properties": pulumi.interpolate`${properties({ ...args.worker, secretsProvider: "kubernetes" }, true)}rest.advertised.host.name=\${env:POD_IP}\n` },
+                data: { "worker.properties": pulumi.interpolate`${properties({ ...args.worker, secretsProvider: "kubernetes" }, WORKER_SECRETS_DIR, true)}rest.advertised.host.name=\${env:POD_IP}\n` },
             }, k8sOpts);
             // REST basic auth: a JAAS file naming a credentials file (both mounted from this Secret).
             const restAuth = new k8s.core.v1.Secret(`${name}-rest-auth`, {
@@ -183,19 +179,19 @@ export class ConnectCluster extends pulumi.ComponentResource {
                     replicas: args.workers,
                     selector: { matchLabels: labels },
                     template: {
-                        metadata: { labels, annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": "9404" } },
+                        metadata: { labels, annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": String(WORKER_METRICS_PORT) } },
                         spec: {
                             serviceAccountName: account.metadata.name,
                             containers: [{
                                 name: "connect",
                                 image: image.repoDigest,
-                                ports: [{ name: "rest", containerPort: 8083 }, { name: "metrics", containerPort: 9404 }],
+                                ports: [{ name: "rest", containerPort: WORKER_REST_PORT }, { name: "metrics", containerPort: WORKER_METRICS_PORT }],
                                 env: [
                                     { name: "KAFKA_OPTS", value: "-Djava.security.auth.login.config=/etc/kafka-connect/auth/jaas.conf" },
                                     { name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
                                 ],
                                 readinessProbe: { httpGet: { path: "/health", port: "rest" }, periodSeconds: 5 },
-                                resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "2Gi" } },
+                                resources: { requests: args.resources, limits: { memory: args.resources.memory } },
                                 volumeMounts: [
                                     { name: "config", mountPath: "/etc/kafka-connect/worker.properties", subPath: "worker.properties" },
                                     { name: "rest-auth", mountPath: "/etc/kafka-connect/auth", readOnly: true },
@@ -212,19 +208,18 @@ export class ConnectCluster extends pulumi.ComponentResource {
             // A fixed name: Prometheus scrapes and the REST load balancer targets <name>-rest.<namespace>.svc.
             const service = new k8s.core.v1.Service(`${name}-rest`, {
                 metadata: { namespace: args.namespace, name: `${name}-rest`, labels },
-                spec: { selector: labels, ports: [{ name: "rest", port: 8083, targetPort: "rest" }, { name: "metrics", port: 9404, targetPort: "metrics" }] },
+                spec: { selector: labels, ports: [{ name: "rest", port: WORKER_REST_PORT, targetPort: "rest" }, { name: "metrics", port: WORKER_METRICS_PORT, targetPort: "metrics" }] },
             }, { ...k8sOpts, dependsOn: [deployment] });
             // Headless: its DNS name resolves to every worker, so Prometheus scrapes each one (dns_sd_configs).
             const headless = new k8s.core.v1.Service(`${name}-workers`, {
                 metadata: { namespace: args.namespace, name: `${name}-workers`, labels },
-                spec: { clusterIP: "None", selector: labels, ports: [{ name: "metrics", port: 9404, targetPort: "metrics" }] },
+                spec: { clusterIP: "None", selector: labels, ports: [{ name: "metrics", port: WORKER_METRICS_PORT, targetPort: "metrics" }] },
             }, k8sOpts);
             this.workersDnsName = `${name}-workers.${args.namespace}.svc`;
             this.ready = pulumi.all([deployment.id, service.id, headless.id]);
-            this.url = pulumi.interpolate`http://${service.metadata.name}.${args.namespace}.svc:8083`;
-            this.secretsDir = pulumi.output(WORKER_SECRETS_DIR);
+            this.url = pulumi.interpolate`http://${service.metadata.name}.${args.namespace}.svc:${WORKER_REST_PORT}`;
             this.image = image.repoDigest;
         }
-        this.registerOutputs({ url: this.url, secretsDir: this.secretsDir });
+        this.registerOutputs({ url: this.url });
     }
 }

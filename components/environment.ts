@@ -1,6 +1,6 @@
 // The infrastructure under the sync, per environment: dev = Docker (KRaft containers, Connect containers
 // from our image), prod = AWS MSK + Connect on Kubernetes + CDC parameter groups, local = existing
-// services. what differs between environments is data in environmentSpec.ts and the stack config.
+// services. What differs between environments is data in environmentSpec.ts and the stack config.
 import * as docker from "@pulumi/docker";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -8,20 +8,20 @@ import { CdcParameterGroups } from "./cdcParameterGroups";
 import { ConnectorSecretStore } from "../connectors/secretStores";
 import { TopicCreation } from "../connectors/syncConnectors";
 import { KafkaTopic } from "../kafka/kafkaTopic";
-import { ConnectCluster, REST_USER, WORKER_METRICS_PORT } from "./connectCluster";
+import { ConnectCluster, REST_USER, WORKER_METRICS_PORT, WORKER_REST_PORT } from "./connectCluster";
 import { KafkaCluster } from "./kafkaCluster";
-import { DevTools, Prometheus } from "./prometheus";
-import { environmentDefaults, EnvironmentSpec, Sizing } from "./environmentSpec";
+import { DevTools, Prometheus, PROMETHEUS_PORT } from "./prometheus";
+import { environmentSpec, Sizing } from "./environmentSpec";
 import { SecretSettings, Settings } from "./settings";
 import { deadLetterTopicConfig, Topics } from "./topics";
-import { KafkaSecurity } from "../core/vocabulary";
+import { DIRECTIONS, KafkaSecurity } from "../core/vocabulary";
 import { deadLetterTopic } from "../core/topics";
 
 export interface DevEnvironmentArgs {
     prefix: string;
     /** Largest row change the topics carry (tandem:maxRowBytes). */
     maxRowBytes: number;
-    /** Overrides of environmentDefaults' sizing (stack config). */
+    /** Overrides of the environment spec's sizing (stack config). */
     sizing?: Partial<Sizing>;
     tables: string[];
     mysqlDatabase: string;
@@ -65,11 +65,11 @@ export interface DeployedEnvironment {
 }
 
 /** The sources create undeclared topics with the environment's sizing, like the declared ones. */
-function topicCreationOf(spec: EnvironmentSpec): TopicCreation {
+function topicCreationOf(spec: Sizing): TopicCreation {
     return { replicationFactor: spec.replicationFactor, partitions: spec.partitions, minInsyncReplicas: spec.minInsyncReplicas };
 }
 
-function topicSettings(args: Omit<DevEnvironmentArgs, "hostSecretsDir">, spec: EnvironmentSpec) {
+function topicSettings(args: Omit<DevEnvironmentArgs, "hostSecretsDir">, spec: Sizing) {
     return {
         prefix: args.prefix,
         connectGroupId: `${args.prefix}-connect`,
@@ -84,58 +84,57 @@ function topicSettings(args: Omit<DevEnvironmentArgs, "hostSecretsDir">, spec: E
 }
 
 export function devEnvironment(args: DevEnvironmentArgs, parent?: pulumi.Resource): DeployedEnvironment {
-    const spec = { ...environmentDefaults("dev"), ...args.sizing };
+    const spec = environmentSpec("dev", args.sizing);
+    const ports = spec.hostPorts;
     const opts = { parent };
     const network = new docker.Network(`${args.prefix}-net`, { name: `${args.prefix}-net` }, opts);
-    const kafka = new KafkaCluster(`${args.prefix}-kafka`, { kind: "docker", networkName: network.name, brokers: spec.brokers, hostPort: 29092 }, opts);
-    const topics = new Topics(`${args.prefix}-topics`, { settings: topicSettings(args, spec), bootstrapServers: kafka.adminBootstrapServers, security: "plaintext" }, opts);
+    const kafka = new KafkaCluster(`${args.prefix}-kafka`, { kind: "docker", networkName: network.name, brokers: spec.brokers, hostPort: ports.kafka }, opts);
+    const topics = new Topics(`${args.prefix}-topics`, { settings: topicSettings(args, spec), bootstrapServers: kafka.adminBootstrapServers, security: spec.kafkaSecurity }, opts);
     const connect = new ConnectCluster(`${args.prefix}-connect`, {
         kind: "docker",
         workers: spec.connectWorkers,
         networkName: network.name,
-        hostPort: 28083,
-        metricsHostPort: 29404,
+        hostPort: ports.connectRest,
+        metricsHostPort: ports.connectMetrics,
         hostSecretsDir: args.hostSecretsDir,
-        worker: { bootstrapServers: kafka.bootstrapServers, groupId: `${args.prefix}-connect`, replicationFactor: spec.replicationFactor, security: "plaintext" },
+        worker: { bootstrapServers: kafka.bootstrapServers, groupId: `${args.prefix}-connect`, replicationFactor: spec.replicationFactor, security: spec.kafkaSecurity },
     }, { parent, dependsOn: [topics] });
     const connectTargets = Array.from({ length: spec.connectWorkers }, (_, i) => `${args.prefix}-connect-${i + 1}:${WORKER_METRICS_PORT}`);
-    const prometheus = new Prometheus(`${args.prefix}-prometheus`, { kind: "docker", environment: "dev", pipeline: args.prefix, connectTargets, networkName: network.name, hostPort: 29090 }, opts);
+    const prometheus = new Prometheus(`${args.prefix}-prometheus`, { kind: "docker", environment: "dev", pipeline: args.prefix, connectTargets, networkName: network.name, hostPort: ports.prometheus }, opts);
     const tools = new DevTools(`${args.prefix}-tools`, {
         networkName: network.name,
         bootstrapServers: kafka.bootstrapServers,
-        connectUrl: `http://${args.prefix}-connect-1:8083`,
-        prometheusUrl: `http://${args.prefix}-prometheus:9090`,
-        kafkaUiPort: 28080,
+        connectUrl: `http://${args.prefix}-connect-1:${WORKER_REST_PORT}`,
+        prometheusUrl: `http://${args.prefix}-prometheus:${PROMETHEUS_PORT}`,
+        kafkaUiPort: ports.kafkaUi,
         pipeline: args.prefix,
-        grafanaPort: 23000,
+        grafanaPort: ports.grafana,
     }, opts);
     return {
         bootstrapServers: kafka.bootstrapServers,
-        kafkaSecurity: "plaintext",
+        kafkaSecurity: spec.kafkaSecurity,
         connectUrl: connect.url,
         topicCreation: topicCreationOf(spec),
         secretStore: { kind: "directory", dir: args.hostSecretsDir },
         topics: topics.names,
         dependencies: [topics],
-        urls: { prometheus: prometheus.url, grafana: tools.grafanaUrl, kafkaUi: tools.kafkaUiUrl, connectMetrics: pulumi.output("http://127.0.0.1:29404/metrics") },
+        urls: { prometheus: prometheus.url, grafana: tools.grafanaUrl, kafkaUi: tools.kafkaUiUrl, connectMetrics: pulumi.output(`http://127.0.0.1:${ports.connectMetrics}/metrics`) },
     };
 }
 
 export function prodEnvironment(args: ProdEnvironmentArgs, parent?: pulumi.Resource): DeployedEnvironment {
-    const spec = { ...environmentDefaults("prod"), ...args.sizing };
+    const spec = environmentSpec("prod", args.sizing);
     const opts = { parent };
     const kafka = new KafkaCluster(`${args.prefix}-kafka`, {
         kind: "msk",
         brokers: spec.brokers,
-        instanceType: "kafka.m7g.large",
-        kafkaVersion: "3.9.x",
+        ...spec.msk,
         subnetIds: args.subnetIds,
         securityGroupIds: args.securityGroupIds,
-        volumeSizeGb: 500,
         minInsyncReplicas: spec.minInsyncReplicas,
         defaultReplicationFactor: spec.replicationFactor,
     }, opts);
-    const topics = new Topics(`${args.prefix}-topics`, { settings: topicSettings(args, spec), bootstrapServers: kafka.adminBootstrapServers, security: "msk-iam" }, opts);
+    const topics = new Topics(`${args.prefix}-topics`, { settings: topicSettings(args, spec), bootstrapServers: kafka.adminBootstrapServers, security: spec.kafkaSecurity }, opts);
     const provider = new k8s.Provider(`${args.prefix}-k8s`, { kubeconfig: args.kubeconfig, namespace: args.namespace }, opts);
     const connect = new ConnectCluster(`${args.prefix}-connect`, {
         kind: "kubernetes",
@@ -144,7 +143,8 @@ export function prodEnvironment(args: ProdEnvironmentArgs, parent?: pulumi.Resou
         workers: spec.connectWorkers,
         restPassword: args.connectRestPassword,
         iamRoleArn: args.connectIamRoleArn,
-        worker: { bootstrapServers: kafka.bootstrapServers, groupId: `${args.prefix}-connect`, replicationFactor: spec.replicationFactor, security: "msk-iam" },
+        resources: spec.connectWorkerResources,
+        worker: { bootstrapServers: kafka.bootstrapServers, groupId: `${args.prefix}-connect`, replicationFactor: spec.replicationFactor, security: spec.kafkaSecurity },
     }, { parent, dependsOn: [topics] });
     const connectUrl = connect.ready.apply(() => args.connectUrl);
     new CdcParameterGroups(`${args.prefix}-cdc`, { mysqlFamily: args.mysqlParameterFamily, postgresFamily: args.postgresParameterFamily }, opts);
@@ -160,7 +160,7 @@ export function prodEnvironment(args: ProdEnvironmentArgs, parent?: pulumi.Resou
     }, opts);
     return {
         bootstrapServers: kafka.bootstrapServers,
-        kafkaSecurity: "msk-iam",
+        kafkaSecurity: spec.kafkaSecurity,
         connectUrl,
         topicCreation: topicCreationOf(spec),
         connectAuth: pulumi.secret(pulumi.output(args.connectRestPassword).apply((password) => ({ username: REST_USER, password }))),
@@ -180,7 +180,7 @@ export function localEnvironment(
     settings: Pick<Settings, "kafkaBootstrapServers" | "connectUrl" | "connectSecretsDir" | "topicPrefix" | "maxRowBytes">,
     parent?: pulumi.Resource,
 ): DeployedEnvironment {
-    const deadLetters = (["mysql-to-postgres", "postgres-to-mysql"] as const).map((direction) => deadLetterTopic(settings.topicPrefix, direction));
+    const deadLetters = DIRECTIONS.map((direction) => deadLetterTopic(settings.topicPrefix, direction));
     const created = deadLetters.map((name) =>
         new KafkaTopic(name, {
             bootstrapServers: settings.kafkaBootstrapServers,

@@ -1,13 +1,12 @@
-// The Kafka cluster the pipeline runs on: KRaft containers (dev), AWS MSK (prod) or an existing cluster
-// (local). One component, the variant chosen by `kind`; the rest of the program only reads
-// `bootstrapServers`.
+// The Kafka cluster the pipeline runs on: KRaft containers (dev) or AWS MSK (prod); `local` uses an existing
+// cluster and needs no component. One component, the variant chosen by `kind`; the rest of the program only
+// reads `bootstrapServers` and `adminBootstrapServers`.
 import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { IMAGES } from "./images";
 
 export type KafkaClusterArgs =
-    | { kind: "external"; bootstrapServers: pulumi.Input<string> }
     | {
           kind: "docker";
           /** Docker network the containers join (Connect and Prometheus use it too). */
@@ -38,10 +37,6 @@ export class KafkaCluster extends pulumi.ComponentResource {
         super("tandem:index:KafkaCluster", name, {}, opts);
         const parent = { parent: this };
         switch (args.kind) {
-            case "external":
-                this.bootstrapServers = pulumi.output(args.bootstrapServers);
-                this.adminBootstrapServers = this.bootstrapServers;
-                break;
             case "docker": {
                 const image = new docker.RemoteImage(`${name}-image`, { name: IMAGES.kafka, keepLocally: true }, parent);
                 const voters = Array.from({ length: args.brokers }, (_, i) => `${i + 1}@${name}-${i + 1}:9093`).join(",");

@@ -8,6 +8,8 @@ import { DASHBOARD_FOLDER, dashboardProvisioning, pipelineDashboard, PROMETHEUS_
 import { alertRules, scrapeConfig, ScrapeConfigOptions, toYaml } from "./monitoring/prometheusConfig";
 
 const RULES_FILE = "/etc/prometheus/tandem-rules.yml";
+/** Port Prometheus serves on inside its container or pod (the image's default). */
+export const PROMETHEUS_PORT = 9090;
 
 export interface PrometheusFiles {
     config: string;
@@ -40,7 +42,7 @@ export class Prometheus extends pulumi.ComponentResource {
                 name,
                 image: image.imageId,
                 networksAdvanced: [{ name: args.networkName }],
-                ports: [{ internal: 9090, external: args.hostPort, ip: "127.0.0.1" }],
+                ports: [{ internal: PROMETHEUS_PORT, external: args.hostPort, ip: "127.0.0.1" }],
                 uploads: [
                     { file: "/etc/prometheus/prometheus.yml", content: files.config },
                     { file: RULES_FILE, content: files.rules },
@@ -67,7 +69,7 @@ export class Prometheus extends pulumi.ComponentResource {
                                 name: "prometheus",
                                 image: IMAGES.prometheus,
                                 args: ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.retention.time=15d"],
-                                ports: [{ name: "web", containerPort: 9090 }],
+                                ports: [{ name: "web", containerPort: PROMETHEUS_PORT }],
                                 volumeMounts: [{ name: "config", mountPath: "/etc/prometheus" }],
                             }],
                             volumes: [{ name: "config", configMap: { name: config.metadata.name } }],
@@ -78,9 +80,9 @@ export class Prometheus extends pulumi.ComponentResource {
             // A fixed name: dashboards and Grafana find Prometheus at <name>.<namespace>.svc.
             const service = new k8s.core.v1.Service(`${name}-web`, {
                 metadata: { namespace: args.namespace, name, labels },
-                spec: { selector: labels, ports: [{ name: "web", port: 9090, targetPort: "web" }] },
+                spec: { selector: labels, ports: [{ name: "web", port: PROMETHEUS_PORT, targetPort: "web" }] },
             }, k8sOpts);
-            this.url = pulumi.interpolate`http://${service.metadata.name}.${args.namespace}.svc:9090`;
+            this.url = pulumi.interpolate`http://${service.metadata.name}.${args.namespace}.svc:${PROMETHEUS_PORT}`;
         }
         this.registerOutputs({ url: this.url });
     }

@@ -1,13 +1,11 @@
-// Stack settings: read from Pulumi config, validated by a pure function so that `pulumi preview` fails
-// with every bad key named at once.
-import * as os from "os";
-import * as path from "path";
+// Pure: the stack's settings, typed and validated from raw config values (components/stackConfig.ts reads
+// them), so that `pulumi preview` fails with every bad key named at once.
 import * as pulumi from "@pulumi/pulumi";
 import { isHttpUrl } from "../connectors/connectorModel";
-import { environmentDefaults, Sizing } from "./environmentSpec";
+import { environmentSpec, Sizing } from "./environmentSpec";
 import { RDS_MAX_BINLOG_RETENTION_HOURS } from "../sql/mysqlSql";
 import { acceptance, RISKS } from "../core/risks";
-import { CONFLICT_POLICIES, ConflictPolicy, Environment, ENVIRONMENTS, INITIAL_LOADS, InitialLoad, MysqlFlavor, Side, SIDES } from "../core/vocabulary";
+import { CONFLICT_POLICIES, ConflictPolicy, Environment, ENVIRONMENTS, INITIAL_LOADS, InitialLoad, MYSQL_FLAVORS, MysqlFlavor, Side, SIDES } from "../core/vocabulary";
 
 /** Where the machine running `pulumi` reaches a database (catalog read, SQL setup), when not where the workers do. */
 export interface AdminAddress {
@@ -146,7 +144,7 @@ export function validateSettings(raw: RawSettings): Settings {
         errors.add("mysqlServerId", `must be an integer in 1..4294967295, got ${JSON.stringify(raw["mysqlServerId"])}`);
     }
     const mysql = {
-        flavor: str(raw, "mysqlFlavor", errors, oneOf(["mariadb", "mysql"] as const)) as MysqlFlavor,
+        flavor: str(raw, "mysqlFlavor", errors, oneOf(MYSQL_FLAVORS)) as MysqlFlavor,
         host: str(raw, "mysqlHost", errors),
         port: port(raw, "mysqlPort", errors),
         database: str(raw, "mysqlDatabase", errors, namespace),
@@ -234,7 +232,7 @@ function sizingSettings(raw: RawSettings, environment: Environment, errors: Erro
     }
     if (environment === "local") return sizing;
     // Checked against the environment's defaults for what the stack leaves unset.
-    const { brokers, replicationFactor, minInsyncReplicas } = { ...environmentDefaults(environment), ...sizing };
+    const { brokers, replicationFactor, minInsyncReplicas } = environmentSpec(environment, sizing);
     if (replicationFactor > brokers) errors.add("topicReplicationFactor", `(${replicationFactor}) cannot exceed the ${brokers} Kafka brokers (tandem:kafkaBrokers)`);
     if (minInsyncReplicas > replicationFactor) errors.add("topicMinInsyncReplicas", `(${minInsyncReplicas}) cannot exceed the replication factor ${replicationFactor} (tandem:topicReplicationFactor)`);
     return sizing;
@@ -280,63 +278,4 @@ function parseList(value: unknown, key: string, errors: Errors, pattern: RegExp)
     }
     if (new Set(list).size !== list.length) errors.add(key, "lists an entry twice");
     return list as string[];
-}
-
-const KEYS = [
-    "environment", "connectUrl", "kafkaBootstrapServers", "connectSecretsDir", "topicPrefix",
-    "mysqlFlavor", "mysqlHost", "mysqlPort", "mysqlDatabase", "mysqlUser", "mysqlServerId",
-    "mysqlAdminHost", "mysqlAdminPort", "postgresHost", "postgresPort", "postgresDatabase", "postgresSchema",
-    "postgresUser", "postgresAdminHost", "postgresAdminPort", "tables", "tableInclude", "tableExclude",
-    "conflictPolicy", "tieWinner", "teardownOnDestroy", "initialLoad", "binlogRetentionHours", "acceptRisks", "maxRowBytes",
-    ...Object.keys(SIZING_KEYS), "awsSubnetIds", "awsSecurityGroupIds", "connectIamRoleArn", "kubernetesNamespace", "rdsMysqlParameterFamily", "rdsPostgresParameterFamily",
-];
-
-/**
- * The `local` stack targets the sandbox by default: its Connect worker serves `<state dir>/connect-secrets`
- * (sandbox/sandbox.sh), and the state dir defaults to `.sandbox` in the project folder.
- */
-export function defaultLocalSecretsDir(env: NodeJS.ProcessEnv = process.env, projectDir: string = process.cwd()): string {
-    return path.resolve(projectDir, env.TANDEM_STATE_DIR ?? ".sandbox", "connect-secrets");
-}
-
-/** dev: the host folder bind-mounted into the Connect containers, per stack. */
-export function defaultDevSecretsDir(stack: string, home: string = os.homedir()): string {
-    return path.join(home, ".tandem", stack, "connect-secrets");
-}
-
-/** Reads the stack's config (defaults come from Pulumi.yaml's schema) and validates it. */
-export function loadSettings(config: pulumi.Config = new pulumi.Config("tandem")): { settings: Settings; secrets: SecretSettings } {
-    const raw: RawSettings = {};
-    for (const key of KEYS) raw[key] = config.get(key);
-    const environment = raw.environment ?? "local";
-    if (!raw.connectSecretsDir && environment === "local") raw.connectSecretsDir = defaultLocalSecretsDir();
-    if (!raw.connectSecretsDir && environment === "dev") raw.connectSecretsDir = defaultDevSecretsDir(pulumi.getStack());
-    if (environment === "prod" && !raw.rdsMysqlParameterFamily) {
-        raw.rdsMysqlParameterFamily = raw.mysqlFlavor === "mariadb" ? "mariadb10.11" : "mysql8.0";
-    }
-    // prod's REST password is checked with the rest, by presence only (its value is not read here).
-    raw.connectRestPasswordSet = Boolean(pulumi.runtime.getConfig("tandem:connectRestPassword"));
-    // Not typed in @pulumi/pulumi's declarations, but exported by its runtime.
-    const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret(key: string): boolean }).isConfigSecret;
-    raw.plaintextSecrets = ["connectRestPassword", "kubeconfig"].filter(
-        (key) => pulumi.runtime.getConfig(`tandem:${key}`) && !isConfigSecret(`tandem:${key}`),
-    );
-    let settings: Settings;
-    try {
-        settings = validateSettings(raw);
-    } catch (error) {
-        // A RunError prints the message alone, without a stack trace.
-        throw new pulumi.RunError((error as Error).message);
-    }
-    return {
-        settings,
-        secrets: {
-            mysqlPassword: config.requireSecret("mysqlPassword"),
-            postgresPassword: config.requireSecret("postgresPassword"),
-            // prod only: the REST API of the workers is protected by basic auth.
-            connectRestPassword: settings.environment === "prod" ? config.requireSecret("connectRestPassword") : undefined,
-            // Empty (Pulumi.yaml's default): the ambient kubeconfig.
-            kubeconfig: settings.environment === "prod" && pulumi.runtime.getConfig("tandem:kubeconfig") ? config.requireSecret("kubeconfig") : undefined,
-        },
-    };
 }

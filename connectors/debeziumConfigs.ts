@@ -1,11 +1,10 @@
-import { debeziumExactName } from "../core/names";
-import { KafkaSecurity, MysqlFlavor } from "../core/vocabulary";
-import { directionPrefix } from "../core/topics";
-
 // Pure builders: plain one-way Debezium connector configs (MariaDB/MySQL source, JDBC sink into PostgreSQL).
 // The bidirectional sync (syncConnectors.ts) builds on them.
 // Every option set here is documented in Debezium's connector reference; secrets are never placed in
-// these maps (they travel in the Connector's `secrets` input).
+// these maps (they travel in the Connector's `sensitiveConfig` input, as config provider references).
+import { debeziumExactName } from "../core/names";
+import { KafkaSecurity, MysqlFlavor } from "../core/vocabulary";
+import { directionPrefix } from "../core/topics";
 
 export interface MysqlEndpoint {
     flavor: MysqlFlavor;
@@ -32,8 +31,8 @@ export const SOURCE_CLASS: Record<MysqlFlavor, string> = {
 
 export const JDBC_SINK_CLASS = "io.debezium.connector.jdbc.JdbcSinkConnector";
 
-/** The config key of the password each connector reads (kept out of config, sent as a secret). */
-export const MYSQL_SOURCE_PASSWORD_KEY = "database.password";
+/** The config key of the password each connector reads (kept out of config, sent as a secret): Debezium's sources (MySQL, MariaDB, PostgreSQL) share one, the JDBC sink has its own. */
+export const SOURCE_PASSWORD_KEY = "database.password";
 export const JDBC_SINK_PASSWORD_KEY = "connection.password";
 
 export function escapeRegex(value: string): string {

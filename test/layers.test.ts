@@ -27,7 +27,7 @@ describe("layers", function () {
     });
 
     const wrongWays: [string, string, string, string][] = [
-        ["core/layerProbe.ts", 'import { loadSettings } from "../components/settings";\nexport const probe = loadSettings;\n', "core-imports-nothing-of-ours", "components/settings.ts"],
+        ["core/layerProbe.ts", 'import { validateSettings } from "../components/settings";\nexport const probe = validateSettings;\n', "core-imports-nothing-of-ours", "components/settings.ts"],
         ["sql/layerProbe.ts", 'import { connectorSecretsFolder } from "../connectors/connectorModel";\nexport const probe = connectorSecretsFolder;\n', "builders-import-core-only", "connectors/connectorModel.ts"],
         ["database/layerProbe.ts", 'import { preflight } from "../preflight/preflight";\nexport const probe = preflight;\n', "database-imports-core-and-sql-only", "preflight/preflight.ts"],
         ["ops/layerProbe.ts", 'import { BidirectionalSync } from "../components/bidirectionalSync";\nexport const probe = BidirectionalSync;\n', "tools-never-import-components", "components/bidirectionalSync.ts"],

@@ -4,9 +4,9 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { workerProperties } from "../../components/connectCluster";
+import { WORKER_SECRETS_DIR, workerProperties } from "../../components/connectCluster";
 import { devEnvironment, prodEnvironment } from "../../components/environment";
-import { environmentDefaults } from "../../components/environmentSpec";
+import { ENVIRONMENT_SPECS } from "../../components/environmentSpec";
 import { IMAGES } from "../../components/images";
 import { prometheusFiles } from "../../components/prometheus";
 import { topicPlan } from "../../components/topics";
@@ -39,6 +39,9 @@ describe("environments (Pulumi mocks)", () => {
         const connect = of(registered, "docker:index/container:Container").find((c) => String(c.inputs.name).includes("connect"))!;
         const upload = (connect.inputs.uploads as { content: string }[])[0].content;
         assert.match(upload, /bootstrap\.servers=tandem-kafka-1:9092/);
+        // The `dir` config provider may read the bind-mounted host folder, where the Connector provider writes.
+        assert.match(upload, new RegExp(`config\\.providers\\.dir\\.param\\.allowed\\.paths=${DEV_ARGS.hostSecretsDir}\n`));
+        assert.deepEqual((connect.inputs.volumes as { hostPath: string; containerPath: string }[]).map((v) => [v.hostPath, v.containerPath]), [[DEV_ARGS.hostSecretsDir, DEV_ARGS.hostSecretsDir]]);
         assert.equal(of(registered, "aws:msk/cluster:Cluster").length, 0);
     });
 
@@ -52,10 +55,13 @@ describe("environments (Pulumi mocks)", () => {
         assert.deepEqual(msk.inputs.encryptionInfo, { encryptionInTransit: { clientBroker: "TLS", inCluster: true } });
         assert.deepEqual((msk.inputs.clientAuthentication as { sasl: unknown }).sasl, { iam: true });
         assert.match(String(of(registered, "aws:msk/configuration:Configuration")[0].inputs.serverProperties), /min\.insync\.replicas=2/);
+        assert.deepEqual([msk.inputs.kafkaVersion, (msk.inputs.brokerNodeGroupInfo as { instanceType: string }).instanceType], ["3.9.x", "kafka.m7g.large"]);
         const topics = of(registered, "kafka:index/topic:Topic");
         assert.ok(topics.every((t) => t.inputs.replicationFactor === 3 && (t.inputs.config as Record<string, string>)["min.insync.replicas"] === "2"));
         const deployment = of(registered, "kubernetes:apps/v1:Deployment").find((d) => d.name === "tandem-connect-workers")!;
         assert.equal((deployment.inputs.spec as { replicas: number }).replicas, 2);
+        const [worker] = (deployment.inputs.spec as { template: { spec: { containers: { resources: unknown }[] } } }).template.spec.containers;
+        assert.deepEqual(worker.resources, { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "2Gi" } });
         const config = of(registered, "kubernetes:core/v1:ConfigMap").find((c) => "worker.properties" in (c.inputs.data as object))!;
         const promConfig = of(registered, "kubernetes:core/v1:ConfigMap").find((c) => "prometheus.yml" in (c.inputs.data as object))!;
         // Every worker scraped through the headless Service, not one behind the REST Service.
@@ -73,15 +79,17 @@ describe("environments (Pulumi mocks)", () => {
         assert.deepEqual(holders, ["kubernetes:core/v1:Secret"]);
     });
 
-    it("differs between environments only in sizing and safety settings", () => {
-        assert.deepEqual(environmentDefaults("dev"), { brokers: 1, replicationFactor: 1, minInsyncReplicas: 1, partitions: 3, connectWorkers: 1, tls: false, restAuth: false });
-        assert.deepEqual(environmentDefaults("prod"), { brokers: 3, replicationFactor: 3, minInsyncReplicas: 2, partitions: 6, connectWorkers: 2, tls: true, restAuth: true });
+    it("differs between environments only in the specs' data: sizing, Kafka security, ports, MSK and pod sizes", () => {
+        const { dev, prod } = ENVIRONMENT_SPECS;
+        assert.deepEqual([dev.brokers, dev.replicationFactor, dev.minInsyncReplicas, dev.partitions, dev.connectWorkers], [1, 1, 1, 3, 1]);
+        assert.deepEqual([prod.brokers, prod.replicationFactor, prod.minInsyncReplicas, prod.partitions, prod.connectWorkers], [3, 3, 2, 6, 2]);
+        assert.deepEqual([dev.kafkaSecurity, prod.kafkaSecurity], ["plaintext", "msk-iam"]);
     });
 
     it("matches the reviewed snapshots of the generated worker config, Prometheus config and rules, and topic plan", () => {
         const snapshots = path.join(__dirname, "snapshots");
         const generated: Record<string, string> = {
-            "worker-prod.properties": workerProperties({ bootstrapServers: "b-1.msk:9098", groupId: "tandem-connect", replicationFactor: 3, security: "msk-iam", restAuth: true, secretsProvider: "kubernetes" }),
+            "worker-prod.properties": workerProperties({ bootstrapServers: "b-1.msk:9098", groupId: "tandem-connect", replicationFactor: 3, security: "msk-iam", secretsDir: WORKER_SECRETS_DIR, restAuth: true, secretsProvider: "kubernetes" }),
             "prometheus-prod.yml": prometheusFiles("prod", "tandem", [], { dnsName: "tandem-connect-workers.tandem.svc", port: 9404 }).config,
             "alert-rules.yml": prometheusFiles("prod", "tandem", ["tandem-connect-rest.tandem.svc:9404"]).rules,
             "topics-prod.json": `${JSON.stringify(topicPlan({ prefix: "tandem", connectGroupId: "tandem-connect", mysqlDatabase: "app", postgresSchema: "public", tables: ["orders"], partitions: 6, replicationFactor: 3, minInsyncReplicas: 2, maxRowBytes: 8 * 1024 * 1024 }), null, 2)}\n`,

@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
-import { defaultDevSecretsDir, defaultLocalSecretsDir, RawSettings, validateSettings } from "../../components/settings";
+import { RawSettings, validateSettings } from "../../components/settings";
+import { defaultDevSecretsDir, defaultLocalSecretsDir } from "../../components/stackConfig";
 
 const valid: RawSettings = {
     environment: "local",

@@ -14,7 +14,7 @@ import { Kafka, logLevel } from "kafkajs";
 import { pipelineDashboard } from "../../components/monitoring/grafanaDashboard";
 import { alertRules, scrapeConfig, toYaml } from "../../components/monitoring/prometheusConfig";
 import { secretReference } from "../../connectors/connectorModel";
-import { ConnectorSpec, JDBC_SINK_PASSWORD_KEY, MYSQL_SOURCE_PASSWORD_KEY, mysqlSource } from "../../connectors/debeziumConfigs";
+import { ConnectorSpec, JDBC_SINK_PASSWORD_KEY, SOURCE_PASSWORD_KEY, mysqlSource } from "../../connectors/debeziumConfigs";
 import { mysqlSyncSink, postgresSyncSink } from "../../connectors/syncConnectors";
 import { removeConnectorSecrets, writeConnectorSecrets } from "../../connectors/workerSecrets";
 import { eventually, readSandbox, Sandbox, stateDir } from "../support/sandbox";
@@ -96,7 +96,7 @@ describe("e2e: Prometheus config and alert rules", function () {
             kafkaBootstrapServers: sandbox.kafkaBootstrap,
             mysql: { ...sandbox.mariadb, flavor: "mariadb", serverId: 400000 + Math.floor(Math.random() * 100000) },
             tables: [table],
-        }), MYSQL_SOURCE_PASSWORD_KEY, sandbox.mariadb.password);
+        }), SOURCE_PASSWORD_KEY, sandbox.mariadb.password);
         // The sync's MariaDB sink while MariaDB is down (nothing listens on port 1): its task fails.
         await putConnector(mysqlSink, mysqlSyncSink({
             prefix,

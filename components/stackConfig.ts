@@ -1,0 +1,85 @@
+// Reads the stack's config: the keys, their types and defaults are those Pulumi.yaml declares (the one list of
+// them; test/components/stackConfig.test.ts checks that validateSettings reads exactly these), validated by
+// components/settings.ts so that `pulumi preview` fails with every bad key named at once.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as yaml from "js-yaml";
+import { RawSettings, SecretSettings, Settings, validateSettings } from "./settings";
+
+export const CONFIG_NAMESPACE = "tandem";
+const PROJECT_FILE = path.join(__dirname, "..", "Pulumi.yaml");
+
+/** A config key as Pulumi.yaml declares it. */
+export interface DeclaredKey {
+    type: "string" | "integer" | "boolean" | "array";
+    default?: unknown;
+    secret?: boolean;
+    description?: string;
+}
+
+/** Keys holding secrets that Pulumi.yaml cannot mark `secret` (they have a default): read as secrets, never as settings. */
+export const SECRET_STRINGS = ["connectRestPassword", "kubeconfig"];
+
+/** The keys of the `tandem` namespace declared in Pulumi.yaml, by name without the namespace. */
+export function configSchema(projectFile: string = PROJECT_FILE): Record<string, DeclaredKey> {
+    const project = yaml.load(fs.readFileSync(projectFile, "utf8")) as { config?: Record<string, DeclaredKey> };
+    const prefix = `${CONFIG_NAMESPACE}:`;
+    return Object.fromEntries(Object.entries(project.config ?? {}).filter(([key]) => key.startsWith(prefix)).map(([key, declared]) => [key.slice(prefix.length), declared]));
+}
+
+/** The settings a stack gets for the keys it leaves unset (Pulumi applies Pulumi.yaml's defaults the same way). */
+export function configDefaults(schema: Record<string, DeclaredKey> = configSchema()): RawSettings {
+    return Object.fromEntries(Object.entries(schema).filter(([, declared]) => declared.default !== undefined).map(([key, declared]) => [key, declared.default]));
+}
+
+/**
+ * The `local` stack targets the sandbox by default: its Connect worker serves `<state dir>/connect-secrets`
+ * (sandbox/sandbox.sh), and the state dir defaults to `.sandbox` in the project folder.
+ */
+export function defaultLocalSecretsDir(env: NodeJS.ProcessEnv = process.env, projectDir: string = process.cwd()): string {
+    return path.resolve(projectDir, env.TANDEM_STATE_DIR ?? ".sandbox", "connect-secrets");
+}
+
+/** dev: the host folder bind-mounted into the Connect containers, per stack. */
+export function defaultDevSecretsDir(stack: string, home: string = os.homedir()): string {
+    return path.join(home, ".tandem", stack, "connect-secrets");
+}
+
+/** Reads the stack's config (defaults come from Pulumi.yaml's schema) and validates it. */
+export function loadSettings(config: pulumi.Config = new pulumi.Config(CONFIG_NAMESPACE)): { settings: Settings; secrets: SecretSettings } {
+    const raw: RawSettings = {};
+    for (const [key, declared] of Object.entries(configSchema())) if (!declared.secret && !SECRET_STRINGS.includes(key)) raw[key] = config.get(key);
+    const environment = raw.environment ?? "local";
+    if (!raw.connectSecretsDir && environment === "local") raw.connectSecretsDir = defaultLocalSecretsDir();
+    if (!raw.connectSecretsDir && environment === "dev") raw.connectSecretsDir = defaultDevSecretsDir(pulumi.getStack());
+    if (environment === "prod" && !raw.rdsMysqlParameterFamily) {
+        raw.rdsMysqlParameterFamily = raw.mysqlFlavor === "mariadb" ? "mariadb10.11" : "mysql8.0";
+    }
+    // prod's REST password is checked with the rest, by presence only (its value is not read here).
+    raw.connectRestPasswordSet = Boolean(pulumi.runtime.getConfig("tandem:connectRestPassword"));
+    // Not typed in @pulumi/pulumi's declarations, but exported by its runtime.
+    const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret(key: string): boolean }).isConfigSecret;
+    raw.plaintextSecrets = SECRET_STRINGS.filter(
+        (key) => pulumi.runtime.getConfig(`tandem:${key}`) && !isConfigSecret(`tandem:${key}`),
+    );
+    let settings: Settings;
+    try {
+        settings = validateSettings(raw);
+    } catch (error) {
+        // A RunError prints the message alone, without a stack trace.
+        throw new pulumi.RunError((error as Error).message);
+    }
+    return {
+        settings,
+        secrets: {
+            mysqlPassword: config.requireSecret("mysqlPassword"),
+            postgresPassword: config.requireSecret("postgresPassword"),
+            // prod only: the REST API of the workers is protected by basic auth.
+            connectRestPassword: settings.environment === "prod" ? config.requireSecret("connectRestPassword") : undefined,
+            // Empty (Pulumi.yaml's default): the ambient kubeconfig.
+            kubeconfig: settings.environment === "prod" && pulumi.runtime.getConfig("tandem:kubeconfig") ? config.requireSecret("kubeconfig") : undefined,
+        },
+    };
+}
