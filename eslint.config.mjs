@@ -1,0 +1,23 @@
+// ESLint (typescript-eslint's recommended rules, type-aware), run by `npm test` (`npm run lint:code`).
+// Formatting is Prettier's job (.prettierrc.json); this file holds only rules about the code itself.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+    {
+        ignores: ["node_modules/", "dist/", ".sandbox/", ".pulumi-state/", ".scratch/", "connect-plugins/", "toolchain/", "test/support/summaryReporter.js"],
+    },
+    js.configs.recommended,
+    ...tseslint.configs.recommended,
+    {
+        files: ["**/*.ts"],
+        languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+        rules: {
+            // Unused bindings are compile errors already (tsconfig noUnusedLocals); `_`-prefixed ones are deliberate.
+            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+            "@typescript-eslint/no-floating-promises": "error",
+            "@typescript-eslint/no-misused-promises": "error",
+            "@typescript-eslint/await-thenable": "error",
+        },
+    },
+);
