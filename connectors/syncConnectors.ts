@@ -9,7 +9,7 @@
 // record's `__source_table` header (RouteToTable), never from the topic.
 import { BOOKKEEPING, BOOKKEEPING_COLUMNS, DELETING, TableDef } from "../core/model";
 import { debeziumExactName, exactPath, TOMBSTONE_PREFIX, tombstoneOverrides } from "../core/names";
-import { ConnectorSpec, escapeRegex, JDBC_SINK_CLASS, MysqlEndpoint, mysqlSource, MysqlSourceOptions, PostgresEndpoint, SOURCE_CLASS } from "./debeziumConfigs";
+import { ConnectorSpec, escapeRegex, MysqlEndpoint, mysqlSource, MysqlSourceOptions, PostgresEndpoint, SOURCE_CLASS } from "./debeziumConfigs";
 import { Direction, directionOf, InitialLoad, Side } from "../core/vocabulary";
 import { deadLetterTopic, directionPrefix, syncTopics } from "../core/topics";
 
@@ -307,4 +307,3 @@ export function mysqlSyncSink(options: Omit<SyncSinkOptions, "direction"> & { my
 }
 
 /** The plain Debezium JDBC sink class, for configs that do not need the quarantine. */
-export { JDBC_SINK_CLASS };

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Local sandbox: MariaDB, PostgreSQL, Kafka (KRaft) and Kafka Connect with the Debezium plugins, as plain
 # processes on loopback, all state under $TANDEM_STATE_DIR (default <repo>/.sandbox).
+# One file on purpose: the four services share its helpers (ports, pids, waits, config templates), and users
+# and CI call one command.
 #
 #   sandbox/sandbox.sh up | down [part...] | restart [part...] | status | reset
 #   sandbox/sandbox.sh logs [-f] [mariadb|postgres|kafka|connect]

@@ -3,6 +3,7 @@
 // type of the mapping table at its extremes, string keys under MariaDB's default collation, parents and
 // children with foreign keys and cascades, generated and auto-updating columns, constraints that exist on
 // one side only, rows larger than Kafka's default message size.
+// Long on purpose: the corpus is data, one table per entry, read top to bottom beside docs/bidirectional.md.
 import { RenderedColumn, RenderKind } from "./render";
 
 export interface CorpusTable {

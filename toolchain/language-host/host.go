@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
 
+// One file on purpose: the gRPC LanguageRuntime service of a Node.js language host, method by method, as
+// upstream's host is organized; splitting it would scatter one protocol.
+
 package main
 
 import (
