@@ -4,6 +4,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { readArguments } from "../../../scripts/previewSummary/cli";
 import { summarizePreview } from "../../../scripts/previewSummary/render";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -41,6 +42,19 @@ describe("scripts/previewSummary/cli", function () {
         const bad = await node(["--nope"]);
         assert.equal(bad.code, 2);
         assert.match(bad.stderr, /usage:/);
+    });
+
+    it("parses --stack in each form and names what is wrong with bad arguments", () => {
+        const forms = [["--stack", "dev", "p.json"], ["-s", "dev", "p.json"], ["--stack=dev", "p.json"], ["p.json", "-sdev"]];
+        for (const args of forms) {
+            assert.deepEqual(readArguments(args), { help: false, stack: "dev", file: "p.json" }, args.join(" "));
+        }
+        assert.deepEqual(readArguments(["-"]), { help: false, stack: undefined, file: "-" });
+        assert.deepEqual(readArguments(["-h"]), { help: true, stack: undefined, file: undefined });
+        assert.deepEqual(readArguments(["--nope"]), { error: "Unknown option '--nope'" });
+        assert.match((readArguments(["--stack"]) as { error: string }).error, /--stack <value>' argument missing/);
+        assert.match((readArguments(["--stack", "--nope"]) as { error: string }).error, /'--stack' argument is ambiguous/);
+        assert.deepEqual(readArguments(["a.json", "b.json"]), { error: "one input file only" });
     });
 
     it("runs through the bash wrapper", async () => {
