@@ -1,5 +1,5 @@
-// What changes in one step, as property names and Connector config keys, never values: from the step's
-// detailedDiff or diffReasons when it has them, else from its old/new inputs (our dynamic providers' steps).
+// What changes in one step, as property names and Connector config keys, never values. Our dynamic
+// providers' steps carry no detailedDiff nor diffReasons, so most of it is computed from the old/new inputs.
 import { UNKNOWN } from "../../core/unknown";
 import { isRecord, parseUrn, PreviewStep } from "./read";
 import { isSecretValue, SENSITIVE_PROPERTIES } from "./redact";
@@ -92,7 +92,7 @@ export function diffConfigKeys(oldConfig: unknown, newConfig: unknown): ConfigKe
     for (const key of [...new Set([...Object.keys(left), ...Object.keys(right)])].sort()) {
         if (!(key in left)) result.added.push(key);
         else if (!(key in right)) result.removed.push(key);
-        // Two secret values cannot be compared here; a changed secret shows through diffReasons/detailedDiff.
+        // Two secret values cannot be compared here: a changed secret is not listed.
         else if (comparable(left[key]) !== comparable(right[key])) result.changed.push(key);
     }
     return result;
@@ -113,7 +113,29 @@ function propertyNote(name: string, oldInputs: Record<string, unknown>, newInput
     return undefined;
 }
 
-/** What changes in one step, as names and keys only. */
+/**
+ * Top-level properties that change, in the best source the step has: the paths of a `detailedDiff` (bridged
+ * and native providers such as kafka, aws, docker, kubernetes may send one), else `diffReasons`, else the inputs
+ * that differ between the states (our dynamic providers send neither).
+ */
+function changedPropertyNames(
+    step: PreviewStep,
+    oldInputs: Record<string, unknown>,
+    newInputs: Record<string, unknown>,
+    bothStates: boolean,
+): string[] {
+    const paths = isRecord(step.detailedDiff) ? Object.keys(step.detailedDiff) : [];
+    if (paths.length > 0) return paths.flatMap((path) => parsePropertyPath(path).slice(0, 1).map((segment) => segment.key));
+    const reasons = step.diffReasons ?? [];
+    if (reasons.length > 0) return reasons;
+    if (!bothStates) return [];
+    return [...new Set([...Object.keys(oldInputs), ...Object.keys(newInputs)])].filter((key) => comparable(oldInputs[key]) !== comparable(newInputs[key]));
+}
+
+/**
+ * What changes in one step, as names and keys only. A Connector's config keys always come from its
+ * old/new inputs: Pulumi's dynamic provider never sends a detailedDiff that could name them.
+ */
 export function stepChanges(step: PreviewStep): StepChanges {
     const type = step.newState?.type ?? step.oldState?.type ?? parseUrn(step.urn ?? "").type;
     const connector = isConnector(type);
@@ -123,51 +145,17 @@ export function stepChanges(step: PreviewStep): StepChanges {
     const replaceOn = [...new Set(step.replaceReasons ?? [])];
     const properties = new Map<string, string | undefined>();
     let config: ConfigKeyChanges | undefined;
-    const addProperty = (name: string) => {
-        if (INTERNAL_PROPERTIES.includes(name) || replaceOn.includes(name) || properties.has(name)) return;
-        properties.set(name, propertyNote(name, oldInputs, newInputs));
-    };
     const configFromStates = () => (bothStates ? diffConfigKeys(oldInputs.config, newInputs.config) : undefined);
 
-    const detailed = isRecord(step.detailedDiff) ? Object.entries(step.detailedDiff) : [];
-    if (detailed.length > 0) {
-        for (const [path, diff] of detailed) {
-            const segments = parsePropertyPath(path);
-            if (segments.length === 0) continue;
-            const top = segments[0].key;
-            if (connector && top === "config") {
-                if (segments.length === 1) {
-                    config = configFromStates() ?? config;
-                    continue;
-                }
-                const key = segments[1].quoted ? segments[1].key : segments.slice(1).map((segment) => segment.key).join(".");
-                config ??= { added: [], removed: [], changed: [] };
-                const kind = (diff?.kind ?? "update").replace(/-replace$/, "");
-                (kind === "add" ? config.added : kind === "delete" ? config.removed : config.changed).push(key);
-            } else {
-                addProperty(top);
-            }
-        }
-    } else {
-        const reasons = step.diffReasons ?? [];
-        const names = reasons.length > 0
-            ? reasons
-            : bothStates
-              ? [...new Set([...Object.keys(oldInputs), ...Object.keys(newInputs)])].filter((key) => comparable(oldInputs[key]) !== comparable(newInputs[key]))
-              : [];
-        for (const name of names) {
-            if (connector && name === "config") config = configFromStates() ?? config;
-            else addProperty(name);
-        }
-        if (connector && config === undefined && bothStates && !replaceOn.includes("config")) {
-            const computed = configFromStates();
-            if (computed && (computed.opaque || computed.added.length + computed.removed.length + computed.changed.length > 0)) config = computed;
+    for (const name of changedPropertyNames(step, oldInputs, newInputs, bothStates)) {
+        if (connector && name === "config") config = configFromStates() ?? config;
+        else if (!INTERNAL_PROPERTIES.includes(name) && !replaceOn.includes(name) && !properties.has(name)) {
+            properties.set(name, propertyNote(name, oldInputs, newInputs));
         }
     }
-    if (config) {
-        config.added = [...new Set(config.added)].sort();
-        config.removed = [...new Set(config.removed)].sort();
-        config.changed = [...new Set(config.changed)].sort();
+    if (connector && config === undefined && bothStates && !replaceOn.includes("config")) {
+        const computed = configFromStates();
+        if (computed && (computed.opaque || computed.added.length + computed.removed.length + computed.changed.length > 0)) config = computed;
     }
     const result: StepChanges = { replaceOn, properties: [...properties].map(([name, note]) => ({ name, note })), config };
     const nothing = replaceOn.length === 0 && properties.size === 0 && (!config || (!config.opaque && config.added.length + config.removed.length + config.changed.length === 0));

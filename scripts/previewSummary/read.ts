@@ -1,10 +1,5 @@
 // Reads what `pulumi preview --json` prints: the JSON object (with any noise around it), its steps and
 // diagnostics, and the URNs and type tokens that name their resources.
-export interface PropertyDiff {
-    kind?: string;
-    inputDiff?: boolean;
-}
-
 export interface StateLike {
     type?: string;
     inputs?: Record<string, unknown>;
@@ -17,7 +12,8 @@ export interface PreviewStep {
     newState?: StateLike | null;
     diffReasons?: string[] | null;
     replaceReasons?: string[] | null;
-    detailedDiff?: Record<string, PropertyDiff> | null;
+    /** Property paths → kind of change; only the paths are read. Null for our dynamic providers' steps. */
+    detailedDiff?: Record<string, unknown> | null;
 }
 
 export interface PreviewDiagnostic {

@@ -59,15 +59,6 @@ describe("scripts/previewSummary/render", () => {
             assert.doesNotMatch(row, /`auth`|`__provider`/);
         });
 
-        it("lists Connector config keys from detailedDiff paths in both notations", () => {
-            const row = rowOf(markdown, "tandem-postgres-sink");
-            assert.match(row, /config: changed `poll\.interval\.ms`; added `max\.retries`; removed `batch\.size`/);
-            assert.match(row, /`sensitiveConfig` \(secret\)/);
-            assert.match(row, /`state`/);
-            // The secret key itself is not listed as if it were plain config.
-            assert.doesNotMatch(row, /connection\.password/);
-        });
-
         it("names the changed inputs of other resources", () => {
             const row = rowOf(markdown, "tandem-mysql-objects");
             assert.match(row, /`apply` \(2 → 3 items\)/);
