@@ -1,12 +1,12 @@
 // End to end, for real: a stack of this project on the sandbox is deployed, its config changed (one more
 // table, another conflict policy), and the real `pulumi preview --json` of the change goes through
-// scripts/previewSummary.ts. The Markdown must name the updated Connectors with their changed config keys
+// scripts/previewSummary/. The Markdown must name the updated Connectors with their changed config keys
 // and the updated SqlObjects, and hold no password: neither the admin ones nor the generated ones.
 import * as assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { Stack } from "@pulumi/pulumi/automation";
-import { summarizePreview } from "../../scripts/previewSummary";
+import { summarizePreview } from "../../scripts/previewSummary/render";
 import { readSandbox, REPO_ROOT, Sandbox } from "../support/sandbox";
 import { mysqlQuery, postgresQuery, removeSyncStack, syncStack } from "../support/syncStack";
 

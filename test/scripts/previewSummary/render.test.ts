@@ -1,21 +1,11 @@
-// Unit tests of scripts/previewSummary.ts on small hand-made `pulumi preview --json` documents
+// Unit tests of scripts/previewSummary/render.ts on small hand-made `pulumi preview --json` documents
 // (test/fixtures/preview/), shaped like what the real CLI prints for this project.
 import * as assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { promisify } from "node:util";
-import {
-    diffConfigKeys,
-    parsePreviewJson,
-    parsePropertyPath,
-    parseUrn,
-    redactText,
-    shortType,
-    summarizePreview,
-} from "../../scripts/previewSummary";
+import { summarizePreview } from "../../../scripts/previewSummary/render";
 
-const ROOT = path.resolve(__dirname, "..", "..");
+const ROOT = path.resolve(__dirname, "..", "..", "..");
 const FIXTURES = path.join(ROOT, "test", "fixtures", "preview");
 const fixture = (name: string) => JSON.parse(fs.readFileSync(path.join(FIXTURES, name), "utf8"));
 /** Table rows of the summary, by resource name. */
@@ -25,53 +15,7 @@ function rowOf(markdown: string, name: string): string {
     return rows[0];
 }
 
-describe("scripts/previewSummary", () => {
-    describe("helpers", () => {
-        it("parses URNs, nested types included", () => {
-            assert.deepEqual(
-                parseUrn("urn:pulumi:dev::tandem::tandem:index:BidirectionalSync$pulumi-nodejs:dynamic/tandem:Connector::dev-mysql-source"),
-                { stack: "dev", project: "tandem", type: "pulumi-nodejs:dynamic/tandem:Connector", name: "dev-mysql-source" },
-            );
-            assert.equal(parseUrn("urn:pulumi:dev::tandem::pulumi:pulumi:Stack::tandem-dev").name, "tandem-dev");
-        });
-
-        it("shortens types", () => {
-            assert.equal(shortType("pulumi-nodejs:dynamic/tandem:Connector"), "Connector");
-            assert.equal(shortType("pulumi-nodejs:dynamic/tandem:SqlObjects"), "SqlObjects");
-            assert.equal(shortType("tandem:index:BidirectionalSync"), "BidirectionalSync");
-            assert.equal(shortType("pulumi:pulumi:Stack"), "Stack");
-            assert.equal(shortType("kafka:index/topic:Topic"), "kafka:Topic");
-            assert.equal(shortType("pulumi:providers:kafka"), "provider:kafka");
-        });
-
-        it("parses property paths in both notations", () => {
-            assert.deepEqual(parsePropertyPath('config["poll.interval.ms"]'), [
-                { key: "config", quoted: false },
-                { key: "poll.interval.ms", quoted: true },
-            ]);
-            assert.deepEqual(parsePropertyPath("config.poll.interval.ms").map((s) => s.key), ["config", "poll", "interval", "ms"]);
-            assert.deepEqual(parsePropertyPath('apply[3]').map((s) => s.key), ["apply", "3"]);
-            assert.deepEqual(parsePropertyPath('config["a\\"b"]').map((s) => s.key), ["config", 'a"b']);
-        });
-
-        it("diffs config keys as Connect sees them (strings), secrets and unknowns opaque", () => {
-            assert.deepEqual(diffConfigKeys({ a: "1", b: "x", c: "y" }, { a: 1, b: "z", d: "w" }), { added: ["d"], removed: ["c"], changed: ["b"] });
-            assert.equal(diffConfigKeys("[secret]", { a: "1" }).opaque, "secret");
-            assert.equal(diffConfigKeys({ a: "1" }, "04da6b54-80e4-46f7-96ec-b56ff0331ba9").opaque, "unknown");
-        });
-
-        it("redacts credentials in free text", () => {
-            const text = redactText("url postgres://u:hunter22@h/db password=abc123 \"token\": \"t0k3n\" IDENTIFIED BY 'pw9' my-literal-secret", ["my-literal-secret"]);
-            for (const secret of ["hunter22", "abc123", "t0k3n", "pw9", "my-literal-secret"]) assert.ok(!text.includes(secret), `${secret} in ${text}`);
-        });
-
-        it("reads JSON with noise around it, rejects what is not JSON", () => {
-            assert.deepEqual(parsePreviewJson('warning: something\n{"steps": []}\n'), { steps: [] });
-            assert.throws(() => parsePreviewJson("error: no stack named 'dev' found"), /not the JSON/);
-            assert.throws(() => summarizePreview(null as unknown as object), TypeError);
-        });
-    });
-
+describe("scripts/previewSummary/render", () => {
     describe("summary of connectors-update.json", () => {
         const preview = fixture("connectors-update.json");
         const markdown = summarizePreview(preview, { stack: "dev" });
@@ -113,15 +57,6 @@ describe("scripts/previewSummary", () => {
             // tasks.max went from "1" to 1: the same for Connect.
             assert.doesNotMatch(row, /tasks\.max/);
             assert.doesNotMatch(row, /`auth`|`__provider`/);
-        });
-
-        it("lists Connector config keys from detailedDiff paths in both notations", () => {
-            const row = rowOf(markdown, "tandem-postgres-sink");
-            assert.match(row, /config: changed `poll\.interval\.ms`; added `max\.retries`; removed `batch\.size`/);
-            assert.match(row, /`sensitiveConfig` \(secret\)/);
-            assert.match(row, /`state`/);
-            // The secret key itself is not listed as if it were plain config.
-            assert.doesNotMatch(row, /connection\.password/);
         });
 
         it("names the changed inputs of other resources", () => {
@@ -264,45 +199,6 @@ describe("scripts/previewSummary", () => {
             const markdown = summarizePreview({ diagnostics: [{ severity: "error", message: "error: login failed with s3cr3t-value" }] }, { redact: ["s3cr3t-value"] });
             assert.doesNotMatch(markdown, /s3cr3t-value/);
             assert.match(markdown, /login failed with \\\[redacted\\\]/);
-        });
-    });
-
-    describe("CLI", function () {
-        this.timeout(60_000);
-        const run = promisify(execFile);
-        const script = path.join(ROOT, "scripts", "previewSummary.ts");
-        const node = (args: string[], input?: string) =>
-            new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-                const child = execFile(process.execPath, ["-r", "ts-node/register/transpile-only", script, ...args], { cwd: ROOT }, (error, stdout, stderr) =>
-                    resolve({ code: error ? Number((error as NodeJS.ErrnoException & { code?: number }).code ?? 1) : 0, stdout, stderr }),
-                );
-                child.stdin?.end(input ?? "");
-            });
-
-        it("reads a file argument and prints the summary", async () => {
-            const { code, stdout } = await node(["--stack", "dev", path.join(FIXTURES, "connectors-update.json")]);
-            assert.equal(code, 0);
-            assert.equal(stdout, summarizePreview(fixture("connectors-update.json"), { stack: "dev" }));
-        });
-
-        it("reads stdin", async () => {
-            const { code, stdout } = await node([], fs.readFileSync(path.join(FIXTURES, "preflight-failed.json"), "utf8"));
-            assert.equal(code, 0);
-            assert.match(stdout, /^### Pulumi preview: `local`/);
-        });
-
-        it("fails clearly on empty input and bad flags", async () => {
-            const empty = await node([], "");
-            assert.equal(empty.code, 1);
-            assert.match(empty.stderr, /empty input/);
-            const bad = await node(["--nope"]);
-            assert.equal(bad.code, 2);
-            assert.match(bad.stderr, /usage:/);
-        });
-
-        it("runs through the bash wrapper", async () => {
-            const { stdout } = await run("bash", [path.join(ROOT, "scripts", "preview-summary"), "--stack=dev", path.join(FIXTURES, "connectors-update.json")], { cwd: "/" });
-            assert.match(stdout, /^### Pulumi preview: `dev`/);
         });
     });
 });
