@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { parsePreviewJson } from "./read";
 import { summarizePreview } from "./render";
 
-const USAGE = `usage: previewSummary.ts [--stack <name>] [preview.json]
+const USAGE = `usage: scripts/preview-summary [--stack <name>] [preview.json]
 Reads \`pulumi preview --json\` output from the file (or stdin) and prints a Markdown summary.`;
 
 /** The arguments, or what is wrong with them in node:util's words (unknown option, missing value…). */
