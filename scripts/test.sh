@@ -7,5 +7,5 @@ cd "$root"
 bash scripts/setup.sh
 # shellcheck disable=SC1091
 . toolchain/env.sh
-printf '\n==> npm test\n'
+printf '\n==> npm test (node %s, npm %s)\n' "$(node --version)" "$(npm --version)"
 npm test

@@ -14,6 +14,8 @@ export TANDEM_JVM_HOME="$TANDEM_CACHE/jvm-kafka$KAFKA_VERSION-debezium$DEBEZIUM_
 # a hash of their sources so that a change is rebuilt beside the old layout.
 TANDEM_PLUGINS_HASH="$(cd "$TANDEM_ROOT" && find connect-plugins/pom.xml connect-plugins/src -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12)"
 export TANDEM_PLUGINS_HOME="$TANDEM_JVM_HOME-plugins-$TANDEM_PLUGINS_HASH"
+# Node.js $NODE_VERSION, fetched by toolchain/node.sh only when the machine's node is older than its major.
+export TANDEM_NODE_HOME="$TANDEM_CACHE/node-$NODE_VERSION"
 export TANDEM_STATE_DIR="${TANDEM_STATE_DIR:-$TANDEM_ROOT/.sandbox}"
 
 # Pulumi offline: file backend inside the checkout, no update check, no plugin downloads.
@@ -33,6 +35,16 @@ case ":$PATH:" in
   *":$TANDEM_PULUMI_HOME/bin:"*) ;;
   *) export PATH="$TANDEM_PULUMI_HOME/bin:$TANDEM_ROOT/node_modules/.bin:$PATH" ;;
 esac
+
+# node.sh fills TANDEM_NODE_HOME atomically: when it holds a node, that node (and its npm) comes first.
+if [ -x "$TANDEM_NODE_HOME/bin/node" ]; then
+  case ":$PATH:" in
+    *":$TANDEM_NODE_HOME/bin:"*) ;;
+    *) export PATH="$TANDEM_NODE_HOME/bin:$PATH" ;;
+  esac
+  # node-gyp (native addons) builds against that node's headers, shipped in its include/, offline.
+  export npm_config_nodedir="$TANDEM_NODE_HOME"
+fi
 
 # Types are checked by `npm run build` (part of `npm test`); `pulumi` runs the program transpile-only.
 export PULUMI_NODEJS_TRANSPILE_ONLY="${PULUMI_NODEJS_TRANSPILE_ONLY:-true}"

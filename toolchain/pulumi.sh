@@ -69,6 +69,19 @@ check_npm_sdk_version() {
   fi
 }
 
+# The language host and the dynamic-provider wrapper run the first `node` on PATH: it must be one that
+# @pulumi/pulumi supports (toolchain/node.sh provides one; env.sh puts it first).
+check_node() {
+  local major
+  if ! command -v node >/dev/null; then
+    warn "node is not on PATH: Pulumi programs and dynamic providers need it (bash toolchain/node.sh, then . toolchain/env.sh)"
+    return 0
+  fi
+  major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  [ "$major" -ge "${NODE_VERSION%%.*}" ] ||
+    warn "node on PATH is $(node --version 2>/dev/null), but @pulumi/pulumi needs >= ${NODE_VERSION%%.*}: bash toolchain/node.sh, then . toolchain/env.sh"
+}
+
 # pulumi-resource-pulumi-nodejs: the engine starts it (cwd = the program directory) for
 # pulumi.dynamic resources. It runs the dynamic-provider entry of the @pulumi/pulumi package that
 # node resolves from there, falling back to $TANDEM_ROOT, so it works from any checkout.
@@ -226,7 +239,6 @@ verify() {
   got=$(timeout 10 "$BIN/pulumi-language-nodejs" --version 2>/dev/null | tr -d '[:space:]' || true)
   [ -n "$got" ] || die "$BIN/pulumi-language-nodejs does not run"
   [ "$got" = "$WANT" ] || warn "pulumi-language-nodejs reports $got, expected $WANT"
-  command -v node >/dev/null || warn "node is not on PATH: Pulumi programs and dynamic providers need it"
 }
 
 host_is_current() {
@@ -241,6 +253,7 @@ main() {
   command -v go >/dev/null || die "go is not on PATH (needed to build Pulumi)"
   mkdir -p "$BIN" "$BUILD"
   check_npm_sdk_version
+  check_node
 
   # Serialize concurrent runs (two shells bootstrapping at once).
   if command -v flock >/dev/null; then
