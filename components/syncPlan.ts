@@ -60,7 +60,7 @@ export async function planSync(settings: Settings, passwords: { mysql: pulumi.Ou
     }
     const warnings = findings.filter((finding) => !accepts(finding));
     if (warnings.length > 0) {
-        pulumi.log.warn(
+        void pulumi.log.warn(
             `preflight: values that will not cross as they are, by kind (mapped as documented, or quarantined in the dead-letter topic; silence a kind with tandem:acceptRisks):\n  - ${summarize(warnings).join("\n  - ")}`,
         );
     }

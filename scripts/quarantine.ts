@@ -27,7 +27,7 @@ function sourceOf(options: Selection): QuarantineSource {
     try {
         outputs = JSON.parse(execFileSync("pulumi", ["stack", "output", "--json", "--show-secrets=false", "--stack", options.stack], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }));
     } catch (error) {
-        throw new Error(`cannot read the outputs of stack ${options.stack} (run ". toolchain/env.sh" first, or give --bootstrap-servers and --prefix): ${(error as { stderr?: string }).stderr?.trim() ?? (error as Error).message}`);
+        throw new Error(`cannot read the outputs of stack ${options.stack} (run ". toolchain/env.sh" first, or give --bootstrap-servers and --prefix): ${(error as { stderr?: string }).stderr?.trim() ?? (error as Error).message}`, { cause: error });
     }
     return {
         bootstrapServers: options.bootstrapServers ?? outputs.kafkaBootstrapServers,

@@ -49,7 +49,7 @@ export function parsePreviewJson(text: string): object {
                 // fall through to the original error
             }
         }
-        throw new Error(`not the JSON of \`pulumi preview --json\`: ${(error as Error).message}`);
+        throw new Error(`not the JSON of \`pulumi preview --json\`: ${(error as Error).message}`, { cause: error });
     }
 }
 

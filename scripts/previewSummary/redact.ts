@@ -12,6 +12,7 @@ export function isSecretValue(value: unknown): boolean {
     return value === "[secret]" || (isRecord(value) && value[SECRET_SIG_KEY] === SECRET_SIG);
 }
 
+// eslint-disable-next-line no-control-regex -- ESC starts the color codes pulumi prints
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 /** Masks credentials in free text: given literals, `password=…`-style pairs, URL user info, SQL IDENTIFIED BY. */

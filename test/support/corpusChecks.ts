@@ -132,7 +132,7 @@ export async function waitCorpusConverged(sandbox: Sandbox, tables: CorpusTable[
             return differences.length === 0 ? true : undefined;
         });
     } catch (error) {
-        throw new Error(`${(error as Error).message}\n  ${differences.join("\n  ")}`);
+        throw new Error(`${(error as Error).message}\n  ${differences.join("\n  ")}`, { cause: error });
     }
 }
 

@@ -10,7 +10,7 @@ export interface Registered {
 
 export function mock(stack: string): Registered[] {
     const registered: Registered[] = [];
-    pulumi.runtime.setMocks(
+    void pulumi.runtime.setMocks(
         {
             newResource(args) {
                 registered.push({ type: args.type, name: args.name, inputs: args.inputs });
