@@ -23,21 +23,18 @@ import { Policy, syncNames, TableDef } from "../core/model";
 import {
     binlogRetentionSql,
     literal,
-    mysqlAccountGrants,
     mysqlCommonSetup,
     mysqlCommonTeardown,
     mysqlSignalTable,
-    mysqlTableGrants,
-    mysqlTableRevokes,
     mysqlTableSetup,
     mysqlTableTeardown,
     MysqlHosting,
 } from "../sql/mysqlSql";
+import { mysqlAccountGrants, mysqlTableGrants, mysqlTableRevokes } from "../sql/mysqlAccounts";
 import { shortHash } from "../core/names";
 import {
     mysqlCascadesByParent,
     pgLiteral,
-    postgresAccountGrants,
     postgresCommonSetup,
     postgresCommonTeardown,
     postgresPublication,
@@ -46,6 +43,7 @@ import {
     postgresTableTeardown,
     qi,
 } from "../sql/postgresSql";
+import { postgresAccountGrants } from "../sql/postgresAccounts";
 import { InitialLoad, KafkaSecurity, MysqlFlavor } from "../core/vocabulary";
 import { deadLetterTopic, kafkaTopicName, syncTopics } from "../core/topics";
 

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { binlogRetentionSql, mysqlAccountGrants, mysqlIncrementalSnapshotSignal, mysqlTableGrants, mysqlTableRevokes, mysqlTableSetup, mysqlTableTeardown, mysqlTriggerName } from "../../sql/mysqlSql";
+import { binlogRetentionSql, mysqlIncrementalSnapshotSignal, mysqlTableSetup, mysqlTableTeardown, mysqlTriggerName } from "../../sql/mysqlSql";
 import { mysqlOptions, table } from "./fixtures";
 
 describe("MySQL/MariaDB SQL builders", () => {
@@ -66,19 +66,6 @@ describe("MySQL/MariaDB SQL builders", () => {
         assert.ok(Buffer.byteLength(mysqlTriggerName("bu", long)) <= 63);
         assert.equal(mysqlTriggerName("bu", long), mysqlTriggerName("bu", long));
         assert.notEqual(mysqlTriggerName("bu", long), mysqlTriggerName("bu", `${long.slice(1)}u`));
-    });
-
-    it("grants the reader what Debezium needs and the writer only the synced and tombstone tables", () => {
-        const accounts = { database: "app", cdcUser: "c", syncUser: "s", signalTable: "t_signal", host: "%" };
-        assert.deepEqual(mysqlAccountGrants(accounts), [
-            "GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'c'@'%'",
-            "GRANT INSERT, UPDATE, DELETE ON `app`.`t_signal` TO 'c'@'%'",
-        ]);
-        assert.deepEqual(mysqlTableGrants(accounts, "orders"), [
-            "GRANT SELECT, INSERT, UPDATE, DELETE, ALTER ON `app`.`orders` TO 's'@'%'",
-            "GRANT SELECT, INSERT, UPDATE, DELETE, ALTER ON `app`.`_tandem_del__orders` TO 's'@'%'",
-        ]);
-        assert.deepEqual(mysqlTableRevokes(accounts, "orders")[0], "/* tandem:tolerate 1141,1147 */ REVOKE ALL PRIVILEGES ON `app`.`orders` FROM 's'@'%'");
     });
 
     it("requests an incremental snapshot of tables named the way Debezium reads them verbatim", () => {

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { mysqlCascadesByParent, postgresAccountGrants, postgresCommonSetup, postgresPublication, postgresPublicationTeardown, postgresTableSetup, postgresTableTeardown } from "../../sql/postgresSql";
+import { mysqlCascadesByParent, postgresCommonSetup, postgresPublication, postgresPublicationTeardown, postgresTableSetup, postgresTableTeardown } from "../../sql/postgresSql";
 import { pgOptions, table } from "./fixtures";
 
 describe("PostgreSQL SQL builders", () => {
@@ -40,10 +40,6 @@ describe("PostgreSQL SQL builders", () => {
         assert.match(sql, /AFTER DELETE ON "public"\."orders" FOR EACH ROW EXECUTE FUNCTION "public"\."tandem_cascade__orders"\(\)/);
         assert.match(postgresTableSetup(table, pgOptions).join("\n"), /DROP TRIGGER IF EXISTS "_tandem_mysql_cascade" ON "public"\."orders"/);
         assert.match(postgresTableTeardown("orders", pgOptions).join("\n"), /DROP FUNCTION IF EXISTS "public"\."tandem_cascade__orders"\(\)/);
-    });
-
-    it("lets the sync role set session_replication_role (PostgreSQL 15+)", () => {
-        assert.match(postgresAccountGrants(pgOptions).join("\n"), /GRANT SET ON PARAMETER session_replication_role TO "tandem_sync"/);
     });
 
     it("publishes exactly the synced tables and the heartbeat table", () => {
