@@ -22,7 +22,6 @@ import { GeneratedPassword, SqlObjects } from "../database/sqlObjects";
 import { Policy, syncNames, TableDef } from "../core/model";
 import {
     binlogRetentionSql,
-    literal,
     mysqlCommonSetup,
     mysqlCommonTeardown,
     mysqlSignalTable,
@@ -30,20 +29,18 @@ import {
     mysqlTableTeardown,
     MysqlHosting,
 } from "../sql/mysqlSql";
-import { mysqlAccountGrants, mysqlTableGrants, mysqlTableRevokes } from "../sql/mysqlAccounts";
+import { mysqlAccounts, mysqlAccountsTeardown, mysqlTableGrants, mysqlTableRevokes } from "../sql/mysqlAccounts";
 import { shortHash } from "../core/names";
 import {
     mysqlCascadesByParent,
-    pgLiteral,
     postgresCommonSetup,
     postgresCommonTeardown,
     postgresPublication,
     postgresPublicationTeardown,
     postgresTableSetup,
     postgresTableTeardown,
-    qi,
 } from "../sql/postgresSql";
-import { postgresAccountGrants } from "../sql/postgresAccounts";
+import { postgresRoles, postgresRolesTeardown } from "../sql/postgresAccounts";
 import { InitialLoad, KafkaSecurity, MysqlFlavor } from "../core/vocabulary";
 import { deadLetterTopic, kafkaTopicName, syncTopics } from "../core/topics";
 
@@ -129,19 +126,12 @@ export class BidirectionalSync extends pulumi.ComponentResource {
             teardownOnDelete,
         }, parent);
 
-        const account = (user: string) => `${literal(user)}@${literal(host)}`;
         const mysqlAccess = new SqlObjects(`${name}-mysql-accounts`, {
             engine: "mysql",
             connection: mysqlAdmin,
             description: `accounts ${names.cdcUser} (binlog reader) and ${names.syncUser} (sync writer)`,
-            apply: [
-                ...[["cdc", names.cdcUser], ["sync", names.syncUser]].flatMap(([key, user]) => [
-                    `CREATE USER IF NOT EXISTS ${account(user)} IDENTIFIED BY {{secret:${key}}}`,
-                    `ALTER USER ${account(user)} IDENTIFIED BY {{secret:${key}}}`,
-                ]),
-                ...mysqlAccountGrants(accountOptions),
-            ],
-            teardown: [`DROP USER IF EXISTS ${account(names.cdcUser)}`, `DROP USER IF EXISTS ${account(names.syncUser)}`],
+            apply: mysqlAccounts(accountOptions),
+            teardown: mysqlAccountsTeardown(accountOptions),
             teardownOnDelete,
             secrets: { cdc: passwords.mysqlCdc, sync: passwords.mysqlSync },
         }, { parent: this, dependsOn: [mysqlObjects] });
@@ -165,29 +155,12 @@ export class BidirectionalSync extends pulumi.ComponentResource {
             teardownOnDelete,
         }, parent);
 
-        const role = (user: string) =>
-            `DO $do$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${pgLiteral(user)}) THEN CREATE ROLE ${qi(user)} LOGIN; END IF; END $do$`;
         const postgresAccess = new SqlObjects(`${name}-postgres-accounts`, {
             engine: "postgres",
             connection: pgAdmin,
             description: `roles ${names.cdcUser} (replication reader) and ${names.syncUser} (sync writer)`,
-            apply: [
-                role(names.cdcUser),
-                role(names.syncUser),
-                `ALTER ROLE ${qi(names.cdcUser)} PASSWORD {{secret:cdc}}`,
-                `ALTER ROLE ${qi(names.syncUser)} PASSWORD {{secret:sync}}`,
-                ...postgresAccountGrants(pgOptions),
-            ],
-            teardown: [names.cdcUser, names.syncUser].flatMap((user) => [
-                `DO $do$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${pgLiteral(user)}) THEN
-                   EXECUTE 'REVOKE ALL ON ALL TABLES IN SCHEMA ${qi(args.postgres.schema).replace(/'/g, "''")} FROM ${qi(user).replace(/'/g, "''")}';
-                   EXECUTE 'REVOKE ALL ON SCHEMA ${qi(args.postgres.schema).replace(/'/g, "''")} FROM ${qi(user).replace(/'/g, "''")}';
-                   IF current_setting('server_version_num')::int >= 150000 THEN
-                     EXECUTE 'REVOKE SET ON PARAMETER session_replication_role FROM ${qi(user).replace(/'/g, "''")}';
-                   END IF;
-                 END IF; END $do$`,
-                `DROP ROLE IF EXISTS ${qi(user)}`,
-            ]),
+            apply: postgresRoles(pgOptions),
+            teardown: postgresRolesTeardown(pgOptions),
             teardownOnDelete,
             secrets: { cdc: passwords.postgresCdc, sync: passwords.postgresSync },
         }, { parent: this, dependsOn: [postgresObjects] });

@@ -17,6 +17,26 @@ function account(user: string, host: string): string {
     return `${literal(user)}@${literal(host)}`;
 }
 
+/**
+ * The reader's and the writer's accounts, then the reader's grants. The password is set on every run, not only
+ * on creation: an account left by an earlier stack gets the one the connectors use. Passwords are the
+ * `{{secret:cdc}}` and `{{secret:sync}}` placeholders, bound by SqlObjects to its `secrets`.
+ */
+export function mysqlAccounts(options: MysqlUserOptions): string[] {
+    return [
+        ...[["cdc", options.cdcUser], ["sync", options.syncUser]].flatMap(([key, user]) => [
+            `CREATE USER IF NOT EXISTS ${account(user, options.host)} IDENTIFIED BY {{secret:${key}}}`,
+            `ALTER USER ${account(user, options.host)} IDENTIFIED BY {{secret:${key}}}`,
+        ]),
+        ...mysqlAccountGrants(options),
+    ];
+}
+
+/** Drops both accounts, their grants with them. */
+export function mysqlAccountsTeardown(options: Pick<MysqlUserOptions, "cdcUser" | "syncUser" | "host">): string[] {
+    return [options.cdcUser, options.syncUser].map((user) => `DROP USER IF EXISTS ${account(user, options.host)}`);
+}
+
 /** Least-privilege accounts: what Debezium's reader needs (global by nature: binlog and snapshot locks). */
 export function mysqlAccountGrants(options: MysqlUserOptions): string[] {
     const cdc = account(options.cdcUser, options.host);

@@ -1,6 +1,48 @@
 // Pure builders: the PostgreSQL roles of the sync (the replication reader and the sync writer) and their
 // privileges, as SQL. Tables, triggers and the publication are in postgresSql.ts.
-import { PostgresSyncOptions, qi } from "./postgresSql";
+import { pgLiteral, PostgresSyncOptions, qi } from "./postgresSql";
+
+/** An identifier quoted for the string literal of a dynamic EXECUTE. */
+function inExecute(identifier: string): string {
+    return qi(identifier).replace(/'/g, "''");
+}
+
+/**
+ * The reader's and the writer's roles, then what every table shares. The password is set on every run, not only
+ * on creation: a role left by an earlier stack gets the one the connectors use. Passwords are the
+ * `{{secret:cdc}}` and `{{secret:sync}}` placeholders, bound by SqlObjects to its `secrets`.
+ */
+export function postgresRoles(options: PostgresSyncOptions): string[] {
+    const create = (user: string) =>
+        `DO $do$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${pgLiteral(user)}) THEN CREATE ROLE ${qi(user)} LOGIN; END IF; END $do$`;
+    return [
+        create(options.cdcUser),
+        create(options.syncUser),
+        `ALTER ROLE ${qi(options.cdcUser)} PASSWORD {{secret:cdc}}`,
+        `ALTER ROLE ${qi(options.syncUser)} PASSWORD {{secret:sync}}`,
+        ...postgresAccountGrants(options),
+    ];
+}
+
+/**
+ * Drops both roles, first revoking what they hold (a role that still holds privileges cannot be dropped).
+ * The block keeps the indentation it always had: other whitespace would update every existing stack's resource.
+ */
+export function postgresRolesTeardown(options: Pick<PostgresSyncOptions, "schema" | "cdcUser" | "syncUser">): string[] {
+    const schema = inExecute(options.schema);
+    return [options.cdcUser, options.syncUser].flatMap((user) => [
+        [
+            `DO $do$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${pgLiteral(user)}) THEN`,
+            `                   EXECUTE 'REVOKE ALL ON ALL TABLES IN SCHEMA ${schema} FROM ${inExecute(user)}';`,
+            `                   EXECUTE 'REVOKE ALL ON SCHEMA ${schema} FROM ${inExecute(user)}';`,
+            "                   IF current_setting('server_version_num')::int >= 150000 THEN",
+            `                     EXECUTE 'REVOKE SET ON PARAMETER session_replication_role FROM ${inExecute(user)}';`,
+            "                   END IF;",
+            "                 END IF; END $do$",
+        ].join("\n"),
+        `DROP ROLE IF EXISTS ${qi(user)}`,
+    ]);
+}
 
 /** The two roles' access to what every table shares. Per-table grants come with postgresTableSetup. */
 export function postgresAccountGrants(options: PostgresSyncOptions): string[] {
@@ -15,7 +57,7 @@ export function postgresAccountGrants(options: PostgresSyncOptions): string[] {
         // superuser grant that setting (older servers: the sync role must be allowed to set it, e.g. rds_superuser).
         `DO $do$ BEGIN
   IF current_setting('server_version_num')::int >= 150000 THEN
-    EXECUTE 'GRANT SET ON PARAMETER session_replication_role TO ${qi(options.syncUser).replace(/'/g, "''")}';
+    EXECUTE 'GRANT SET ON PARAMETER session_replication_role TO ${inExecute(options.syncUser)}';
   END IF;
 END $do$`,
     ];

@@ -1,9 +1,36 @@
 import * as assert from "node:assert/strict";
-import { mysqlAccountGrants, mysqlTableGrants, mysqlTableRevokes } from "../../sql/mysqlAccounts";
+import { mysqlAccountGrants, mysqlAccounts, mysqlAccountsTeardown, mysqlTableGrants, mysqlTableRevokes } from "../../sql/mysqlAccounts";
+
+const accounts = { database: "app", cdcUser: "c", syncUser: "s", signalTable: "t_signal", host: "%" };
+const secretsUsed = (statements: string[]) => [...new Set(statements.flatMap((s) => [...s.matchAll(/\{\{secret:([^}]*)\}\}/g)].map((m) => m[1])))];
 
 describe("MySQL/MariaDB account builders", () => {
+    it("creates both accounts, sets their passwords on every run, then grants the reader", () => {
+        assert.deepEqual(mysqlAccounts(accounts), [
+            "CREATE USER IF NOT EXISTS 'c'@'%' IDENTIFIED BY {{secret:cdc}}",
+            "ALTER USER 'c'@'%' IDENTIFIED BY {{secret:cdc}}",
+            "CREATE USER IF NOT EXISTS 's'@'%' IDENTIFIED BY {{secret:sync}}",
+            "ALTER USER 's'@'%' IDENTIFIED BY {{secret:sync}}",
+            ...mysqlAccountGrants(accounts),
+        ]);
+    });
+
+    it("leaves passwords to the cdc and sync secrets bound at run time, and drops both accounts on teardown", () => {
+        assert.deepEqual(secretsUsed(mysqlAccounts(accounts)), ["cdc", "sync"]);
+        assert.deepEqual(mysqlAccountsTeardown(accounts), ["DROP USER IF EXISTS 'c'@'%'", "DROP USER IF EXISTS 's'@'%'"]);
+        assert.deepEqual(secretsUsed(mysqlAccountsTeardown(accounts)), []);
+    });
+
+    it("writes user and host as string literals and the database as an identifier, whatever they hold", () => {
+        const odd = { database: "app-db$1`x", cdcUser: "o'c", syncUser: "s\\y", signalTable: "t_signal", host: "10.0.%'h" };
+        const apply = mysqlAccounts(odd);
+        assert.equal(apply[0], "CREATE USER IF NOT EXISTS 'o''c'@'10.0.%''h' IDENTIFIED BY {{secret:cdc}}");
+        assert.equal(apply[3], "ALTER USER 's\\\\y'@'10.0.%''h' IDENTIFIED BY {{secret:sync}}");
+        assert.equal(apply[5], "GRANT INSERT, UPDATE, DELETE ON `app-db$1``x`.`t_signal` TO 'o''c'@'10.0.%''h'");
+        assert.deepEqual(mysqlAccountsTeardown(odd), ["DROP USER IF EXISTS 'o''c'@'10.0.%''h'", "DROP USER IF EXISTS 's\\\\y'@'10.0.%''h'"]);
+    });
+
     it("grants the reader what Debezium needs and the writer only the synced and tombstone tables", () => {
-        const accounts = { database: "app", cdcUser: "c", syncUser: "s", signalTable: "t_signal", host: "%" };
         assert.deepEqual(mysqlAccountGrants(accounts), [
             "GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'c'@'%'",
             "GRANT INSERT, UPDATE, DELETE ON `app`.`t_signal` TO 'c'@'%'",

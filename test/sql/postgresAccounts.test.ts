@@ -1,8 +1,52 @@
 import * as assert from "node:assert/strict";
-import { postgresAccountGrants } from "../../sql/postgresAccounts";
+import { postgresAccountGrants, postgresRoles, postgresRolesTeardown } from "../../sql/postgresAccounts";
 import { pgOptions } from "./fixtures";
 
+const secretsUsed = (statements: string[]) => [...new Set(statements.flatMap((s) => [...s.matchAll(/\{\{secret:([^}]*)\}\}/g)].map((m) => m[1])))];
+
+/** The teardown of one role, exactly as every existing stack holds it (its whitespace included). */
+const revokeBlock = (rolname: string, schema: string, role: string) => `DO $do$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${rolname}) THEN
+                   EXECUTE 'REVOKE ALL ON ALL TABLES IN SCHEMA ${schema} FROM ${role}';
+                   EXECUTE 'REVOKE ALL ON SCHEMA ${schema} FROM ${role}';
+                   IF current_setting('server_version_num')::int >= 150000 THEN
+                     EXECUTE 'REVOKE SET ON PARAMETER session_replication_role FROM ${role}';
+                   END IF;
+                 END IF; END $do$`;
+
 describe("PostgreSQL role builders", () => {
+    it("creates both roles if missing, sets their passwords on every run, then grants what every table shares", () => {
+        assert.deepEqual(postgresRoles(pgOptions), [
+            `DO $do$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tandem_cdc') THEN CREATE ROLE "tandem_cdc" LOGIN; END IF; END $do$`,
+            `DO $do$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tandem_sync') THEN CREATE ROLE "tandem_sync" LOGIN; END IF; END $do$`,
+            `ALTER ROLE "tandem_cdc" PASSWORD {{secret:cdc}}`,
+            `ALTER ROLE "tandem_sync" PASSWORD {{secret:sync}}`,
+            ...postgresAccountGrants(pgOptions),
+        ]);
+        assert.deepEqual(secretsUsed(postgresRoles(pgOptions)), ["cdc", "sync"]);
+    });
+
+    it("revokes what each role holds before dropping it", () => {
+        assert.deepEqual(postgresRolesTeardown(pgOptions), [
+            revokeBlock("'tandem_cdc'", '"public"', '"tandem_cdc"'),
+            `DROP ROLE IF EXISTS "tandem_cdc"`,
+            revokeBlock("'tandem_sync'", '"public"', '"tandem_sync"'),
+            `DROP ROLE IF EXISTS "tandem_sync"`,
+        ]);
+        assert.deepEqual(secretsUsed(postgresRolesTeardown(pgOptions)), []);
+    });
+
+    it("quotes schema and role names, twice inside a dynamic EXECUTE", () => {
+        const odd = { ...pgOptions, schema: `sales-eu$2 'q"`, cdcUser: "o'c", syncUser: 'we"ird' };
+        const [create] = postgresRoles(odd);
+        assert.equal(create, `DO $do$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'o''c') THEN CREATE ROLE "o'c" LOGIN; END IF; END $do$`);
+        assert.equal(postgresRoles(odd)[3], `ALTER ROLE "we""ird" PASSWORD {{secret:sync}}`);
+        assert.match(postgresRoles(odd).join("\n"), /GRANT USAGE ON SCHEMA "sales-eu\$2 'q""" TO "o'c", "we""ird"/);
+        const [cdcBlock, dropCdc, syncBlock] = postgresRolesTeardown(odd);
+        assert.equal(cdcBlock, revokeBlock("'o''c'", `"sales-eu$2 ''q"""`, `"o''c"`));
+        assert.equal(dropCdc, `DROP ROLE IF EXISTS "o'c"`);
+        assert.equal(syncBlock, revokeBlock(`'we"ird'`, `"sales-eu$2 ''q"""`, `"we""ird"`));
+    });
+
     it("lets the sync role set session_replication_role (PostgreSQL 15+)", () => {
         assert.match(postgresAccountGrants(pgOptions).join("\n"), /GRANT SET ON PARAMETER session_replication_role TO "tandem_sync"/);
     });
