@@ -35,12 +35,11 @@ import {
     mysqlCascadesByParent,
     postgresCommonSetup,
     postgresCommonTeardown,
-    postgresPublication,
-    postgresPublicationTeardown,
     postgresTableSetup,
     postgresTableTeardown,
 } from "../sql/postgresSql";
 import { postgresRoles, postgresRolesTeardown } from "../sql/postgresAccounts";
+import { postgresPublication, postgresPublicationTeardown } from "../sql/postgresPublication";
 import { InitialLoad, KafkaSecurity, MysqlFlavor } from "../core/vocabulary";
 import { deadLetterTopic, kafkaTopicName, syncTopics } from "../core/topics";
 

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { mysqlCascadesByParent, postgresCommonSetup, postgresPublication, postgresPublicationTeardown, postgresTableSetup, postgresTableTeardown } from "../../sql/postgresSql";
+import { mysqlCascadesByParent, postgresCommonSetup, postgresTableSetup, postgresTableTeardown } from "../../sql/postgresSql";
 import { pgOptions, table } from "./fixtures";
 
 describe("PostgreSQL SQL builders", () => {
@@ -40,18 +40,5 @@ describe("PostgreSQL SQL builders", () => {
         assert.match(sql, /AFTER DELETE ON "public"\."orders" FOR EACH ROW EXECUTE FUNCTION "public"\."tandem_cascade__orders"\(\)/);
         assert.match(postgresTableSetup(table, pgOptions).join("\n"), /DROP TRIGGER IF EXISTS "_tandem_mysql_cascade" ON "public"\."orders"/);
         assert.match(postgresTableTeardown("orders", pgOptions).join("\n"), /DROP FUNCTION IF EXISTS "public"\."tandem_cascade__orders"\(\)/);
-    });
-
-    it("publishes exactly the synced tables and the heartbeat table", () => {
-        assert.match(postgresPublication(["orders"], pgOptions)[0], /CREATE PUBLICATION "tandem_pub" FOR TABLE "public"\."orders", "public"\."tandem_heartbeat"/);
-    });
-
-    it("drops the slot only once the deleted source lets go of it, ending a lingering holder, failing if it stays", () => {
-        const [slot, publication] = postgresPublicationTeardown("o'pub", "o'slot");
-        assert.match(slot, /FOR attempt IN 1\.\.60 LOOP/);
-        assert.match(slot, /IF attempt = 40 THEN PERFORM pg_terminate_backend\(holder\)/);
-        assert.match(slot, /RAISE EXCEPTION 'replication slot % is still in use by process %', 'o''slot', holder/);
-        assert.match(slot, /PERFORM pg_drop_replication_slot\(slot_name\) FROM pg_replication_slots WHERE slot_name = 'o''slot'/);
-        assert.equal(publication, `DROP PUBLICATION IF EXISTS "o'pub"`);
     });
 });
