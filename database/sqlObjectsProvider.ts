@@ -39,11 +39,49 @@ export function bindSecrets(statement: string, secrets: Record<string, string>, 
     });
 }
 
-export async function runStatements(engine: Engine, connection: Connection, statements: string[], secrets: Record<string, string> = {}): Promise<void> {
+/** The parts of a mysql2 connection that runStatements uses. */
+export interface MysqlSession {
+    query(sql: string): Promise<unknown>;
+    escape(value: string): string;
+    end(): Promise<void>;
+}
+
+/** The parts of a connected pg client that runStatements uses. */
+export interface PostgresSession {
+    query(sql: string): Promise<unknown>;
+    escapeLiteral(value: string): string;
+    end(): Promise<void>;
+}
+
+/** Opens a session on each engine: the real drivers, or fakes in unit tests (no database there). */
+export interface SessionOpeners {
+    mysql(connection: Connection): Promise<MysqlSession>;
+    postgres(connection: Connection): Promise<PostgresSession>;
+}
+
+export const databaseDrivers: SessionOpeners = {
+    async mysql(connection) {
+        const mysql: typeof import("mysql2/promise") = require("mysql2/promise");
+        return mysql.createConnection({ ...connection, multipleStatements: false });
+    },
+    async postgres(connection) {
+        const pg: typeof import("pg") = require("pg");
+        const db = new pg.Client(connection);
+        await db.connect();
+        return db;
+    },
+};
+
+export async function runStatements(
+    engine: Engine,
+    connection: Connection,
+    statements: string[],
+    secrets: Record<string, string> = {},
+    open: SessionOpeners = databaseDrivers,
+): Promise<void> {
     if (statements.length === 0) return;
     if (engine === "mysql") {
-        const mysql: typeof import("mysql2/promise") = require("mysql2/promise");
-        const db = await mysql.createConnection({ ...connection, multipleStatements: false });
+        const db = await open.mysql(connection);
         try {
             // Triggers keep the sql_mode they were created with: make it the same on every server (strict, so a
             // value that does not fit is an error; zero dates allowed, so the sync can restore them).
@@ -59,9 +97,7 @@ export async function runStatements(engine: Engine, connection: Connection, stat
             await db.end();
         }
     } else {
-        const pg: typeof import("pg") = require("pg");
-        const db = new pg.Client(connection);
-        await db.connect();
+        const db = await open.postgres(connection);
         try {
             for (const statement of statements) {
                 await db.query(bindSecrets(statement, secrets, (value) => db.escapeLiteral(value))).catch((error: Error) => {
@@ -78,43 +114,48 @@ function same(a: unknown, b: unknown): boolean {
     return JSON.stringify(a) === JSON.stringify(b);
 }
 
-export const sqlObjectsProvider: pulumi.dynamic.ResourceProvider<SqlObjectsInputs, SqlObjectsInputs> = {
-    async check(_olds, news) {
-        const failures: { property: string; reason: string }[] = [];
-        if (news.engine !== "mysql" && news.engine !== "postgres") failures.push({ property: "engine", reason: "must be mysql or postgres" });
-        const secrets = (news.secrets as unknown) === UNKNOWN ? undefined : news.secrets ?? {};
-        for (const [index, statement] of (Array.isArray(news.apply) ? news.apply : []).entries()) {
-            for (const match of statement.matchAll(PLACEHOLDER)) {
-                if (secrets && !(match[1] in secrets)) failures.push({ property: `apply[${index}]`, reason: `uses {{secret:${match[1]}}}, which is not given` });
+/** The provider, its sessions opened by `open`. */
+export function sqlObjectsProviderWith(open: SessionOpeners): pulumi.dynamic.ResourceProvider<SqlObjectsInputs, SqlObjectsInputs> {
+    return {
+        async check(_olds, news) {
+            const failures: { property: string; reason: string }[] = [];
+            if (news.engine !== "mysql" && news.engine !== "postgres") failures.push({ property: "engine", reason: "must be mysql or postgres" });
+            const secrets = (news.secrets as unknown) === UNKNOWN ? undefined : news.secrets ?? {};
+            for (const [index, statement] of (Array.isArray(news.apply) ? news.apply : []).entries()) {
+                for (const match of statement.matchAll(PLACEHOLDER)) {
+                    if (secrets && !(match[1] in secrets)) failures.push({ property: `apply[${index}]`, reason: `uses {{secret:${match[1]}}}, which is not given` });
+                }
             }
-        }
-        return { inputs: news, failures };
-    },
+            return { inputs: news, failures };
+        },
 
-    async diff(_id, olds, news) {
-        const replaces = olds.engine !== news.engine || olds.connection.host !== news.connection.host || olds.connection.port !== news.connection.port || olds.connection.database !== news.connection.database ? ["connection"] : [];
-        const changes =
-            replaces.length > 0 ||
-            !same(olds.apply, news.apply) ||
-            !same(olds.teardown, news.teardown) ||
-            olds.teardownOnDelete !== news.teardownOnDelete ||
-            !same(olds.secrets, news.secrets) ||
-            !same(olds.connection, news.connection);
-        return { changes, replaces, deleteBeforeReplace: false };
-    },
+        async diff(_id, olds, news) {
+            const replaces = olds.engine !== news.engine || olds.connection.host !== news.connection.host || olds.connection.port !== news.connection.port || olds.connection.database !== news.connection.database ? ["connection"] : [];
+            const changes =
+                replaces.length > 0 ||
+                !same(olds.apply, news.apply) ||
+                !same(olds.teardown, news.teardown) ||
+                olds.teardownOnDelete !== news.teardownOnDelete ||
+                !same(olds.secrets, news.secrets) ||
+                !same(olds.connection, news.connection);
+            return { changes, replaces, deleteBeforeReplace: false };
+        },
 
-    async create(inputs) {
-        await runStatements(inputs.engine, inputs.connection, inputs.apply, inputs.secrets);
-        const crypto: typeof import("crypto") = require("crypto");
-        return { id: crypto.randomUUID(), outs: inputs };
-    },
+        async create(inputs) {
+            await runStatements(inputs.engine, inputs.connection, inputs.apply, inputs.secrets, open);
+            const crypto: typeof import("crypto") = require("crypto");
+            return { id: crypto.randomUUID(), outs: inputs };
+        },
 
-    async update(_id, _olds, news) {
-        await runStatements(news.engine, news.connection, news.apply, news.secrets);
-        return { outs: news };
-    },
+        async update(_id, _olds, news) {
+            await runStatements(news.engine, news.connection, news.apply, news.secrets, open);
+            return { outs: news };
+        },
 
-    async delete(_id, props) {
-        if (props.teardownOnDelete) await runStatements(props.engine, props.connection, props.teardown, props.secrets);
-    },
-};
+        async delete(_id, props) {
+            if (props.teardownOnDelete) await runStatements(props.engine, props.connection, props.teardown, props.secrets, open);
+        },
+    };
+}
+
+export const sqlObjectsProvider = sqlObjectsProviderWith(databaseDrivers);
