@@ -7,20 +7,17 @@ import { promisify } from "node:util";
 import axios from "axios";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { JDBC_SINK_CLASS, mysqlSource } from "../../connectors/debeziumConfigs";
-import { eventually, mariadbConnection, readSandbox, REPO_ROOT, Sandbox } from "../support/sandbox";
+import { eventually, mariadbConnection, REPO_ROOT } from "../support/sandbox";
+import { e2eSuite } from "../support/e2eSuite";
 import { Spec } from "./fixtures/connector-stack/spec";
 
 const run = promisify(execFile);
 const FIXTURE = path.join(__dirname, "fixtures", "connector-stack");
 
 
-describe("e2e: Connector resource", function () {
-    this.timeout(20 * 60 * 1000);
-    this.bail(true);
-
+e2eSuite("e2e: Connector resource", { timeout: 20 * 60 * 1000 }, (e2e) => {
     const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
     const table = `conn_items_${suffix}`;
-    let sandbox: Sandbox;
     let stack: Stack;
     let spec: Spec;
     let output = "";
@@ -37,7 +34,7 @@ describe("e2e: Connector resource", function () {
     }
 
     async function connectStatus(name: string) {
-        return (await axios.get(`${sandbox.connectUrl}/connectors/${name}/status`)).data;
+        return (await axios.get(`${e2e.sandbox.connectUrl}/connectors/${name}/status`)).data;
     }
 
     async function previewError(next: Spec): Promise<string> {
@@ -53,8 +50,7 @@ describe("e2e: Connector resource", function () {
     }
 
     before(async () => {
-        sandbox = readSandbox();
-        const db = await mariadbConnection(sandbox);
+        const db = await mariadbConnection(e2e.sandbox);
         await db.query(`CREATE TABLE ${table} (id INT PRIMARY KEY, name VARCHAR(50))`).finally(() => db.end());
         stack = await LocalWorkspace.createOrSelectStack({ stackName: `connector-${suffix}`, workDir: FIXTURE });
     });
@@ -64,8 +60,8 @@ describe("e2e: Connector resource", function () {
             await stack.destroy().catch(() => undefined);
             await stack.workspace.removeStack(stack.name).catch(() => undefined);
         }
-        if (sandbox) {
-            const db = await mariadbConnection(sandbox);
+        if (e2e.sandbox) {
+            const db = await mariadbConnection(e2e.sandbox);
             await db.query(`DROP TABLE IF EXISTS ${table}`).finally(() => db.end());
         }
     });
@@ -73,21 +69,21 @@ describe("e2e: Connector resource", function () {
     function sourceSpec(name: string, overrides: Record<string, string> = {}): Spec {
         const source = mysqlSource({
             prefix: `conn-${suffix}`,
-            kafkaBootstrapServers: sandbox.kafkaBootstrap,
-            mysql: { ...sandbox.mariadb, flavor: "mariadb", serverId: 300000 + Math.floor(Math.random() * 100000) },
+            kafkaBootstrapServers: e2e.sandbox.kafkaBootstrap,
+            mysql: { ...e2e.sandbox.mariadb, flavor: "mariadb", serverId: 300000 + Math.floor(Math.random() * 100000) },
             tables: [table],
         });
         return {
-            connectUrl: sandbox.connectUrl,
+            connectUrl: e2e.sandbox.connectUrl,
             name,
             connectorClass: source.connectorClass,
             config: { ...source.config, ...overrides },
-            secretsDir: sandbox.connectSecretsDir,
+            secretsDir: e2e.sandbox.connectSecretsDir,
         };
     }
 
     it("creates a RUNNING connector with tasks and reports them as outputs", async () => {
-        const result = await deploy(sourceSpec(`conn-${suffix}`), { "database.password": sandbox.mariadb.password });
+        const result = await deploy(sourceSpec(`conn-${suffix}`), { "database.password": e2e.sandbox.mariadb.password });
         assert.equal(result.summary.result, "succeeded");
         assert.equal(result.outputs.connectorState.value, "RUNNING");
         assert.ok((result.outputs.tasks.value as { state: string }[]).every((task) => task.state === "RUNNING"));
@@ -105,17 +101,17 @@ describe("e2e: Connector resource", function () {
     it("updates in place on a config change", async () => {
         const result = await deploy({ ...spec, config: { ...spec.config, "poll.interval.ms": "200" } });
         assert.deepEqual(result.summary.resourceChanges, { same: 1, update: 1 });
-        const live = (await axios.get(`${sandbox.connectUrl}/connectors/${spec.name}/config`)).data;
+        const live = (await axios.get(`${e2e.sandbox.connectUrl}/connectors/${spec.name}/config`)).data;
         assert.equal(live["poll.interval.ms"], "200");
         assert.equal((await connectStatus(spec.name)).connector.state, "RUNNING");
     });
 
     it("reports topics the connector wrote", async () => {
-        const db = await mariadbConnection(sandbox);
+        const db = await mariadbConnection(e2e.sandbox);
         await db.query(`INSERT INTO ${table} VALUES (1, 'a')`).finally(() => db.end());
-        const topic = `conn-${suffix}.mysql-to-postgres.${sandbox.mariadb.database}.${table}`;
+        const topic = `conn-${suffix}.mysql-to-postgres.${e2e.sandbox.mariadb.database}.${table}`;
         await eventually("the topic in Connect's tracking", 30_000, async () => {
-            const answer = (await axios.get(`${sandbox.connectUrl}/connectors/${spec.name}/topics`)).data;
+            const answer = (await axios.get(`${e2e.sandbox.connectUrl}/connectors/${spec.name}/topics`)).data;
             return answer[spec.name].topics.includes(topic) ? true : undefined;
         });
         // refresh reads them into the resource's state; the next up (no changes) exports them.
@@ -139,7 +135,7 @@ describe("e2e: Connector resource", function () {
         try {
             assert.match(await previewError(spec), /sensitiveConfig\["database\.password"\]|Access denied/);
         } finally {
-            await stack.setConfig("sensitive", { value: JSON.stringify({ "database.password": sandbox.mariadb.password }), secret: true });
+            await stack.setConfig("sensitive", { value: JSON.stringify({ "database.password": e2e.sandbox.mariadb.password }), secret: true });
         }
         assert.doesNotMatch(output, /at [A-Za-z]+ \(.*\.ts:\d+/, "no stack trace");
     });
@@ -161,11 +157,11 @@ describe("e2e: Connector resource", function () {
     });
 
     it("refresh shows changes made behind Pulumi's back, and up restores them", async () => {
-        await axios.put(`${sandbox.connectUrl}/connectors/${spec.name}/config`, {
-            ...(await axios.get(`${sandbox.connectUrl}/connectors/${spec.name}/config`)).data,
+        await axios.put(`${e2e.sandbox.connectUrl}/connectors/${spec.name}/config`, {
+            ...(await axios.get(`${e2e.sandbox.connectUrl}/connectors/${spec.name}/config`)).data,
             "poll.interval.ms": "999",
         });
-        await axios.put(`${sandbox.connectUrl}/connectors/${spec.name}/pause`, null, { headers: { "Content-Type": "application/json" } });
+        await axios.put(`${e2e.sandbox.connectUrl}/connectors/${spec.name}/pause`, null, { headers: { "Content-Type": "application/json" } });
         await eventually("the pause", 30_000, async () => ((await connectStatus(spec.name)).connector.state === "PAUSED" ? true : undefined));
 
         const refreshed = await stack.refresh({ onOutput });
@@ -175,13 +171,13 @@ describe("e2e: Connector resource", function () {
         assert.equal(preview.changeSummary.update, 1);
 
         await stack.up({ onOutput });
-        const live = (await axios.get(`${sandbox.connectUrl}/connectors/${spec.name}/config`)).data;
+        const live = (await axios.get(`${e2e.sandbox.connectUrl}/connectors/${spec.name}/config`)).data;
         assert.equal(live["poll.interval.ms"], "200");
         assert.equal((await connectStatus(spec.name)).connector.state, "RUNNING");
     });
 
     it("refresh drops a connector deleted behind Pulumi's back; up creates it again", async () => {
-        await axios.delete(`${sandbox.connectUrl}/connectors/${spec.name}`);
+        await axios.delete(`${e2e.sandbox.connectUrl}/connectors/${spec.name}`);
         const refreshed = await stack.refresh({ onOutput });
         assert.equal(refreshed.summary.resourceChanges?.delete, 1);
         const result = await stack.up({ onOutput });
@@ -190,8 +186,8 @@ describe("e2e: Connector resource", function () {
     });
 
     it("keeps the password out of Connect's config topic, its REST API and the Pulumi state", async () => {
-        const password = sandbox.mariadb.password;
-        const config = JSON.stringify((await axios.get(`${sandbox.connectUrl}/connectors/${spec.name}/config`)).data);
+        const password = e2e.sandbox.mariadb.password;
+        const config = JSON.stringify((await axios.get(`${e2e.sandbox.connectUrl}/connectors/${spec.name}/config`)).data);
         assert.match(config, /"database\.password":"\$\{dir:/);
         assert.ok(!config.includes(password));
 
@@ -205,7 +201,7 @@ describe("e2e: Connector resource", function () {
         const { stdout } = await run(
             "bash",
             [path.join(REPO_ROOT, "sandbox", "sandbox.sh"), "tool", "org.apache.kafka.tools.consumer.ConsoleConsumer",
-                "--bootstrap-server", sandbox.kafkaBootstrap, "--topic", "tandem-sandbox-configs", "--from-beginning", "--timeout-ms", "8000"],
+                "--bootstrap-server", e2e.sandbox.kafkaBootstrap, "--topic", "tandem-sandbox-configs", "--from-beginning", "--timeout-ms", "8000"],
             { maxBuffer: 64 * 1024 * 1024 },
         ).catch((error) => error as { stdout: string });
         assert.ok(stdout.includes(spec.name), "the config topic was read and holds the connector");
@@ -225,7 +221,7 @@ describe("e2e: Connector resource", function () {
         await restart;
         assert.equal(result.summary.result, "succeeded");
         assert.match(output, /retry \d+: (PUT|GET) .* got (409|ECONNREFUSED|5\d\d)/);
-        const live = (await axios.get(`${sandbox.connectUrl}/connectors/${spec.name}/config`)).data;
+        const live = (await axios.get(`${e2e.sandbox.connectUrl}/connectors/${spec.name}/config`)).data;
         assert.equal(live["poll.interval.ms"], "300");
         assert.equal((await connectStatus(spec.name)).connector.state, "RUNNING");
     });
@@ -234,23 +230,23 @@ describe("e2e: Connector resource", function () {
         const oldName = spec.name;
         const result = await deploy({ ...spec, name: `${oldName}-renamed` });
         assert.equal(result.summary.resourceChanges?.replace, 1);
-        assert.equal((await axios.get(`${sandbox.connectUrl}/connectors/${oldName}`, { validateStatus: () => true })).status, 404);
+        assert.equal((await axios.get(`${e2e.sandbox.connectUrl}/connectors/${oldName}`, { validateStatus: () => true })).status, 404);
         assert.equal((await connectStatus(spec.name)).connector.state, "RUNNING");
     });
 
     it("fails up with the task's error when a task fails (bad sink credentials)", async () => {
         await stack.destroy();
         const sink: Spec = {
-            connectUrl: sandbox.connectUrl,
+            connectUrl: e2e.sandbox.connectUrl,
             name: `conn-${suffix}-sink`,
             connectorClass: JDBC_SINK_CLASS,
             config: {
                 "tasks.max": "1",
                 topics: `conn-${suffix}.unused`,
-                "connection.url": `jdbc:postgresql://${sandbox.postgres.host}:${sandbox.postgres.port}/${sandbox.postgres.database}`,
-                "connection.username": sandbox.postgres.user,
+                "connection.url": `jdbc:postgresql://${e2e.sandbox.postgres.host}:${e2e.sandbox.postgres.port}/${e2e.sandbox.postgres.database}`,
+                "connection.username": e2e.sandbox.postgres.user,
             },
-            secretsDir: sandbox.connectSecretsDir,
+            secretsDir: e2e.sandbox.connectSecretsDir,
         };
         await assert.rejects(deploy(sink, { "connection.password": "wrong-password" }), (error: Error) => {
             assert.match(error.message, /task 0 FAILED/);

@@ -4,29 +4,24 @@
 import * as assert from "node:assert/strict";
 import axios from "axios";
 import { Stack } from "@pulumi/pulumi/automation";
-import { eventually, readSandbox, Sandbox } from "../support/sandbox";
+import { eventually } from "../support/sandbox";
+import { e2eSuite } from "../support/e2eSuite";
 import { mysqlQuery, postgresQuery, removeSyncStack, syncStack } from "../support/syncStack";
 
-describe("e2e: pulumi up moves a MariaDB row into PostgreSQL", function () {
-    this.timeout(15 * 60 * 1000);
-    // Each step builds on the previous one: stop at the first failure.
-    this.bail(true);
-
+e2eSuite("e2e: pulumi up moves a MariaDB row into PostgreSQL", { timeout: 15 * 60 * 1000 }, (e2e) => {
     const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
     const table = `e2e_items_${suffix}`;
     const prefix = `e2e-${suffix}`;
-    let sandbox: Sandbox;
     let stack: Stack;
     let connectorNames: string[] = [];
 
     before(async () => {
-        sandbox = readSandbox();
-        await mysqlQuery(sandbox, `CREATE TABLE ${table} (id INT PRIMARY KEY, name VARCHAR(100) NOT NULL, price DECIMAL(10,2), updated_at DATETIME(6))`);
-        await postgresQuery(sandbox, `CREATE TABLE public.${table} (id integer PRIMARY KEY, name varchar(100) NOT NULL, price numeric(10,2), updated_at timestamp(6))`);
-        stack = await syncStack(sandbox, prefix, [table]);
+        await mysqlQuery(e2e.sandbox, `CREATE TABLE ${table} (id INT PRIMARY KEY, name VARCHAR(100) NOT NULL, price DECIMAL(10,2), updated_at DATETIME(6))`);
+        await postgresQuery(e2e.sandbox, `CREATE TABLE public.${table} (id integer PRIMARY KEY, name varchar(100) NOT NULL, price numeric(10,2), updated_at timestamp(6))`);
+        stack = await syncStack(e2e.sandbox, prefix, [table]);
     });
 
-    after(async () => removeSyncStack(sandbox, stack, [table]));
+    after(async () => removeSyncStack(e2e.sandbox, stack, [table]));
 
     it("creates running connectors through the Connect REST API", async () => {
         const result = await stack.up({ onOutput: (line) => process.stdout.write(line) });
@@ -35,26 +30,26 @@ describe("e2e: pulumi up moves a MariaDB row into PostgreSQL", function () {
         connectorNames = Object.values(connectors).map((connector) => connector.name);
         assert.deepEqual(connectorNames.sort(), ["mysql-sink", "mysql-source", "postgres-sink", "postgres-source"].map((n) => `${prefix}-${n}`));
         for (const name of connectorNames) {
-            const status = (await axios.get(`${sandbox.connectUrl}/connectors/${name}/status`)).data;
+            const status = (await axios.get(`${e2e.sandbox.connectUrl}/connectors/${name}/status`)).data;
             assert.equal(status.connector.state, "RUNNING", `${name} connector state`);
             assert.ok(status.tasks.length > 0 && status.tasks.every((task: { state: string }) => task.state === "RUNNING"), `${name} tasks`);
         }
         const topics = result.outputs.topics.value as { mysqlToPostgres: { rows: string[] } };
-        assert.deepEqual(topics.mysqlToPostgres.rows, [`${prefix}.mysql-to-postgres.${sandbox.mariadb.database}.${table}`]);
+        assert.deepEqual(topics.mysqlToPostgres.rows, [`${prefix}.mysql-to-postgres.${e2e.sandbox.mariadb.database}.${table}`]);
     });
 
     it("copies a row inserted in MariaDB into PostgreSQL", async () => {
-        await mysqlQuery(sandbox, `INSERT INTO ${table} (id, name, price, updated_at) VALUES (1, 'first ✓ row', 12.34, '2026-11-25 10:11:12.123456')`);
+        await mysqlQuery(e2e.sandbox, `INSERT INTO ${table} (id, name, price, updated_at) VALUES (1, 'first ✓ row', 12.34, '2026-11-25 10:11:12.123456')`);
         const row = await eventually(`row 1 of ${table} in PostgreSQL`, 90_000, async () =>
-            (await postgresQuery(sandbox, `SELECT id, name, price::text AS price, updated_at::text AS updated_at FROM public.${table} WHERE id = 1`))[0],
+            (await postgresQuery(e2e.sandbox, `SELECT id, name, price::text AS price, updated_at::text AS updated_at FROM public.${table} WHERE id = 1`))[0],
         );
         assert.deepEqual(row, { id: 1, name: "first ✓ row", price: "12.34", updated_at: "2026-11-25 10:11:12.123456" });
     });
 
     it("keeps passwords out of Connect's stored config", async () => {
         for (const name of connectorNames) {
-            const text = JSON.stringify((await axios.get(`${sandbox.connectUrl}/connectors/${name}/config`)).data);
-            assert.ok(!text.includes(sandbox.mariadb.password) && !text.includes(sandbox.postgres.password), `${name} config holds a password`);
+            const text = JSON.stringify((await axios.get(`${e2e.sandbox.connectUrl}/connectors/${name}/config`)).data);
+            assert.ok(!text.includes(e2e.sandbox.mariadb.password) && !text.includes(e2e.sandbox.postgres.password), `${name} config holds a password`);
             assert.match(text, /"(database|connection)\.password":"\$\{dir:/);
         }
     });
@@ -69,7 +64,7 @@ describe("e2e: pulumi up moves a MariaDB row into PostgreSQL", function () {
         const result = await stack.destroy();
         assert.equal(result.summary.result, "succeeded");
         for (const name of connectorNames) {
-            const status = await axios.get(`${sandbox.connectUrl}/connectors/${name}`, { validateStatus: () => true });
+            const status = await axios.get(`${e2e.sandbox.connectUrl}/connectors/${name}`, { validateStatus: () => true });
             assert.equal(status.status, 404, `${name} still exists`);
         }
     });

@@ -11,20 +11,17 @@ import { promisify } from "util";
 import { QuarantinedRecord } from "../../ops/quarantine";
 import { createCorpus, dropCorpus, quarantinedKey, quarantineOf, runWrites, waitCorpusConverged } from "../support/corpusChecks";
 import { brokenTables, corpusPrelude, CorpusTable, legacyCorpus } from "../support/legacyCorpus";
-import { eventually, readSandbox, REPO_ROOT, Sandbox } from "../support/sandbox";
+import { eventually, REPO_ROOT } from "../support/sandbox";
+import { e2eSuite } from "../support/e2eSuite";
 import { postgresQuery, removeSyncStack, setListConfig, syncStack } from "../support/syncStack";
 
-describe("e2e: a legacy schema of 46 table pairs", function () {
-    this.timeout(45 * 60 * 1000);
-    this.bail(true);
-
+e2eSuite("e2e: a legacy schema of 46 table pairs", { timeout: 45 * 60 * 1000 }, (e2e) => {
     const suffix = `${Date.now().toString(36).slice(-5)}${Math.floor(Math.random() * 1e3)}`;
     const prefix = `legacy-${suffix}`;
     const corpus = legacyCorpus(suffix);
     const broken = brokenTables(suffix);
     // Rows larger than Kafka's default message are carried up to this; larger ones are quarantined.
     const maxRowBytes = 4 * 1024 * 1024;
-    let sandbox: Sandbox;
     let stack: Stack;
 
     const expectedQuarantine = (table: CorpusTable) => (table.quarantined ?? []).map((entry) => entry.key);
@@ -32,23 +29,22 @@ describe("e2e: a legacy schema of 46 table pairs", function () {
 
     async function allRunning(): Promise<void> {
         for (const name of connectorNames) {
-            const status = (await axios.get(`${sandbox.connectUrl}/connectors/${encodeURIComponent(name)}/status`)).data;
+            const status = (await axios.get(`${e2e.sandbox.connectUrl}/connectors/${encodeURIComponent(name)}/status`)).data;
             assert.equal(status.connector.state, "RUNNING", `${name}: ${JSON.stringify(status)}`);
             for (const task of status.tasks) assert.equal(task.state, "RUNNING", `${name} task ${task.id}: ${task.trace ?? ""}`);
         }
     }
 
     before(async () => {
-        sandbox = readSandbox();
         assert.ok(corpus.length >= 40, `the corpus has ${corpus.length} tables`);
-        await createCorpus(sandbox, [...corpus, ...broken], corpusPrelude(suffix));
-        stack = await syncStack(sandbox, prefix, [...corpus, ...broken].map((table) => table.name), { "tandem:maxRowBytes": String(maxRowBytes) });
+        await createCorpus(e2e.sandbox, [...corpus, ...broken], corpusPrelude(suffix));
+        stack = await syncStack(e2e.sandbox, prefix, [...corpus, ...broken].map((table) => table.name), { "tandem:maxRowBytes": String(maxRowBytes) });
     });
 
     after(async () => {
         if (process.env.TANDEM_KEEP_STACK === "1") return; // debugging: leave the stack and tables as they are
-        await removeSyncStack(sandbox, stack, []);
-        await dropCorpus(sandbox, [...corpus, ...broken].reverse().map((table) => table.name), [`DROP TYPE IF EXISTS mood_${suffix}`, `DROP COLLATION IF EXISTS tandem_ci_${suffix}`]);
+        await removeSyncStack(e2e.sandbox, stack, []);
+        await dropCorpus(e2e.sandbox, [...corpus, ...broken].reverse().map((table) => table.name), [`DROP TYPE IF EXISTS mood_${suffix}`, `DROP COLLATION IF EXISTS tandem_ci_${suffix}`]);
     });
 
     it("preflight at preview lists every schema problem at once, each naming table.column, and creates nothing", async () => {
@@ -59,7 +55,7 @@ describe("e2e: a legacy schema of 46 table pairs", function () {
         for (const line of listed) {
             assert.ok(!corpusNames.some((name) => line.includes(` ${name}.`) || line.includes(`- ${name}.`) || line.includes(`- ${name}:`)), `a corpus table refused: ${line}`);
         }
-        assert.deepEqual(await postgresQuery(sandbox, "SELECT 1 FROM pg_publication WHERE pubname = $1", [`${prefix.replace(/-/g, "_")}_pub`]), []);
+        assert.deepEqual(await postgresQuery(e2e.sandbox, "SELECT 1 FROM pg_publication WHERE pubname = $1", [`${prefix.replace(/-/g, "_")}_pub`]), []);
     });
 
     it("pulumi up syncs every table of the corpus, warning about what will be mapped or quarantined; a second up changes nothing", async () => {
@@ -76,22 +72,22 @@ describe("e2e: a legacy schema of 46 table pairs", function () {
     });
 
     it("rows written on both sides end identical, or in the quarantine for their documented reason; every connector keeps RUNNING", async () => {
-        await runWrites(sandbox, { mysql: corpus.flatMap((table) => table.writes.mysql), postgres: corpus.flatMap((table) => table.writes.postgres) });
+        await runWrites(e2e.sandbox, { mysql: corpus.flatMap((table) => table.writes.mysql), postgres: corpus.flatMap((table) => table.writes.postgres) });
         // Good rows after the bad ones, on the same tables: they must arrive.
-        await runWrites(sandbox, { mysql: corpus.flatMap((table) => table.after?.mysql ?? []), postgres: corpus.flatMap((table) => table.after?.postgres ?? []) });
-        await waitCorpusConverged(sandbox, corpus, expectedQuarantine, 240_000);
+        await runWrites(e2e.sandbox, { mysql: corpus.flatMap((table) => table.after?.mysql ?? []), postgres: corpus.flatMap((table) => table.after?.postgres ?? []) });
+        await waitCorpusConverged(e2e.sandbox, corpus, expectedQuarantine, 240_000);
         // Parents and children changed concurrently on both sides: cascades, cross-side references, updates.
         // (Each side first writes a child of the other side's parent, then deletes its own parent.)
-        await runWrites(sandbox, {
+        await runWrites(e2e.sandbox, {
             mysql: [...corpusCrossWrites(suffix).mysql, ...corpus.flatMap((table) => table.changes?.mysql ?? [])],
             postgres: [...corpusCrossWrites(suffix).postgres, ...corpus.flatMap((table) => table.changes?.postgres ?? [])],
         });
-        await waitCorpusConverged(sandbox, corpus, expectedQuarantine, 240_000);
+        await waitCorpusConverged(e2e.sandbox, corpus, expectedQuarantine, 240_000);
 
         const expected = corpus.flatMap((table) => (table.quarantined ?? []).map((entry) => ({ table: table.name, ...entry })));
         let records: QuarantinedRecord[] = [];
         await eventually("every expected row in the quarantine", 60_000, async () => {
-            records = await quarantineOf(sandbox, prefix);
+            records = await quarantineOf(e2e.sandbox, prefix);
             return records.length >= expected.length ? true : undefined;
         }).catch(() => undefined);
         const quarantined = { records, expected };
@@ -106,8 +102,8 @@ describe("e2e: a legacy schema of 46 table pairs", function () {
     it("quarantined rows replay once their cause is fixed (the documented way)", async () => {
         const check = corpus.find((table) => table.name.startsWith("t_check_pg"))!;
         const notNull = corpus.find((table) => table.name.startsWith("t_not_null_pg"))!;
-        await postgresQuery(sandbox, `ALTER TABLE "${check.name}" DROP CONSTRAINT IF EXISTS "${check.name}_qty_check"`);
-        await postgresQuery(sandbox, `ALTER TABLE "${notNull.name}" ALTER COLUMN name DROP NOT NULL`);
+        await postgresQuery(e2e.sandbox, `ALTER TABLE "${check.name}" DROP CONSTRAINT IF EXISTS "${check.name}_qty_check"`);
+        await postgresQuery(e2e.sandbox, `ALTER TABLE "${notNull.name}" ALTER COLUMN name DROP NOT NULL`);
         // The documented commands, on the stack's outputs.
         const quarantine = (...args: string[]) => promisify(execFile)(path.join(REPO_ROOT, "scripts", "quarantine"), [...args, "--stack", prefix, "-o", "json"], { maxBuffer: 64 * 1024 * 1024 });
         const listed = JSON.parse((await quarantine("list", "--table", check.name)).stdout) as { table: string; error: string; replayable: boolean }[];
@@ -117,9 +113,9 @@ describe("e2e: a legacy schema of 46 table pairs", function () {
             assert.equal(JSON.parse((await quarantine("replay", "--table", table, "--yes")).stdout).replayed, 1);
         }
         const fixed = new Set([check.name, notNull.name]);
-        await waitCorpusConverged(sandbox, corpus.filter((table) => fixed.has(table.name)), () => [], 120_000);
-        assert.deepEqual(await postgresQuery(sandbox, `SELECT qty FROM "${check.name}" WHERE id = 3`), [{ qty: -1 }]);
-        assert.deepEqual(await postgresQuery(sandbox, `SELECT name FROM "${notNull.name}" WHERE id = 3`), [{ name: null }]);
+        await waitCorpusConverged(e2e.sandbox, corpus.filter((table) => fixed.has(table.name)), () => [], 120_000);
+        assert.deepEqual(await postgresQuery(e2e.sandbox, `SELECT qty FROM "${check.name}" WHERE id = 3`), [{ qty: -1 }]);
+        assert.deepEqual(await postgresQuery(e2e.sandbox, `SELECT name FROM "${notNull.name}" WHERE id = 3`), [{ name: null }]);
         await allRunning();
     });
 });

@@ -7,7 +7,8 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { Stack } from "@pulumi/pulumi/automation";
 import { summarizePreview } from "../../scripts/previewSummary/render";
-import { readSandbox, REPO_ROOT, Sandbox } from "../support/sandbox";
+import { REPO_ROOT } from "../support/sandbox";
+import { e2eSuite } from "../support/e2eSuite";
 import { mysqlQuery, postgresQuery, removeSyncStack, syncStack } from "../support/syncStack";
 
 const run = promisify(execFile);
@@ -37,29 +38,23 @@ function rowOf(markdown: string, name: string): string {
     return rows[0];
 }
 
-describe("e2e: PR preview summary of a real `pulumi preview --json`", function () {
-    this.timeout(15 * 60 * 1000);
-    // Each step builds on the previous one: stop at the first failure.
-    this.bail(true);
-
+e2eSuite("e2e: PR preview summary of a real `pulumi preview --json`", { timeout: 15 * 60 * 1000 }, (e2e) => {
     const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
     const tables = [`e2e_pv_a_${suffix}`, `e2e_pv_b_${suffix}`];
     const prefix = `pv-${suffix}`;
-    let sandbox: Sandbox;
     let stack: Stack;
     let preview: { changeSummary?: Record<string, number>; steps?: unknown[] };
     let markdown = "";
 
     before(async () => {
-        sandbox = readSandbox();
         for (const table of tables) {
-            await mysqlQuery(sandbox, `CREATE TABLE ${table} (id INT PRIMARY KEY, name VARCHAR(100) NOT NULL, updated_at DATETIME(6))`);
-            await postgresQuery(sandbox, `CREATE TABLE public.${table} (id integer PRIMARY KEY, name varchar(100) NOT NULL, updated_at timestamp(6))`);
+            await mysqlQuery(e2e.sandbox, `CREATE TABLE ${table} (id INT PRIMARY KEY, name VARCHAR(100) NOT NULL, updated_at DATETIME(6))`);
+            await postgresQuery(e2e.sandbox, `CREATE TABLE public.${table} (id integer PRIMARY KEY, name varchar(100) NOT NULL, updated_at timestamp(6))`);
         }
-        stack = await syncStack(sandbox, prefix, [tables[0]]);
+        stack = await syncStack(e2e.sandbox, prefix, [tables[0]]);
     });
 
-    after(async () => removeSyncStack(sandbox, stack, tables));
+    after(async () => removeSyncStack(e2e.sandbox, stack, tables));
 
     it("deploys the stack with one table", async () => {
         const result = await stack.up({ onOutput: () => undefined });
@@ -107,7 +102,7 @@ describe("e2e: PR preview summary of a real `pulumi preview --json`", function (
             .map((resource: { outputs?: { value?: unknown } }) => plainSecret(resource.outputs?.value))
             .filter((value: unknown): value is string => typeof value === "string" && value.length >= 8);
         assert.equal(generated.length, 4, "the four generated connector passwords are readable from the state");
-        for (const secret of [sandbox.mariadb.password, sandbox.postgres.password, ...generated]) {
+        for (const secret of [e2e.sandbox.mariadb.password, e2e.sandbox.postgres.password, ...generated]) {
             assert.ok(!markdown.includes(secret), "a password is in the summary");
         }
         for (const marker of ["[secret]", "4dabf18193072939515e22adb298388d", "${dir:"]) assert.ok(!markdown.includes(marker), `${marker} in the summary`);

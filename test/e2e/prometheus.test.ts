@@ -17,7 +17,8 @@ import { secretReference } from "../../connectors/connectorModel";
 import { ConnectorSpec, JDBC_SINK_PASSWORD_KEY, SOURCE_PASSWORD_KEY, mysqlSource } from "../../connectors/debeziumConfigs";
 import { mysqlSyncSink, postgresSyncSink } from "../../connectors/syncConnectors";
 import { removeConnectorSecrets, writeConnectorSecrets } from "../../connectors/workerSecrets";
-import { eventually, readSandbox, Sandbox, stateDir } from "../support/sandbox";
+import { eventually, stateDir } from "../support/sandbox";
+import { e2eSuite } from "../support/e2eSuite";
 import { mysqlQuery } from "../support/syncStack";
 import { directionPrefix, mysqlTableTopic } from "../../core/topics";
 
@@ -46,10 +47,7 @@ async function promtool(...args: string[]): Promise<string> {
     return stdout + stderr;
 }
 
-describe("e2e: Prometheus config and alert rules", function () {
-    this.timeout(5 * 60 * 1000);
-    this.bail(true);
-
+e2eSuite("e2e: Prometheus config and alert rules", { timeout: 5 * 60 * 1000 }, (e2e) => {
     const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e3)}`;
     const prefix = `prom-${suffix}`;
     const table = `prom_items_${suffix}`;
@@ -58,7 +56,6 @@ describe("e2e: Prometheus config and alert rules", function () {
     const postgresSink = `${prefix}-postgres-sink`;
     const DLQ_TABLE = "dlq_probe";
     let dir = "";
-    let sandbox: Sandbox;
     let prometheus: ChildProcess | undefined;
     let prometheusLog = "";
     let api = "";
@@ -66,17 +63,17 @@ describe("e2e: Prometheus config and alert rules", function () {
 
     /** Creates a connector; its password reaches the worker as a file, as the Connector resource's does. */
     async function putConnector(name: string, spec: ConnectorSpec, passwordKey: string, password: string): Promise<void> {
-        writeConnectorSecrets(sandbox.connectSecretsDir, name, { [passwordKey]: password });
-        spec.config[passwordKey] = secretReference(sandbox.connectSecretsDir, name, passwordKey);
-        const response = await axios.put(`${sandbox.connectUrl}/connectors/${name}/config`, { ...spec.config, "connector.class": spec.connectorClass, name }, { validateStatus: () => true });
+        writeConnectorSecrets(e2e.sandbox.connectSecretsDir, name, { [passwordKey]: password });
+        spec.config[passwordKey] = secretReference(e2e.sandbox.connectSecretsDir, name, passwordKey);
+        const response = await axios.put(`${e2e.sandbox.connectUrl}/connectors/${name}/config`, { ...spec.config, "connector.class": spec.connectorClass, name }, { validateStatus: () => true });
         assert.ok(response.status === 200 || response.status === 201, `PUT ${name}: HTTP ${response.status} ${JSON.stringify(response.data)}`);
     }
 
     async function sendUnconvertible(): Promise<void> {
-        const producer = new Kafka({ clientId: "tandem-tests", brokers: [sandbox.kafkaBootstrap], logLevel: logLevel.NOTHING }).producer();
+        const producer = new Kafka({ clientId: "tandem-tests", brokers: [e2e.sandbox.kafkaBootstrap], logLevel: logLevel.NOTHING }).producer();
         await producer.connect();
         try {
-            await producer.send({ topic: mysqlTableTopic(prefix, sandbox.mariadb.database, DLQ_TABLE), messages: [{ key: "{", value: "not json" }] });
+            await producer.send({ topic: mysqlTableTopic(prefix, e2e.sandbox.mariadb.database, DLQ_TABLE), messages: [{ key: "{", value: "not json" }] });
         } finally {
             await producer.disconnect();
         }
@@ -87,34 +84,33 @@ describe("e2e: Prometheus config and alert rules", function () {
     }
 
     before(async () => {
-        sandbox = readSandbox();
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-prometheus-"));
-        await mysqlQuery(sandbox, `CREATE TABLE \`${table}\` (id INT PRIMARY KEY, name VARCHAR(50))`);
+        await mysqlQuery(e2e.sandbox, `CREATE TABLE \`${table}\` (id INT PRIMARY KEY, name VARCHAR(50))`);
         // A real Debezium MariaDB source.
         await putConnector(source, mysqlSource({
             prefix,
-            kafkaBootstrapServers: sandbox.kafkaBootstrap,
-            mysql: { ...sandbox.mariadb, flavor: "mariadb", serverId: 400000 + Math.floor(Math.random() * 100000) },
+            kafkaBootstrapServers: e2e.sandbox.kafkaBootstrap,
+            mysql: { ...e2e.sandbox.mariadb, flavor: "mariadb", serverId: 400000 + Math.floor(Math.random() * 100000) },
             tables: [table],
-        }), SOURCE_PASSWORD_KEY, sandbox.mariadb.password);
+        }), SOURCE_PASSWORD_KEY, e2e.sandbox.mariadb.password);
         // The sync's MariaDB sink while MariaDB is down (nothing listens on port 1): its task fails.
         await putConnector(mysqlSink, mysqlSyncSink({
             prefix,
             sourceNamespace: "public",
             tables: [table],
-            mysql: { ...sandbox.mariadb, port: 1, flavor: "mariadb", serverId: 1 },
+            mysql: { ...e2e.sandbox.mariadb, port: 1, flavor: "mariadb", serverId: 1 },
             maxRowBytes: 1024 * 1024,
-        }), JDBC_SINK_PASSWORD_KEY, sandbox.mariadb.password);
+        }), JDBC_SINK_PASSWORD_KEY, e2e.sandbox.mariadb.password);
         // The sync's PostgreSQL sink, on a table the source does not capture, with a record that is not JSON
         // waiting on its topic: the converter rejects it and errors.tolerance=all dead-letters it.
         await sendUnconvertible();
         await putConnector(postgresSink, postgresSyncSink({
             prefix,
-            sourceNamespace: sandbox.mariadb.database,
+            sourceNamespace: e2e.sandbox.mariadb.database,
             tables: [DLQ_TABLE],
-            postgres: { ...sandbox.postgres, schema: "public" },
+            postgres: { ...e2e.sandbox.postgres, schema: "public" },
             maxRowBytes: 1024 * 1024,
-        }), JDBC_SINK_PASSWORD_KEY, sandbox.postgres.password);
+        }), JDBC_SINK_PASSWORD_KEY, e2e.sandbox.postgres.password);
     });
 
     after(async () => {
@@ -125,8 +121,8 @@ describe("e2e: Prometheus config and alert rules", function () {
             killPrometheus();
         }
         process.removeListener("exit", killPrometheus);
-        if (!sandbox) return;
-        const connect = sandbox.connectUrl;
+        if (!e2e.sandbox) return;
+        const connect = e2e.sandbox.connectUrl;
         // Stop the source and drop its stored offsets before deleting it, so nothing of it stays in Connect.
         await axios.put(`${connect}/connectors/${source}/stop`).catch(() => undefined);
         await eventually(`${source} stopped`, 30_000, async () =>
@@ -134,9 +130,9 @@ describe("e2e: Prometheus config and alert rules", function () {
         await axios.delete(`${connect}/connectors/${source}/offsets`).catch(() => undefined);
         for (const name of [source, mysqlSink, postgresSink]) {
             await axios.delete(`${connect}/connectors/${name}`).catch(() => undefined);
-            removeConnectorSecrets(sandbox.connectSecretsDir, name);
+            removeConnectorSecrets(e2e.sandbox.connectSecretsDir, name);
         }
-        const admin = new Kafka({ clientId: "tandem-tests", brokers: [sandbox.kafkaBootstrap], logLevel: logLevel.NOTHING }).admin();
+        const admin = new Kafka({ clientId: "tandem-tests", brokers: [e2e.sandbox.kafkaBootstrap], logLevel: logLevel.NOTHING }).admin();
         try {
             await admin.connect();
             const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${prefix}.`));
@@ -147,7 +143,7 @@ describe("e2e: Prometheus config and alert rules", function () {
         } finally {
             await admin.disconnect().catch(() => undefined);
         }
-        await mysqlQuery(sandbox, `DROP TABLE IF EXISTS \`${table}\``).catch(() => undefined);
+        await mysqlQuery(e2e.sandbox, `DROP TABLE IF EXISTS \`${table}\``).catch(() => undefined);
         if (dir) fs.rmSync(dir, { recursive: true, force: true });
     });
 
@@ -213,7 +209,7 @@ describe("e2e: Prometheus config and alert rules", function () {
             environment: "local", pipeline: prefix, job: `${prefix}-kafka-connect`, instance: undefined,
         });
         // An event, so MilliSecondsBehindSource holds a measured value.
-        await mysqlQuery(sandbox, `INSERT INTO \`${table}\` VALUES (1, 'metrics')`);
+        await mysqlQuery(e2e.sandbox, `INSERT INTO \`${table}\` VALUES (1, 'metrics')`);
         const behind = await eventually("MilliSecondsBehindSource after an event", 60_000, async () => {
             const [events] = await query(`debezium_metrics_totalnumberofeventsseen{context="streaming", name="${server}"} > 0`);
             return events ? query(`debezium_metrics_millisecondsbehindsource{context="streaming", name="${server}"}`) : undefined;

@@ -3,9 +3,9 @@
 import * as assert from "node:assert/strict";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { REPO_ROOT } from "../support/sandbox";
+import { e2eSuite } from "../support/e2eSuite";
 
-describe("e2e: stack config errors at preview", function () {
-    this.timeout(5 * 60 * 1000);
+e2eSuite("e2e: stack config errors at preview", { timeout: 5 * 60 * 1000, bail: false, usesSandbox: false }, () => {
     const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e3)}`;
     const stacks: Stack[] = [];
 

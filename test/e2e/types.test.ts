@@ -3,7 +3,8 @@
 // rewrites the row; NULL in every column travels both ways.
 import * as assert from "node:assert/strict";
 import { Stack } from "@pulumi/pulumi/automation";
-import { eventually, readSandbox, Sandbox } from "../support/sandbox";
+import { eventually } from "../support/sandbox";
+import { e2eSuite } from "../support/e2eSuite";
 import { mysqlQuery, postgresQuery, removeSyncStack, syncStack } from "../support/syncStack";
 
 const LONG_TEXT = "x".repeat(9000) + "😀";
@@ -35,46 +36,41 @@ const COLUMNS: [string, string, string, string, string][] = [
     ["e_pg_enum", "ENUM('small','large')", "size_enum", "'large'", "large"],
 ];
 
-describe("e2e: types across engines", function () {
-    this.timeout(20 * 60 * 1000);
-    this.bail(true);
-
+e2eSuite("e2e: types across engines", { timeout: 20 * 60 * 1000 }, (e2e) => {
     const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e3)}`;
     const prefix = `types-${suffix}`;
     const table = `typed_${suffix}`;
-    let sandbox: Sandbox;
     let stack: Stack;
     const names = COLUMNS.map(([name]) => name);
     const mysqlText = (id: number) =>
-        mysqlQuery(sandbox, `SELECT ${names.map((n) => `CAST(\`${n}\` AS CHAR) AS \`${n}\``).join(", ")}, HEX(b_blob) AS b_hex FROM \`${table}\` WHERE id = ?`, [id]);
+        mysqlQuery(e2e.sandbox, `SELECT ${names.map((n) => `CAST(\`${n}\` AS CHAR) AS \`${n}\``).join(", ")}, HEX(b_blob) AS b_hex FROM \`${table}\` WHERE id = ?`, [id]);
     const postgresText = (id: number) =>
-        postgresQuery(sandbox, `SELECT ${names.map((n) => `"${n}"::text AS "${n}"`).join(", ")} FROM public."${table}" WHERE id = $1`, [id]);
+        postgresQuery(e2e.sandbox, `SELECT ${names.map((n) => `"${n}"::text AS "${n}"`).join(", ")} FROM public."${table}" WHERE id = $1`, [id]);
 
     before(async () => {
-        sandbox = readSandbox();
-        await mysqlQuery(sandbox, `CREATE TABLE \`${table}\` (id INT PRIMARY KEY, ${COLUMNS.map(([n, t]) => `\`${n}\` ${t.endsWith("NULL") ? t : `${t} NULL`}`).join(", ")}) DEFAULT CHARSET=utf8mb4`);
+        await mysqlQuery(e2e.sandbox, `CREATE TABLE \`${table}\` (id INT PRIMARY KEY, ${COLUMNS.map(([n, t]) => `\`${n}\` ${t.endsWith("NULL") ? t : `${t} NULL`}`).join(", ")}) DEFAULT CHARSET=utf8mb4`);
         const sizeType = `size_${suffix}`;
-        await postgresQuery(sandbox, `CREATE TYPE public.${sizeType} AS ENUM ('small', 'large')`);
-        await postgresQuery(sandbox, `CREATE TABLE public."${table}" (id integer PRIMARY KEY, ${COLUMNS.map(([n, , t]) => `"${n}" ${t.replace("size_enum", sizeType)}`).join(", ")})`);
-        stack = await syncStack(sandbox, prefix, [table]);
+        await postgresQuery(e2e.sandbox, `CREATE TYPE public.${sizeType} AS ENUM ('small', 'large')`);
+        await postgresQuery(e2e.sandbox, `CREATE TABLE public."${table}" (id integer PRIMARY KEY, ${COLUMNS.map(([n, , t]) => `"${n}" ${t.replace("size_enum", sizeType)}`).join(", ")})`);
+        stack = await syncStack(e2e.sandbox, prefix, [table]);
         const result = await stack.up({ onOutput: () => undefined });
         assert.equal(result.summary.result, "succeeded");
     });
 
     after(async () => {
-        await removeSyncStack(sandbox, stack, [table]);
-        await postgresQuery(sandbox, `DROP TYPE IF EXISTS public.size_${suffix}`).catch(() => undefined);
+        await removeSyncStack(e2e.sandbox, stack, [table]);
+        await postgresQuery(e2e.sandbox, `DROP TYPE IF EXISTS public.size_${suffix}`).catch(() => undefined);
     });
 
     it("MariaDB → PostgreSQL: every value arrives as the mapping says", async () => {
-        await mysqlQuery(sandbox, `INSERT INTO \`${table}\` (id, ${names.join(", ")}) VALUES (1, ${COLUMNS.map(([, , , value]) => value).join(", ")})`);
+        await mysqlQuery(e2e.sandbox, `INSERT INTO \`${table}\` (id, ${names.join(", ")}) VALUES (1, ${COLUMNS.map(([, , , value]) => value).join(", ")})`);
         const row = await eventually("the typed row in PostgreSQL", 60_000, async () => (await postgresText(1))[0]);
         assert.deepEqual(row, Object.fromEntries(COLUMNS.map(([name, , , , text]) => [name, text])));
     });
 
     it("→ MariaDB again: unchanged after PostgreSQL's application rewrites the row", async () => {
         const [original] = await mysqlText(1);
-        await postgresQuery(sandbox, `UPDATE public."${table}" SET i_small = i_small + 1 WHERE id = 1`);
+        await postgresQuery(e2e.sandbox, `UPDATE public."${table}" SET i_small = i_small + 1 WHERE id = 1`);
         const back = await eventually("the rewritten row in MariaDB", 60_000, async () => {
             const [row] = await mysqlText(1);
             return row && row.i_small === "-32767" ? row : undefined;
@@ -84,8 +80,8 @@ describe("e2e: types across engines", function () {
     });
 
     it("NULL in every column travels both ways", async () => {
-        await mysqlQuery(sandbox, `INSERT INTO \`${table}\` (id) VALUES (3)`);
-        await postgresQuery(sandbox, `INSERT INTO public."${table}" (id) VALUES (4)`);
+        await mysqlQuery(e2e.sandbox, `INSERT INTO \`${table}\` (id) VALUES (3)`);
+        await postgresQuery(e2e.sandbox, `INSERT INTO public."${table}" (id) VALUES (4)`);
         const allNull = Object.fromEntries(names.map((name) => [name, null]));
         assert.deepEqual(await eventually("row 3 in PostgreSQL", 60_000, async () => (await postgresText(3))[0]), allNull);
         const row4 = await eventually("row 4 in MariaDB", 60_000, async () => (await mysqlText(4))[0]);
@@ -93,7 +89,7 @@ describe("e2e: types across engines", function () {
     });
 
     it("PostgreSQL → MariaDB: values written by the new app arrive as the mapping says", async () => {
-        await postgresQuery(sandbox, `INSERT INTO public."${table}" (id, ${names.join(", ")}) SELECT 6, ${names.join(", ")} FROM public."${table}" WHERE id = 1`);
+        await postgresQuery(e2e.sandbox, `INSERT INTO public."${table}" (id, ${names.join(", ")}) SELECT 6, ${names.join(", ")} FROM public."${table}" WHERE id = 1`);
         const [fromMysql1] = await mysqlText(1);
         const row6 = await eventually("row 6 in MariaDB", 60_000, async () => (await mysqlText(6))[0]);
         assert.deepEqual(row6, fromMysql1);

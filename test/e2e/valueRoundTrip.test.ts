@@ -6,7 +6,8 @@ import fc from "fast-check";
 import { Stack } from "@pulumi/pulumi/automation";
 import { createCorpus, dropCorpus, mysqlSession, pgSession, quarantinedKey, quarantineOf } from "../support/corpusChecks";
 import { normalizeRows, RenderedColumn, selectList } from "../support/render";
-import { eventually, readSandbox, Sandbox } from "../support/sandbox";
+import { eventually } from "../support/sandbox";
+import { e2eSuite } from "../support/e2eSuite";
 import { removeSyncStack, syncStack } from "../support/syncStack";
 
 const ENUM = ["a", "b,c", "it's", "x\\y", " sp", "", "two words"];
@@ -61,21 +62,17 @@ const COLUMNS: Column[] = [
     { name: "y", kind: "text", mysql: "YEAR", postgres: "smallint", value: fc.integer({ min: 1901, max: 2155 }) },
 ];
 
-describe("e2e: random values of every type round-trip MariaDB → PostgreSQL → MariaDB (property)", function () {
-    this.timeout(30 * 60 * 1000);
-    this.bail(true);
-
+e2eSuite("e2e: random values of every type round-trip MariaDB → PostgreSQL → MariaDB (property)", { timeout: 30 * 60 * 1000 }, (e2e) => {
     const suffix = `${Date.now().toString(36).slice(-5)}${Math.floor(Math.random() * 1e3)}`;
     const prefix = `rt-${suffix}`;
     const table = `round_trip_${suffix}`;
-    let sandbox: Sandbox;
     let stack: Stack;
     let nextId = 1;
     // Each row: nullable value columns, plus `touch`, which PostgreSQL's application bumps to rewrite the row.
     const rendered: RenderedColumn[] = [{ name: "id", kind: "text" }, ...COLUMNS];
 
     async function mysqlRows(ids: number[]): Promise<Map<number, (string | null)[]>> {
-        const db = await mysqlSession(sandbox);
+        const db = await mysqlSession(e2e.sandbox);
         try {
             const [rows] = await db.query(`SELECT ${selectList(rendered, "mysql")} FROM \`${table}\` WHERE id IN (?)`, [ids]);
             return new Map(normalizeRows(rendered, rows as Record<string, unknown>[]).map((row) => [Number(row[0]), row]));
@@ -85,7 +82,7 @@ describe("e2e: random values of every type round-trip MariaDB → PostgreSQL →
     }
 
     async function postgresRows(ids: number[]): Promise<Map<number, (string | null)[]>> {
-        const db = await pgSession(sandbox);
+        const db = await pgSession(e2e.sandbox);
         try {
             const rows = (await db.query(`SELECT ${selectList(rendered, "postgres")} FROM "${table}" WHERE id = ANY($1)`, [ids])).rows;
             return new Map(normalizeRows(rendered, rows).map((row) => [Number(row[0]), row]));
@@ -95,7 +92,7 @@ describe("e2e: random values of every type round-trip MariaDB → PostgreSQL →
     }
 
     async function touches(ids: number[]): Promise<Map<number, number>> {
-        const db = await mysqlSession(sandbox);
+        const db = await mysqlSession(e2e.sandbox);
         try {
             const [rows] = await db.query(`SELECT id, touch FROM \`${table}\` WHERE id IN (?)`, [ids]);
             return new Map((rows as { id: number; touch: number }[]).map((row) => [row.id, row.touch]));
@@ -105,21 +102,20 @@ describe("e2e: random values of every type round-trip MariaDB → PostgreSQL →
     }
 
     before(async () => {
-        sandbox = readSandbox();
-        await createCorpus(sandbox, [{
+        await createCorpus(e2e.sandbox, [{
             name: table,
             mysql: `id INT PRIMARY KEY, touch INT NOT NULL DEFAULT 0, ${COLUMNS.map((c) => `\`${c.name}\` ${c.mysql.endsWith("NULL") ? c.mysql : `${c.mysql} NULL`}`).join(", ")}`,
             postgres: `id integer PRIMARY KEY, touch integer NOT NULL DEFAULT 0, ${COLUMNS.map((c) => `"${c.name}" ${c.postgres}`).join(", ")}`,
         }], []);
-        stack = await syncStack(sandbox, prefix, [table], { "tandem:acceptRisks": [] });
+        stack = await syncStack(e2e.sandbox, prefix, [table], { "tandem:acceptRisks": [] });
         const result = await stack.up({ onOutput: () => undefined });
         assert.equal(result.summary.result, "succeeded");
     });
 
     after(async () => {
         if (process.env.TANDEM_KEEP_STACK === "1") return; // debugging: leave the stack and table as they are
-        await removeSyncStack(sandbox, stack, []);
-        await dropCorpus(sandbox, [table]);
+        await removeSyncStack(e2e.sandbox, stack, []);
+        await dropCorpus(e2e.sandbox, [table]);
     });
 
     it("holds for random rows: equal after each hop, or quarantined with a reason", async () => {
@@ -129,7 +125,7 @@ describe("e2e: random values of every type round-trip MariaDB → PostgreSQL →
         await fc.assert(fc.asyncProperty(fc.array(row, { minLength: 20, maxLength: 40 }), async (rows) => {
             batches++;
             const ids = rows.map(() => nextId++);
-            const db = await mysqlSession(sandbox);
+            const db = await mysqlSession(e2e.sandbox);
             try {
                 for (const [index, values] of rows.entries()) {
                     const names = ["id", ...COLUMNS.map((c) => c.name)];
@@ -145,7 +141,7 @@ describe("e2e: random values of every type round-trip MariaDB → PostgreSQL →
             const quarantined = new Map<number, string>();
             await eventually("every row in PostgreSQL or quarantined", 90_000, async () => {
                 const arrived = await postgresRows(ids);
-                for (const record of await quarantineOf(sandbox, prefix)) {
+                for (const record of await quarantineOf(e2e.sandbox, prefix)) {
                     const id = Number(quarantinedKey(record)[0]);
                     if (ids.includes(id)) quarantined.set(id, record.error);
                 }
@@ -165,7 +161,7 @@ describe("e2e: random values of every type round-trip MariaDB → PostgreSQL →
             const crossed = ids.filter((id) => !quarantined.has(id));
             tally.crossed += crossed.length;
             tally.quarantined += quarantined.size;
-            const pg = await pgSession(sandbox);
+            const pg = await pgSession(e2e.sandbox);
             try {
                 await pg.query(`UPDATE "${table}" SET touch = touch + 1 WHERE id = ANY($1)`, [crossed]);
             } finally {
@@ -178,7 +174,7 @@ describe("e2e: random values of every type round-trip MariaDB → PostgreSQL →
             await eventually("every rewritten row back in MariaDB or quarantined", 90_000, async () => {
                 const touched = await touches(crossed);
                 for (const id of crossed) if (touched.get(id) === 1) back.add(id);
-                for (const record of await quarantineOf(sandbox, prefix)) {
+                for (const record of await quarantineOf(e2e.sandbox, prefix)) {
                     const id = Number(quarantinedKey(record)[0]);
                     if (record.direction === "postgres-to-mysql" && crossed.includes(id)) refused.set(id, record.error);
                 }
