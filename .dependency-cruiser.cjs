@@ -46,7 +46,8 @@ module.exports = {
         },
         {
             name: "tools-never-import-components",
-            comment: "Operator tools run without a Pulumi program: they use the lower layers (core, sql, connectors, database, kafka, ops), never components/ or index.ts.",
+            comment:
+                "Operator tools run without a Pulumi program: they use the lower layers (core, sql, connectors, database, kafka, ops), never components/ or index.ts.",
             severity: "error",
             from: { path: TOOLS },
             to: { path: "^(components/|index\\.ts$)" },

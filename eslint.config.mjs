@@ -12,7 +12,10 @@ export default tseslint.config(
     {
         // Config files and mocha's reporter: CommonJS run by Node.
         files: ["**/*.cjs", "**/*.js"],
-        languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly", process: "readonly", __dirname: "readonly" } },
+        languageOptions: {
+            sourceType: "commonjs",
+            globals: { module: "writable", require: "readonly", process: "readonly", __dirname: "readonly" },
+        },
         rules: { "@typescript-eslint/no-require-imports": "off" },
     },
     {
@@ -20,7 +23,10 @@ export default tseslint.config(
         languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
         rules: {
             // Unused bindings are compile errors already (tsconfig noUnusedLocals); `_`-prefixed ones are deliberate.
-            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+            "@typescript-eslint/no-unused-vars": [
+                "error",
+                { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
+            ],
             "@typescript-eslint/no-floating-promises": "error",
             "@typescript-eslint/no-misused-promises": "error",
             "@typescript-eslint/await-thenable": "error",
@@ -29,7 +35,14 @@ export default tseslint.config(
     {
         // Code that runs inside Pulumi dynamic providers is serialized with its closures, not its imports:
         // it loads its modules at run time with require().
-        files: ["connectors/connectClient.ts", "connectors/connectorModel.ts", "connectors/connectorProvider.ts", "connectors/workerSecrets.ts", "database/*.ts", "kafka/topicProvider.ts"],
+        files: [
+            "connectors/connectClient.ts",
+            "connectors/connectorModel.ts",
+            "connectors/connectorProvider.ts",
+            "connectors/workerSecrets.ts",
+            "database/*.ts",
+            "kafka/topicProvider.ts",
+        ],
         rules: { "@typescript-eslint/no-require-imports": "off" },
     },
 );

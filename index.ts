@@ -22,7 +22,10 @@ export = async () => {
         secretStore: environment.secretStore,
         topicCreation: environment.topicCreation,
         mysql: { ...settings.mysql, admin: { ...settings.mysql.admin, user: settings.mysql.user, password: secrets.mysqlPassword } },
-        postgres: { ...settings.postgres, admin: { ...settings.postgres.admin, user: settings.postgres.user, password: secrets.postgresPassword } },
+        postgres: {
+            ...settings.postgres,
+            admin: { ...settings.postgres.admin, user: settings.postgres.user, password: secrets.postgresPassword },
+        },
         tables: plan.tables,
         policy: { conflicts: settings.conflictPolicy, tieWinner: settings.tieWinner },
         teardownOnDestroy: settings.teardownOnDestroy,

@@ -2,6 +2,8 @@
 // (accounts, bookkeeping columns, triggers, tombstone and conflict tables, publication) and four
 // connectors (a source and a JDBC sink per direction). Built from catalogs read beforehand, so the
 // component itself does no I/O.
+// Longer than most files on purpose: one constructor wiring ~20 resources whose dependency order is the
+// point, read top to bottom; the SQL and connector configs come from the pure builders.
 //
 // Each table's database objects are a resource of their own: adding a table creates them (and an incremental
 // snapshot of its rows), removing one deletes them (their teardown runs with teardownOnDestroy).
@@ -9,14 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Connector } from "../connectors/connector";
 import { ConnectorSpec, JDBC_SINK_PASSWORD_KEY, SOURCE_PASSWORD_KEY } from "../connectors/debeziumConfigs";
 import { connectorSecrets, ConnectorSecretStore } from "../connectors/secretStores";
-import {
-    booleanColumns,
-    mysqlSyncSink,
-    mysqlSyncSource,
-    postgresSyncSink,
-    postgresSyncSource,
-    TopicCreation,
-} from "../connectors/syncConnectors";
+import { booleanColumns, mysqlSyncSource, postgresSyncSource, TopicCreation } from "../connectors/syncConnectors";
 import { SnapshotRequests } from "../database/snapshotRequests";
 import { GeneratedPassword, SqlObjects } from "../database/sqlObjects";
 import { Policy, syncNames, TableDef } from "../core/model";
@@ -42,6 +37,7 @@ import { postgresRoles, postgresRolesTeardown } from "../sql/postgresAccounts";
 import { postgresPublication, postgresPublicationTeardown } from "../sql/postgresPublication";
 import { InitialLoad, KafkaSecurity, MysqlFlavor } from "../core/vocabulary";
 import { deadLetterTopic, kafkaTopicName, syncTopics } from "../core/topics";
+import { mysqlSyncSink, postgresSyncSink } from "../connectors/syncSinks";
 
 interface Admin {
     user: string;
@@ -108,101 +104,179 @@ export class BidirectionalSync extends pulumi.ComponentResource {
         });
         const mysqlAdmin = adminOf(args.mysql);
         const pgAdmin = adminOf(args.postgres);
-        const pgOptions = { schema: args.postgres.schema, syncUser: names.syncUser, cdcUser: names.cdcUser, policy: args.policy, publication: names.publication, heartbeatTable: names.heartbeatTable, conflictsTable: names.conflictsTable, functionPrefix: names.functionPrefix };
-        const mysqlOptions = { database: args.mysql.database, syncUser: names.syncUser, policy: args.policy, flavor: args.mysql.flavor, conflictsTable: names.conflictsTable };
-        const accountOptions = { database: args.mysql.database, cdcUser: names.cdcUser, syncUser: names.syncUser, signalTable: names.signalTable, host };
+        const pgOptions = {
+            schema: args.postgres.schema,
+            syncUser: names.syncUser,
+            cdcUser: names.cdcUser,
+            policy: args.policy,
+            publication: names.publication,
+            heartbeatTable: names.heartbeatTable,
+            conflictsTable: names.conflictsTable,
+            functionPrefix: names.functionPrefix,
+        };
+        const mysqlOptions = {
+            database: args.mysql.database,
+            syncUser: names.syncUser,
+            policy: args.policy,
+            flavor: args.mysql.flavor,
+            conflictsTable: names.conflictsTable,
+        };
+        const accountOptions = {
+            database: args.mysql.database,
+            cdcUser: names.cdcUser,
+            syncUser: names.syncUser,
+            signalTable: names.signalTable,
+            host,
+        };
 
         const password = (key: string) => new GeneratedPassword(`${name}-${key}-password`, {}, parent).value;
-        const passwords = { mysqlCdc: password("mysql-cdc"), mysqlSync: password("mysql-sync"), postgresCdc: password("postgres-cdc"), postgresSync: password("postgres-sync") };
+        const passwords = {
+            mysqlCdc: password("mysql-cdc"),
+            mysqlSync: password("mysql-sync"),
+            postgresCdc: password("postgres-cdc"),
+            postgresSync: password("postgres-sync"),
+        };
 
         // MySQL/MariaDB: what every table shares, the accounts, then each table.
-        const mysqlObjects = new SqlObjects(`${name}-mysql-objects`, {
-            engine: "mysql",
-            connection: mysqlAdmin,
-            description: `conflict log ${names.conflictsTable} and signaling table ${names.signalTable}`,
-            apply: [...mysqlCommonSetup(names.conflictsTable), mysqlSignalTable(names.signalTable)],
-            teardown: mysqlCommonTeardown(names.conflictsTable, names.signalTable),
-            teardownOnDelete,
-        }, parent);
+        const mysqlObjects = new SqlObjects(
+            `${name}-mysql-objects`,
+            {
+                engine: "mysql",
+                connection: mysqlAdmin,
+                description: `conflict log ${names.conflictsTable} and signaling table ${names.signalTable}`,
+                apply: [...mysqlCommonSetup(names.conflictsTable), mysqlSignalTable(names.signalTable)],
+                teardown: mysqlCommonTeardown(names.conflictsTable, names.signalTable),
+                teardownOnDelete,
+            },
+            parent,
+        );
 
-        const mysqlAccess = new SqlObjects(`${name}-mysql-accounts`, {
-            engine: "mysql",
-            connection: mysqlAdmin,
-            description: `accounts ${names.cdcUser} (binlog reader) and ${names.syncUser} (sync writer)`,
-            apply: mysqlAccounts(accountOptions),
-            teardown: mysqlAccountsTeardown(accountOptions),
-            teardownOnDelete,
-            secrets: { cdc: passwords.mysqlCdc, sync: passwords.mysqlSync },
-        }, { parent: this, dependsOn: [mysqlObjects] });
+        const mysqlAccess = new SqlObjects(
+            `${name}-mysql-accounts`,
+            {
+                engine: "mysql",
+                connection: mysqlAdmin,
+                description: `accounts ${names.cdcUser} (binlog reader) and ${names.syncUser} (sync writer)`,
+                apply: mysqlAccounts(accountOptions),
+                teardown: mysqlAccountsTeardown(accountOptions),
+                teardownOnDelete,
+                secrets: { cdc: passwords.mysqlCdc, sync: passwords.mysqlSync },
+            },
+            { parent: this, dependsOn: [mysqlObjects] },
+        );
 
-        const mysqlTables = args.tables.mysql.map((table) => new SqlObjects(`${name}-mysql-table-${tableResourceKey(table.name)}`, {
-            engine: "mysql",
-            connection: mysqlAdmin,
-            description: `${table.name}: bookkeeping columns, triggers, tombstone table, grants`,
-            apply: [...mysqlTableSetup(table, mysqlOptions), ...mysqlTableGrants(accountOptions, table.name)],
-            teardown: [...mysqlTableRevokes(accountOptions, table.name), ...mysqlTableTeardown(table, args.mysql.flavor)],
-            teardownOnDelete,
-        }, { parent: this, dependsOn: [mysqlObjects, mysqlAccess] }));
+        const mysqlTables = args.tables.mysql.map(
+            (table) =>
+                new SqlObjects(
+                    `${name}-mysql-table-${tableResourceKey(table.name)}`,
+                    {
+                        engine: "mysql",
+                        connection: mysqlAdmin,
+                        description: `${table.name}: bookkeeping columns, triggers, tombstone table, grants`,
+                        apply: [...mysqlTableSetup(table, mysqlOptions), ...mysqlTableGrants(accountOptions, table.name)],
+                        teardown: [...mysqlTableRevokes(accountOptions, table.name), ...mysqlTableTeardown(table, args.mysql.flavor)],
+                        teardownOnDelete,
+                    },
+                    { parent: this, dependsOn: [mysqlObjects, mysqlAccess] },
+                ),
+        );
 
         // PostgreSQL: the same, plus the publication of exactly the synced tables.
-        const postgresObjects = new SqlObjects(`${name}-postgres-objects`, {
-            engine: "postgres",
-            connection: pgAdmin,
-            description: `conflict log ${names.conflictsTable}, heartbeat table, trigger function`,
-            apply: postgresCommonSetup(pgOptions),
-            teardown: postgresCommonTeardown(pgOptions),
-            teardownOnDelete,
-        }, parent);
+        const postgresObjects = new SqlObjects(
+            `${name}-postgres-objects`,
+            {
+                engine: "postgres",
+                connection: pgAdmin,
+                description: `conflict log ${names.conflictsTable}, heartbeat table, trigger function`,
+                apply: postgresCommonSetup(pgOptions),
+                teardown: postgresCommonTeardown(pgOptions),
+                teardownOnDelete,
+            },
+            parent,
+        );
 
-        const postgresAccess = new SqlObjects(`${name}-postgres-accounts`, {
-            engine: "postgres",
-            connection: pgAdmin,
-            description: `roles ${names.cdcUser} (replication reader) and ${names.syncUser} (sync writer)`,
-            apply: postgresRoles(pgOptions),
-            teardown: postgresRolesTeardown(pgOptions),
-            teardownOnDelete,
-            secrets: { cdc: passwords.postgresCdc, sync: passwords.postgresSync },
-        }, { parent: this, dependsOn: [postgresObjects] });
+        const postgresAccess = new SqlObjects(
+            `${name}-postgres-accounts`,
+            {
+                engine: "postgres",
+                connection: pgAdmin,
+                description: `roles ${names.cdcUser} (replication reader) and ${names.syncUser} (sync writer)`,
+                apply: postgresRoles(pgOptions),
+                teardown: postgresRolesTeardown(pgOptions),
+                teardownOnDelete,
+                secrets: { cdc: passwords.postgresCdc, sync: passwords.postgresSync },
+            },
+            { parent: this, dependsOn: [postgresObjects] },
+        );
 
         const cascades = mysqlCascadesByParent(args.tables.mysql);
-        const postgresTables = args.tables.postgres.map((table) => new SqlObjects(`${name}-postgres-table-${tableResourceKey(table.name)}`, {
-            engine: "postgres",
-            connection: pgAdmin,
-            description: `${table.name}: bookkeeping columns, replica identity, triggers, tombstone table, grants`,
-            apply: postgresTableSetup(table, pgOptions, cascades.get(table.name) ?? []),
-            teardown: postgresTableTeardown(table.name, pgOptions),
-            teardownOnDelete,
-        }, { parent: this, dependsOn: [postgresObjects, postgresAccess] }));
+        const postgresTables = args.tables.postgres.map(
+            (table) =>
+                new SqlObjects(
+                    `${name}-postgres-table-${tableResourceKey(table.name)}`,
+                    {
+                        engine: "postgres",
+                        connection: pgAdmin,
+                        description: `${table.name}: bookkeeping columns, replica identity, triggers, tombstone table, grants`,
+                        apply: postgresTableSetup(table, pgOptions, cascades.get(table.name) ?? []),
+                        teardown: postgresTableTeardown(table.name, pgOptions),
+                        teardownOnDelete,
+                    },
+                    { parent: this, dependsOn: [postgresObjects, postgresAccess] },
+                ),
+        );
 
-        const publication = new SqlObjects(`${name}-postgres-publication`, {
-            engine: "postgres",
-            connection: pgAdmin,
-            description: `publication ${names.publication} of the ${tableNames.length} synced tables; replication slot ${names.slot}`,
-            apply: postgresPublication(tableNames, pgOptions),
-            teardown: postgresPublicationTeardown(names.publication, names.slot),
-            teardownOnDelete,
-        }, { parent: this, dependsOn: postgresTables });
+        const publication = new SqlObjects(
+            `${name}-postgres-publication`,
+            {
+                engine: "postgres",
+                connection: pgAdmin,
+                description: `publication ${names.publication} of the ${tableNames.length} synced tables; replication slot ${names.slot}`,
+                apply: postgresPublication(tableNames, pgOptions),
+                teardown: postgresPublicationTeardown(names.publication, names.slot),
+                teardownOnDelete,
+            },
+            { parent: this, dependsOn: postgresTables },
+        );
 
         const prepared = [mysqlObjects, mysqlAccess, ...mysqlTables, postgresObjects, postgresAccess, ...postgresTables, publication];
-        const mysqlEndpoint = (user: string) => ({ flavor: args.mysql.flavor, host: args.mysql.host, port: args.mysql.port, database: args.mysql.database, serverId: args.mysql.serverId, user });
-        const postgresEndpoint = (user: string) => ({ host: args.postgres.host, port: args.postgres.port, database: args.postgres.database, schema: args.postgres.schema, user });
+        const mysqlEndpoint = (user: string) => ({
+            flavor: args.mysql.flavor,
+            host: args.mysql.host,
+            port: args.mysql.port,
+            database: args.mysql.database,
+            serverId: args.mysql.serverId,
+            user,
+        });
+        const postgresEndpoint = (user: string) => ({
+            host: args.postgres.host,
+            port: args.postgres.port,
+            database: args.postgres.database,
+            schema: args.postgres.schema,
+            user,
+        });
         const connector = (key: string, spec: pulumi.Input<ConnectorSpec>, secrets: Record<string, pulumi.Input<string>>) => {
             const connectorName = `${args.prefix}-${key}`;
             const stored = connectorSecrets(args.secretStore, connectorName, secrets, this);
             const resolved = pulumi.output(spec);
-            return new Connector(`${name}-${key}`, {
-                connectUrl: args.connectUrl,
-                auth: args.connectAuth,
-                name: connectorName,
-                connectorClass: resolved.connectorClass,
-                config: resolved.config,
-                ...stored.args,
-            }, { parent: this, dependsOn: [...prepared, ...stored.dependsOn, ...(args.connectorsWaitFor ?? [])] });
+            return new Connector(
+                `${name}-${key}`,
+                {
+                    connectUrl: args.connectUrl,
+                    auth: args.connectAuth,
+                    name: connectorName,
+                    connectorClass: resolved.connectorClass,
+                    config: resolved.config,
+                    ...stored.args,
+                },
+                { parent: this, dependsOn: [...prepared, ...stored.dependsOn, ...(args.connectorsWaitFor ?? [])] },
+            );
         };
 
         const sink = { prefix: args.prefix, tables: tableNames, maxRowBytes: args.maxRowBytes };
         this.connectors = {
-            mysqlSource: connector("mysql-source",
+            mysqlSource: connector(
+                "mysql-source",
                 pulumi.output(args.kafkaBootstrapServers).apply((bootstrap) =>
                     mysqlSyncSource({
                         prefix: args.prefix,
@@ -215,9 +289,12 @@ export class BidirectionalSync extends pulumi.ComponentResource {
                         initialLoad: args.initialLoad ?? "snapshot",
                         signalTable: names.signalTable,
                         booleanColumns: booleanColumns(args.tables.mysql, args.tables.postgres),
-                    })),
-                { [SOURCE_PASSWORD_KEY]: passwords.mysqlCdc }),
-            postgresSource: connector("postgres-source",
+                    }),
+                ),
+                { [SOURCE_PASSWORD_KEY]: passwords.mysqlCdc },
+            ),
+            postgresSource: connector(
+                "postgres-source",
                 postgresSyncSource({
                     prefix: args.prefix,
                     tables: args.tables.postgres,
@@ -228,36 +305,55 @@ export class BidirectionalSync extends pulumi.ComponentResource {
                     publication: names.publication,
                     heartbeatTable: names.heartbeatTable,
                 }),
-                { [SOURCE_PASSWORD_KEY]: passwords.postgresCdc }),
-            postgresSink: connector("postgres-sink",
+                { [SOURCE_PASSWORD_KEY]: passwords.postgresCdc },
+            ),
+            postgresSink: connector(
+                "postgres-sink",
                 postgresSyncSink({ ...sink, sourceNamespace: args.mysql.database, postgres: postgresEndpoint(names.syncUser) }),
-                { [JDBC_SINK_PASSWORD_KEY]: passwords.postgresSync }),
-            mysqlSink: connector("mysql-sink",
+                { [JDBC_SINK_PASSWORD_KEY]: passwords.postgresSync },
+            ),
+            mysqlSink: connector(
+                "mysql-sink",
                 mysqlSyncSink({ ...sink, sourceNamespace: args.postgres.schema, mysql: mysqlEndpoint(names.syncUser) }),
-                { [JDBC_SINK_PASSWORD_KEY]: passwords.mysqlSync }),
+                { [JDBC_SINK_PASSWORD_KEY]: passwords.mysqlSync },
+            ),
         };
         if (args.binlogRetention) {
-            new SqlObjects(`${name}-binlog-retention`, {
-                engine: "mysql",
-                connection: mysqlAdmin,
-                description: `binlog kept at least ${args.binlogRetention.hours} h (${args.binlogRetention.hosting})`,
-                apply: binlogRetentionSql(args.mysql.flavor, args.binlogRetention.hosting, args.binlogRetention.hours),
-                // The server keeps the longer retention: a smaller one is a deliberate operator decision.
-                teardown: [],
-            }, parent);
+            new SqlObjects(
+                `${name}-binlog-retention`,
+                {
+                    engine: "mysql",
+                    connection: mysqlAdmin,
+                    description: `binlog kept at least ${args.binlogRetention.hours} h (${args.binlogRetention.hosting})`,
+                    apply: binlogRetentionSql(args.mysql.flavor, args.binlogRetention.hosting, args.binlogRetention.hours),
+                    // The server keeps the longer retention: a smaller one is a deliberate operator decision.
+                    teardown: [],
+                },
+                parent,
+            );
         }
         // Once both connectors run with the tables, load the rows of tables new to the stack (all of them with
         // initialLoad=incremental) by an incremental snapshot of just those tables.
-        new SnapshotRequests(`${name}-table-loads`, {
-            connection: mysqlAdmin,
-            database: args.mysql.database,
-            signalTable: names.signalTable,
-            tables: tableNames,
-            initialLoad: args.initialLoad ?? "snapshot",
-        }, { parent: this, dependsOn: [this.connectors.mysqlSource, this.connectors.postgresSink] });
+        new SnapshotRequests(
+            `${name}-table-loads`,
+            {
+                connection: mysqlAdmin,
+                database: args.mysql.database,
+                signalTable: names.signalTable,
+                tables: tableNames,
+                initialLoad: args.initialLoad ?? "snapshot",
+            },
+            { parent: this, dependsOn: [this.connectors.mysqlSource, this.connectors.postgresSink] },
+        );
         this.topics = {
-            mysqlToPostgres: { ...syncTopics(args.prefix, "mysql-to-postgres", args.mysql.database, tableNames), deadLetter: deadLetterTopic(args.prefix, "mysql-to-postgres") },
-            postgresToMysql: { ...syncTopics(args.prefix, "postgres-to-mysql", args.postgres.schema, tableNames), deadLetter: deadLetterTopic(args.prefix, "postgres-to-mysql") },
+            mysqlToPostgres: {
+                ...syncTopics(args.prefix, "mysql-to-postgres", args.mysql.database, tableNames),
+                deadLetter: deadLetterTopic(args.prefix, "mysql-to-postgres"),
+            },
+            postgresToMysql: {
+                ...syncTopics(args.prefix, "postgres-to-mysql", args.postgres.schema, tableNames),
+                deadLetter: deadLetterTopic(args.prefix, "postgres-to-mysql"),
+            },
         };
         this.registerOutputs({ connectors: this.connectors, topics: this.topics });
     }

@@ -58,7 +58,8 @@ export function workerProperties(settings: WorkerSettings): string {
     ];
     const security = Object.entries(kafkaClientSecurity(settings.security)).map(([key, value]) => `${key}=${value}`);
     for (const prefix of ["", "producer.", "consumer.", "admin."]) lines.push(...security.map((line) => `${prefix}${line}`));
-    if (settings.secretsProvider === "kubernetes") lines.push("config.providers.secrets.class=io.strimzi.kafka.KubernetesSecretConfigProvider");
+    if (settings.secretsProvider === "kubernetes")
+        lines.push("config.providers.secrets.class=io.strimzi.kafka.KubernetesSecretConfigProvider");
     if (settings.restAuth) {
         lines.push("rest.extension.classes=org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension");
     }
@@ -71,7 +72,9 @@ interface Common {
 }
 
 function properties(worker: Common["worker"], secretsDir: string, restAuth: boolean): pulumi.Output<string> {
-    return pulumi.output(worker.bootstrapServers).apply((bootstrapServers) => workerProperties({ ...worker, bootstrapServers, secretsDir, restAuth }));
+    return pulumi
+        .output(worker.bootstrapServers)
+        .apply((bootstrapServers) => workerProperties({ ...worker, bootstrapServers, secretsDir, restAuth }));
 }
 
 export type ConnectClusterArgs =
@@ -118,103 +121,185 @@ export class ConnectCluster extends pulumi.ComponentResource {
             const workerConfig = properties(args.worker, args.hostSecretsDir, false);
             const containers: docker.Container[] = [];
             for (let i = 0; i < args.workers; i++) {
-                containers[i] = new docker.Container(`${name}-${i + 1}`, {
-                    name: `${name}-${i + 1}`,
-                    image: image.imageName,
-                    networksAdvanced: [{ name: args.networkName }],
-                    // Databases on the developer's machine are reached as host.docker.internal (Linux too).
-                    hosts: [{ host: "host.docker.internal", ip: "host-gateway" }],
-                    ports: [
-                        { internal: WORKER_REST_PORT, external: args.hostPort + i, ip: "127.0.0.1" },
-                        { internal: WORKER_METRICS_PORT, external: args.metricsHostPort + i, ip: "127.0.0.1" },
-                    ],
-                    uploads: [{ file: "/etc/kafka-connect/worker.properties", content: pulumi.interpolate`${workerConfig}rest.advertised.host.name=${name}-${i + 1}\n` }],
-                    volumes: [{ hostPath: args.hostSecretsDir, containerPath: args.hostSecretsDir, readOnly: true }],
-                    restart: "unless-stopped",
-                }, parent);
+                containers[i] = new docker.Container(
+                    `${name}-${i + 1}`,
+                    {
+                        name: `${name}-${i + 1}`,
+                        image: image.imageName,
+                        networksAdvanced: [{ name: args.networkName }],
+                        // Databases on the developer's machine are reached as host.docker.internal (Linux too).
+                        hosts: [{ host: "host.docker.internal", ip: "host-gateway" }],
+                        ports: [
+                            { internal: WORKER_REST_PORT, external: args.hostPort + i, ip: "127.0.0.1" },
+                            { internal: WORKER_METRICS_PORT, external: args.metricsHostPort + i, ip: "127.0.0.1" },
+                        ],
+                        uploads: [
+                            {
+                                file: "/etc/kafka-connect/worker.properties",
+                                content: pulumi.interpolate`${workerConfig}rest.advertised.host.name=${name}-${i + 1}\n`,
+                            },
+                        ],
+                        volumes: [{ hostPath: args.hostSecretsDir, containerPath: args.hostSecretsDir, readOnly: true }],
+                        restart: "unless-stopped",
+                    },
+                    parent,
+                );
             }
             this.ready = pulumi.all(containers.map((container) => container.id));
             this.url = this.ready.apply(() => `http://127.0.0.1:${args.hostPort}`);
             this.image = image.imageName;
         } else {
-            const repository = args.repositoryUrl ? undefined : new aws.ecr.Repository(`${name}-repo`, { imageScanningConfiguration: { scanOnPush: true }, imageTagMutability: "IMMUTABLE" }, parent);
+            const repository = args.repositoryUrl
+                ? undefined
+                : new aws.ecr.Repository(
+                      `${name}-repo`,
+                      { imageScanningConfiguration: { scanOnPush: true }, imageTagMutability: "IMMUTABLE" },
+                      parent,
+                  );
             const repositoryUrl = args.repositoryUrl ? pulumi.output(args.repositoryUrl) : repository!.repositoryUrl;
             const token = aws.ecr.getAuthorizationTokenOutput({}, parent);
-            const image = new docker.Image(`${name}-image`, {
-                imageName: pulumi.interpolate`${repositoryUrl}:${name}`,
-                build,
-                registry: { server: repositoryUrl, username: token.userName, password: pulumi.secret(token.password) },
-            }, parent);
+            const image = new docker.Image(
+                `${name}-image`,
+                {
+                    imageName: pulumi.interpolate`${repositoryUrl}:${name}`,
+                    build,
+                    registry: { server: repositoryUrl, username: token.userName, password: pulumi.secret(token.password) },
+                },
+                parent,
+            );
             const labels = { app: name };
             const k8sOpts = { parent: this, provider: args.provider };
-            const config = new k8s.core.v1.ConfigMap(`${name}-config`, {
-                metadata: { namespace: args.namespace },
-                // Workers forward requests to the leader at their advertised address: the pod IP.
-                data: { "worker.properties": pulumi.interpolate`${properties({ ...args.worker, secretsProvider: "kubernetes" }, WORKER_SECRETS_DIR, true)}rest.advertised.host.name=\${env:POD_IP}\n` },
-            }, k8sOpts);
-            // REST basic auth: a JAAS file naming a credentials file (both mounted from this Secret).
-            const restAuth = new k8s.core.v1.Secret(`${name}-rest-auth`, {
-                metadata: { namespace: args.namespace },
-                stringData: {
-                    "jaas.conf": `KafkaConnect {\n  org.apache.kafka.connect.rest.basic.auth.extension.PropertyFileLoginModule required\n  file="/etc/kafka-connect/auth/credentials.properties";\n};\n`,
-                    "credentials.properties": pulumi.interpolate`${REST_USER}: ${args.restPassword}\n`,
+            const config = new k8s.core.v1.ConfigMap(
+                `${name}-config`,
+                {
+                    metadata: { namespace: args.namespace },
+                    // Workers forward requests to the leader at their advertised address: the pod IP.
+                    data: {
+                        "worker.properties": pulumi.interpolate`${properties({ ...args.worker, secretsProvider: "kubernetes" }, WORKER_SECRETS_DIR, true)}rest.advertised.host.name=\${env:POD_IP}\n`,
+                    },
                 },
-            }, k8sOpts);
+                k8sOpts,
+            );
+            // REST basic auth: a JAAS file naming a credentials file (both mounted from this Secret).
+            const restAuth = new k8s.core.v1.Secret(
+                `${name}-rest-auth`,
+                {
+                    metadata: { namespace: args.namespace },
+                    stringData: {
+                        "jaas.conf": `KafkaConnect {\n  org.apache.kafka.connect.rest.basic.auth.extension.PropertyFileLoginModule required\n  file="/etc/kafka-connect/auth/credentials.properties";\n};\n`,
+                        "credentials.properties": pulumi.interpolate`${REST_USER}: ${args.restPassword}\n`,
+                    },
+                },
+                k8sOpts,
+            );
             // The `secrets` config provider reads connector Secrets through the API: get on Secrets in this namespace.
-            const account = new k8s.core.v1.ServiceAccount(`${name}-workers`, {
-                metadata: { namespace: args.namespace, labels, annotations: args.iamRoleArn ? { "eks.amazonaws.com/role-arn": args.iamRoleArn } : undefined },
-            }, k8sOpts);
-            const role = new k8s.rbac.v1.Role(`${name}-read-secrets`, {
-                metadata: { namespace: args.namespace, labels },
-                rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"] }],
-            }, k8sOpts);
-            new k8s.rbac.v1.RoleBinding(`${name}-read-secrets`, {
-                metadata: { namespace: args.namespace, labels },
-                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
-                subjects: [{ kind: "ServiceAccount", name: account.metadata.name, namespace: args.namespace }],
-            }, k8sOpts);
-            const deployment = new k8s.apps.v1.Deployment(`${name}-workers`, {
-                metadata: { namespace: args.namespace, labels },
-                spec: {
-                    replicas: args.workers,
-                    selector: { matchLabels: labels },
-                    template: {
-                        metadata: { labels, annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": String(WORKER_METRICS_PORT) } },
-                        spec: {
-                            serviceAccountName: account.metadata.name,
-                            containers: [{
-                                name: "connect",
-                                image: image.repoDigest,
-                                ports: [{ name: "rest", containerPort: WORKER_REST_PORT }, { name: "metrics", containerPort: WORKER_METRICS_PORT }],
-                                env: [
-                                    { name: "KAFKA_OPTS", value: "-Djava.security.auth.login.config=/etc/kafka-connect/auth/jaas.conf" },
-                                    { name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
+            const account = new k8s.core.v1.ServiceAccount(
+                `${name}-workers`,
+                {
+                    metadata: {
+                        namespace: args.namespace,
+                        labels,
+                        annotations: args.iamRoleArn ? { "eks.amazonaws.com/role-arn": args.iamRoleArn } : undefined,
+                    },
+                },
+                k8sOpts,
+            );
+            const role = new k8s.rbac.v1.Role(
+                `${name}-read-secrets`,
+                {
+                    metadata: { namespace: args.namespace, labels },
+                    rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"] }],
+                },
+                k8sOpts,
+            );
+            new k8s.rbac.v1.RoleBinding(
+                `${name}-read-secrets`,
+                {
+                    metadata: { namespace: args.namespace, labels },
+                    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
+                    subjects: [{ kind: "ServiceAccount", name: account.metadata.name, namespace: args.namespace }],
+                },
+                k8sOpts,
+            );
+            const deployment = new k8s.apps.v1.Deployment(
+                `${name}-workers`,
+                {
+                    metadata: { namespace: args.namespace, labels },
+                    spec: {
+                        replicas: args.workers,
+                        selector: { matchLabels: labels },
+                        template: {
+                            metadata: {
+                                labels,
+                                annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": String(WORKER_METRICS_PORT) },
+                            },
+                            spec: {
+                                serviceAccountName: account.metadata.name,
+                                containers: [
+                                    {
+                                        name: "connect",
+                                        image: image.repoDigest,
+                                        ports: [
+                                            { name: "rest", containerPort: WORKER_REST_PORT },
+                                            { name: "metrics", containerPort: WORKER_METRICS_PORT },
+                                        ],
+                                        env: [
+                                            {
+                                                name: "KAFKA_OPTS",
+                                                value: "-Djava.security.auth.login.config=/etc/kafka-connect/auth/jaas.conf",
+                                            },
+                                            { name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
+                                        ],
+                                        readinessProbe: { httpGet: { path: "/health", port: "rest" }, periodSeconds: 5 },
+                                        resources: { requests: args.resources, limits: { memory: args.resources.memory } },
+                                        volumeMounts: [
+                                            {
+                                                name: "config",
+                                                mountPath: "/etc/kafka-connect/worker.properties",
+                                                subPath: "worker.properties",
+                                            },
+                                            { name: "rest-auth", mountPath: "/etc/kafka-connect/auth", readOnly: true },
+                                        ],
+                                    },
                                 ],
-                                readinessProbe: { httpGet: { path: "/health", port: "rest" }, periodSeconds: 5 },
-                                resources: { requests: args.resources, limits: { memory: args.resources.memory } },
-                                volumeMounts: [
-                                    { name: "config", mountPath: "/etc/kafka-connect/worker.properties", subPath: "worker.properties" },
-                                    { name: "rest-auth", mountPath: "/etc/kafka-connect/auth", readOnly: true },
+                                volumes: [
+                                    { name: "config", configMap: { name: config.metadata.name } },
+                                    { name: "rest-auth", secret: { secretName: restAuth.metadata.name } },
                                 ],
-                            }],
-                            volumes: [
-                                { name: "config", configMap: { name: config.metadata.name } },
-                                { name: "rest-auth", secret: { secretName: restAuth.metadata.name } },
-                            ],
+                            },
                         },
                     },
                 },
-            }, k8sOpts);
+                k8sOpts,
+            );
             // A fixed name: Prometheus scrapes and the REST load balancer targets <name>-rest.<namespace>.svc.
-            const service = new k8s.core.v1.Service(`${name}-rest`, {
-                metadata: { namespace: args.namespace, name: `${name}-rest`, labels },
-                spec: { selector: labels, ports: [{ name: "rest", port: WORKER_REST_PORT, targetPort: "rest" }, { name: "metrics", port: WORKER_METRICS_PORT, targetPort: "metrics" }] },
-            }, { ...k8sOpts, dependsOn: [deployment] });
+            const service = new k8s.core.v1.Service(
+                `${name}-rest`,
+                {
+                    metadata: { namespace: args.namespace, name: `${name}-rest`, labels },
+                    spec: {
+                        selector: labels,
+                        ports: [
+                            { name: "rest", port: WORKER_REST_PORT, targetPort: "rest" },
+                            { name: "metrics", port: WORKER_METRICS_PORT, targetPort: "metrics" },
+                        ],
+                    },
+                },
+                { ...k8sOpts, dependsOn: [deployment] },
+            );
             // Headless: its DNS name resolves to every worker, so Prometheus scrapes each one (dns_sd_configs).
-            const headless = new k8s.core.v1.Service(`${name}-workers`, {
-                metadata: { namespace: args.namespace, name: `${name}-workers`, labels },
-                spec: { clusterIP: "None", selector: labels, ports: [{ name: "metrics", port: WORKER_METRICS_PORT, targetPort: "metrics" }] },
-            }, k8sOpts);
+            const headless = new k8s.core.v1.Service(
+                `${name}-workers`,
+                {
+                    metadata: { namespace: args.namespace, name: `${name}-workers`, labels },
+                    spec: {
+                        clusterIP: "None",
+                        selector: labels,
+                        ports: [{ name: "metrics", port: WORKER_METRICS_PORT, targetPort: "metrics" }],
+                    },
+                },
+                k8sOpts,
+            );
             this.workersDnsName = `${name}-workers.${args.namespace}.svc`;
             this.ready = pulumi.all([deployment.id, service.id, headless.id]);
             this.url = pulumi.interpolate`http://${service.metadata.name}.${args.namespace}.svc:${WORKER_REST_PORT}`;

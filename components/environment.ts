@@ -1,6 +1,7 @@
 // The infrastructure under the sync, per environment: dev = Docker (KRaft containers, Connect containers
 // from our image), prod = AWS MSK + Connect on Kubernetes + CDC parameter groups, local = existing
 // services. What differs between environments is data in environmentSpec.ts and the stack config.
+// The three environments stay side by side on purpose, so that a reviewer sees how they differ.
 import * as docker from "@pulumi/docker";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -61,7 +62,12 @@ export interface DeployedEnvironment {
     /** What the connectors must wait for (topics they must not create themselves). */
     dependencies: pulumi.Resource[];
     /** Dashboards read these (stack outputs). */
-    urls: { prometheus?: pulumi.Output<string>; grafana?: pulumi.Output<string>; kafkaUi?: pulumi.Output<string>; connectMetrics?: pulumi.Output<string> };
+    urls: {
+        prometheus?: pulumi.Output<string>;
+        grafana?: pulumi.Output<string>;
+        kafkaUi?: pulumi.Output<string>;
+        connectMetrics?: pulumi.Output<string>;
+    };
 }
 
 /** The sources create undeclared topics with the environment's sizing, like the declared ones. */
@@ -88,28 +94,60 @@ export function devEnvironment(args: DevEnvironmentArgs, parent?: pulumi.Resourc
     const ports = spec.hostPorts;
     const opts = { parent };
     const network = new docker.Network(`${args.prefix}-net`, { name: `${args.prefix}-net` }, opts);
-    const kafka = new KafkaCluster(`${args.prefix}-kafka`, { kind: "docker", networkName: network.name, brokers: spec.brokers, hostPort: ports.kafka }, opts);
-    const topics = new Topics(`${args.prefix}-topics`, { settings: topicSettings(args, spec), bootstrapServers: kafka.adminBootstrapServers, security: spec.kafkaSecurity }, opts);
-    const connect = new ConnectCluster(`${args.prefix}-connect`, {
-        kind: "docker",
-        workers: spec.connectWorkers,
-        networkName: network.name,
-        hostPort: ports.connectRest,
-        metricsHostPort: ports.connectMetrics,
-        hostSecretsDir: args.hostSecretsDir,
-        worker: { bootstrapServers: kafka.bootstrapServers, groupId: `${args.prefix}-connect`, replicationFactor: spec.replicationFactor, security: spec.kafkaSecurity },
-    }, { parent, dependsOn: [topics] });
+    const kafka = new KafkaCluster(
+        `${args.prefix}-kafka`,
+        { kind: "docker", networkName: network.name, brokers: spec.brokers, hostPort: ports.kafka },
+        opts,
+    );
+    const topics = new Topics(
+        `${args.prefix}-topics`,
+        { settings: topicSettings(args, spec), bootstrapServers: kafka.adminBootstrapServers, security: spec.kafkaSecurity },
+        opts,
+    );
+    const connect = new ConnectCluster(
+        `${args.prefix}-connect`,
+        {
+            kind: "docker",
+            workers: spec.connectWorkers,
+            networkName: network.name,
+            hostPort: ports.connectRest,
+            metricsHostPort: ports.connectMetrics,
+            hostSecretsDir: args.hostSecretsDir,
+            worker: {
+                bootstrapServers: kafka.bootstrapServers,
+                groupId: `${args.prefix}-connect`,
+                replicationFactor: spec.replicationFactor,
+                security: spec.kafkaSecurity,
+            },
+        },
+        { parent, dependsOn: [topics] },
+    );
     const connectTargets = Array.from({ length: spec.connectWorkers }, (_, i) => `${args.prefix}-connect-${i + 1}:${WORKER_METRICS_PORT}`);
-    const prometheus = new Prometheus(`${args.prefix}-prometheus`, { kind: "docker", environment: "dev", pipeline: args.prefix, connectTargets, networkName: network.name, hostPort: ports.prometheus }, opts);
-    const tools = new DevTools(`${args.prefix}-tools`, {
-        networkName: network.name,
-        bootstrapServers: kafka.bootstrapServers,
-        connectUrl: `http://${args.prefix}-connect-1:${WORKER_REST_PORT}`,
-        prometheusUrl: `http://${args.prefix}-prometheus:${PROMETHEUS_PORT}`,
-        kafkaUiPort: ports.kafkaUi,
-        pipeline: args.prefix,
-        grafanaPort: ports.grafana,
-    }, opts);
+    const prometheus = new Prometheus(
+        `${args.prefix}-prometheus`,
+        {
+            kind: "docker",
+            environment: "dev",
+            pipeline: args.prefix,
+            connectTargets,
+            networkName: network.name,
+            hostPort: ports.prometheus,
+        },
+        opts,
+    );
+    const tools = new DevTools(
+        `${args.prefix}-tools`,
+        {
+            networkName: network.name,
+            bootstrapServers: kafka.bootstrapServers,
+            connectUrl: `http://${args.prefix}-connect-1:${WORKER_REST_PORT}`,
+            prometheusUrl: `http://${args.prefix}-prometheus:${PROMETHEUS_PORT}`,
+            kafkaUiPort: ports.kafkaUi,
+            pipeline: args.prefix,
+            grafanaPort: ports.grafana,
+        },
+        opts,
+    );
     return {
         bootstrapServers: kafka.bootstrapServers,
         kafkaSecurity: spec.kafkaSecurity,
@@ -118,46 +156,76 @@ export function devEnvironment(args: DevEnvironmentArgs, parent?: pulumi.Resourc
         secretStore: { kind: "directory", dir: args.hostSecretsDir },
         topics: topics.names,
         dependencies: [topics],
-        urls: { prometheus: prometheus.url, grafana: tools.grafanaUrl, kafkaUi: tools.kafkaUiUrl, connectMetrics: pulumi.output(`http://127.0.0.1:${ports.connectMetrics}/metrics`) },
+        urls: {
+            prometheus: prometheus.url,
+            grafana: tools.grafanaUrl,
+            kafkaUi: tools.kafkaUiUrl,
+            connectMetrics: pulumi.output(`http://127.0.0.1:${ports.connectMetrics}/metrics`),
+        },
     };
 }
 
 export function prodEnvironment(args: ProdEnvironmentArgs, parent?: pulumi.Resource): DeployedEnvironment {
     const spec = environmentSpec("prod", args.sizing);
     const opts = { parent };
-    const kafka = new KafkaCluster(`${args.prefix}-kafka`, {
-        kind: "msk",
-        brokers: spec.brokers,
-        ...spec.msk,
-        subnetIds: args.subnetIds,
-        securityGroupIds: args.securityGroupIds,
-        minInsyncReplicas: spec.minInsyncReplicas,
-        defaultReplicationFactor: spec.replicationFactor,
-    }, opts);
-    const topics = new Topics(`${args.prefix}-topics`, { settings: topicSettings(args, spec), bootstrapServers: kafka.adminBootstrapServers, security: spec.kafkaSecurity }, opts);
+    const kafka = new KafkaCluster(
+        `${args.prefix}-kafka`,
+        {
+            kind: "msk",
+            brokers: spec.brokers,
+            ...spec.msk,
+            subnetIds: args.subnetIds,
+            securityGroupIds: args.securityGroupIds,
+            minInsyncReplicas: spec.minInsyncReplicas,
+            defaultReplicationFactor: spec.replicationFactor,
+        },
+        opts,
+    );
+    const topics = new Topics(
+        `${args.prefix}-topics`,
+        { settings: topicSettings(args, spec), bootstrapServers: kafka.adminBootstrapServers, security: spec.kafkaSecurity },
+        opts,
+    );
     const provider = new k8s.Provider(`${args.prefix}-k8s`, { kubeconfig: args.kubeconfig, namespace: args.namespace }, opts);
-    const connect = new ConnectCluster(`${args.prefix}-connect`, {
-        kind: "kubernetes",
-        provider,
-        namespace: args.namespace,
-        workers: spec.connectWorkers,
-        restPassword: args.connectRestPassword,
-        iamRoleArn: args.connectIamRoleArn,
-        resources: spec.connectWorkerResources,
-        worker: { bootstrapServers: kafka.bootstrapServers, groupId: `${args.prefix}-connect`, replicationFactor: spec.replicationFactor, security: spec.kafkaSecurity },
-    }, { parent, dependsOn: [topics] });
+    const connect = new ConnectCluster(
+        `${args.prefix}-connect`,
+        {
+            kind: "kubernetes",
+            provider,
+            namespace: args.namespace,
+            workers: spec.connectWorkers,
+            restPassword: args.connectRestPassword,
+            iamRoleArn: args.connectIamRoleArn,
+            resources: spec.connectWorkerResources,
+            worker: {
+                bootstrapServers: kafka.bootstrapServers,
+                groupId: `${args.prefix}-connect`,
+                replicationFactor: spec.replicationFactor,
+                security: spec.kafkaSecurity,
+            },
+        },
+        { parent, dependsOn: [topics] },
+    );
     const connectUrl = connect.ready.apply(() => args.connectUrl);
-    new CdcParameterGroups(`${args.prefix}-cdc`, { mysqlFamily: args.mysqlParameterFamily, postgresFamily: args.postgresParameterFamily }, opts);
-    const prometheus = new Prometheus(`${args.prefix}-prometheus`, {
-        kind: "kubernetes",
-        provider,
-        namespace: args.namespace,
-        environment: "prod",
-        pipeline: args.prefix,
-        connectTargets: [],
-        // The headless Service of ConnectCluster: every worker, not one behind the REST Service.
-        connectDiscovery: { dnsName: connect.workersDnsName!, port: WORKER_METRICS_PORT },
-    }, opts);
+    new CdcParameterGroups(
+        `${args.prefix}-cdc`,
+        { mysqlFamily: args.mysqlParameterFamily, postgresFamily: args.postgresParameterFamily },
+        opts,
+    );
+    const prometheus = new Prometheus(
+        `${args.prefix}-prometheus`,
+        {
+            kind: "kubernetes",
+            provider,
+            namespace: args.namespace,
+            environment: "prod",
+            pipeline: args.prefix,
+            connectTargets: [],
+            // The headless Service of ConnectCluster: every worker, not one behind the REST Service.
+            connectDiscovery: { dnsName: connect.workersDnsName!, port: WORKER_METRICS_PORT },
+        },
+        opts,
+    );
     return {
         bootstrapServers: kafka.bootstrapServers,
         kafkaSecurity: spec.kafkaSecurity,
@@ -167,7 +235,10 @@ export function prodEnvironment(args: ProdEnvironmentArgs, parent?: pulumi.Resou
         secretStore: { kind: "kubernetes", provider, namespace: args.namespace },
         topics: topics.names,
         dependencies: [topics],
-        urls: { prometheus: prometheus.url, connectMetrics: pulumi.output(`http://${connect.workersDnsName}:${WORKER_METRICS_PORT}/metrics`) },
+        urls: {
+            prometheus: prometheus.url,
+            connectMetrics: pulumi.output(`http://${connect.workersDnsName}:${WORKER_METRICS_PORT}/metrics`),
+        },
     };
 }
 
@@ -181,12 +252,18 @@ export function localEnvironment(
     parent?: pulumi.Resource,
 ): DeployedEnvironment {
     const deadLetters = DIRECTIONS.map((direction) => deadLetterTopic(settings.topicPrefix, direction));
-    const created = deadLetters.map((name) =>
-        new KafkaTopic(name, {
-            bootstrapServers: settings.kafkaBootstrapServers,
-            name,
-            config: deadLetterTopicConfig(settings.maxRowBytes),
-        }, { parent }));
+    const created = deadLetters.map(
+        (name) =>
+            new KafkaTopic(
+                name,
+                {
+                    bootstrapServers: settings.kafkaBootstrapServers,
+                    name,
+                    config: deadLetterTopicConfig(settings.maxRowBytes),
+                },
+                { parent },
+            ),
+    );
     return {
         bootstrapServers: pulumi.output(settings.kafkaBootstrapServers),
         kafkaSecurity: "plaintext",
@@ -199,8 +276,20 @@ export function localEnvironment(
 }
 
 /** The environment a stack's settings ask for. */
-export function environmentFor(settings: Settings, secrets: SecretSettings, tables: string[], parent?: pulumi.Resource): DeployedEnvironment {
-    const common = { prefix: settings.topicPrefix, maxRowBytes: settings.maxRowBytes, sizing: settings.sizing, tables, mysqlDatabase: settings.mysql.database, postgresSchema: settings.postgres.schema };
+export function environmentFor(
+    settings: Settings,
+    secrets: SecretSettings,
+    tables: string[],
+    parent?: pulumi.Resource,
+): DeployedEnvironment {
+    const common = {
+        prefix: settings.topicPrefix,
+        maxRowBytes: settings.maxRowBytes,
+        sizing: settings.sizing,
+        tables,
+        mysqlDatabase: settings.mysql.database,
+        postgresSchema: settings.postgres.schema,
+    };
     switch (settings.environment) {
         case "local":
             return localEnvironment(settings, parent);
@@ -208,18 +297,21 @@ export function environmentFor(settings: Settings, secrets: SecretSettings, tabl
             return devEnvironment({ ...common, hostSecretsDir: settings.connectSecretsDir }, parent);
         case "prod": {
             const prod = settings.prod!;
-            return prodEnvironment({
-                ...common,
-                subnetIds: prod.subnetIds,
-                securityGroupIds: prod.securityGroupIds,
-                namespace: prod.namespace,
-                kubeconfig: secrets.kubeconfig,
-                connectUrl: settings.connectUrl,
-                connectRestPassword: secrets.connectRestPassword!,
-                connectIamRoleArn: prod.connectIamRoleArn,
-                mysqlParameterFamily: prod.mysqlParameterFamily,
-                postgresParameterFamily: prod.postgresParameterFamily,
-            }, parent);
+            return prodEnvironment(
+                {
+                    ...common,
+                    subnetIds: prod.subnetIds,
+                    securityGroupIds: prod.securityGroupIds,
+                    namespace: prod.namespace,
+                    kubeconfig: secrets.kubeconfig,
+                    connectUrl: settings.connectUrl,
+                    connectRestPassword: secrets.connectRestPassword!,
+                    connectIamRoleArn: prod.connectIamRoleArn,
+                    mysqlParameterFamily: prod.mysqlParameterFamily,
+                    postgresParameterFamily: prod.postgresParameterFamily,
+                },
+                parent,
+            );
         }
     }
 }

@@ -51,6 +51,9 @@ export const ENVIRONMENT_SPECS: { dev: DevSpec; prod: ProdSpec } = {
 };
 
 /** The spec of an environment with the stack's sizing overrides applied. */
-export function environmentSpec<E extends keyof typeof ENVIRONMENT_SPECS>(environment: E, sizing: Partial<Sizing> = {}): (typeof ENVIRONMENT_SPECS)[E] {
+export function environmentSpec<E extends keyof typeof ENVIRONMENT_SPECS>(
+    environment: E,
+    sizing: Partial<Sizing> = {},
+): (typeof ENVIRONMENT_SPECS)[E] {
     return { ...ENVIRONMENT_SPECS[environment], ...sizing };
 }

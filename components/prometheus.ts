@@ -17,14 +17,24 @@ export interface PrometheusFiles {
 }
 
 /** Pure: the two files Prometheus is started with. */
-export function prometheusFiles(environment: string, pipeline: string, connectTargets: string[], connectDiscovery?: ScrapeConfigOptions["connectDiscovery"]): PrometheusFiles {
+export function prometheusFiles(
+    environment: string,
+    pipeline: string,
+    connectTargets: string[],
+    connectDiscovery?: ScrapeConfigOptions["connectDiscovery"],
+): PrometheusFiles {
     return {
         config: toYaml(scrapeConfig({ environment, pipeline, connectTargets, connectDiscovery, ruleFiles: [RULES_FILE] })),
         rules: toYaml(alertRules({ pipeline })),
     };
 }
 
-export type PrometheusArgs = { environment: string; pipeline: string; connectTargets: string[]; connectDiscovery?: ScrapeConfigOptions["connectDiscovery"] } & (
+export type PrometheusArgs = {
+    environment: string;
+    pipeline: string;
+    connectTargets: string[];
+    connectDiscovery?: ScrapeConfigOptions["connectDiscovery"];
+} & (
     | { kind: "docker"; networkName: pulumi.Input<string>; hostPort: number }
     | { kind: "kubernetes"; provider: k8s.Provider; namespace: string }
 );
@@ -38,50 +48,68 @@ export class Prometheus extends pulumi.ComponentResource {
         const files = prometheusFiles(args.environment, args.pipeline, args.connectTargets, args.connectDiscovery);
         if (args.kind === "docker") {
             const image = new docker.RemoteImage(`${name}-image`, { name: IMAGES.prometheus, keepLocally: true }, { parent: this });
-            new docker.Container(name, {
+            new docker.Container(
                 name,
-                image: image.imageId,
-                networksAdvanced: [{ name: args.networkName }],
-                ports: [{ internal: PROMETHEUS_PORT, external: args.hostPort, ip: "127.0.0.1" }],
-                uploads: [
-                    { file: "/etc/prometheus/prometheus.yml", content: files.config },
-                    { file: RULES_FILE, content: files.rules },
-                ],
-                restart: "unless-stopped",
-            }, { parent: this });
+                {
+                    name,
+                    image: image.imageId,
+                    networksAdvanced: [{ name: args.networkName }],
+                    ports: [{ internal: PROMETHEUS_PORT, external: args.hostPort, ip: "127.0.0.1" }],
+                    uploads: [
+                        { file: "/etc/prometheus/prometheus.yml", content: files.config },
+                        { file: RULES_FILE, content: files.rules },
+                    ],
+                    restart: "unless-stopped",
+                },
+                { parent: this },
+            );
             this.url = pulumi.output(`http://127.0.0.1:${args.hostPort}`);
         } else {
             const k8sOpts = { parent: this, provider: args.provider };
             const labels = { app: name };
-            const config = new k8s.core.v1.ConfigMap(`${name}-config`, {
-                metadata: { namespace: args.namespace },
-                data: { "prometheus.yml": files.config, "tandem-rules.yml": files.rules },
-            }, k8sOpts);
-            new k8s.apps.v1.Deployment(name, {
-                metadata: { namespace: args.namespace, labels },
-                spec: {
-                    replicas: 1,
-                    selector: { matchLabels: labels },
-                    template: {
-                        metadata: { labels },
-                        spec: {
-                            containers: [{
-                                name: "prometheus",
-                                image: IMAGES.prometheus,
-                                args: ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.retention.time=15d"],
-                                ports: [{ name: "web", containerPort: PROMETHEUS_PORT }],
-                                volumeMounts: [{ name: "config", mountPath: "/etc/prometheus" }],
-                            }],
-                            volumes: [{ name: "config", configMap: { name: config.metadata.name } }],
+            const config = new k8s.core.v1.ConfigMap(
+                `${name}-config`,
+                {
+                    metadata: { namespace: args.namespace },
+                    data: { "prometheus.yml": files.config, "tandem-rules.yml": files.rules },
+                },
+                k8sOpts,
+            );
+            new k8s.apps.v1.Deployment(
+                name,
+                {
+                    metadata: { namespace: args.namespace, labels },
+                    spec: {
+                        replicas: 1,
+                        selector: { matchLabels: labels },
+                        template: {
+                            metadata: { labels },
+                            spec: {
+                                containers: [
+                                    {
+                                        name: "prometheus",
+                                        image: IMAGES.prometheus,
+                                        args: ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.retention.time=15d"],
+                                        ports: [{ name: "web", containerPort: PROMETHEUS_PORT }],
+                                        volumeMounts: [{ name: "config", mountPath: "/etc/prometheus" }],
+                                    },
+                                ],
+                                volumes: [{ name: "config", configMap: { name: config.metadata.name } }],
+                            },
                         },
                     },
                 },
-            }, k8sOpts);
+                k8sOpts,
+            );
             // A fixed name: dashboards and Grafana find Prometheus at <name>.<namespace>.svc.
-            const service = new k8s.core.v1.Service(`${name}-web`, {
-                metadata: { namespace: args.namespace, name, labels },
-                spec: { selector: labels, ports: [{ name: "web", port: PROMETHEUS_PORT, targetPort: "web" }] },
-            }, k8sOpts);
+            const service = new k8s.core.v1.Service(
+                `${name}-web`,
+                {
+                    metadata: { namespace: args.namespace, name, labels },
+                    spec: { selector: labels, ports: [{ name: "web", port: PROMETHEUS_PORT, targetPort: "web" }] },
+                },
+                k8sOpts,
+            );
             this.url = pulumi.interpolate`http://${service.metadata.name}.${args.namespace}.svc:${PROMETHEUS_PORT}`;
         }
         this.registerOutputs({ url: this.url });
@@ -109,37 +137,48 @@ export class DevTools extends pulumi.ComponentResource {
         super("tandem:index:DevTools", name, {}, opts);
         const parent = { parent: this };
         const kafkaUi = new docker.RemoteImage(`${name}-kafka-ui-image`, { name: IMAGES.kafkaUi, keepLocally: true }, parent);
-        new docker.Container(`${name}-kafka-ui`, {
-            name: `${name}-kafka-ui`,
-            image: kafkaUi.imageId,
-            networksAdvanced: [{ name: args.networkName }],
-            ports: [{ internal: 8080, external: args.kafkaUiPort, ip: "127.0.0.1" }],
-            envs: [
-                "KAFKA_CLUSTERS_0_NAME=tandem",
-                pulumi.interpolate`KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS=${args.bootstrapServers}`,
-                "KAFKA_CLUSTERS_0_KAFKACONNECT_0_NAME=connect",
-                pulumi.interpolate`KAFKA_CLUSTERS_0_KAFKACONNECT_0_ADDRESS=${args.connectUrl}`,
-            ],
-            restart: "unless-stopped",
-        }, parent);
+        new docker.Container(
+            `${name}-kafka-ui`,
+            {
+                name: `${name}-kafka-ui`,
+                image: kafkaUi.imageId,
+                networksAdvanced: [{ name: args.networkName }],
+                ports: [{ internal: 8080, external: args.kafkaUiPort, ip: "127.0.0.1" }],
+                envs: [
+                    "KAFKA_CLUSTERS_0_NAME=tandem",
+                    pulumi.interpolate`KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS=${args.bootstrapServers}`,
+                    "KAFKA_CLUSTERS_0_KAFKACONNECT_0_NAME=connect",
+                    pulumi.interpolate`KAFKA_CLUSTERS_0_KAFKACONNECT_0_ADDRESS=${args.connectUrl}`,
+                ],
+                restart: "unless-stopped",
+            },
+            parent,
+        );
         const grafana = new docker.RemoteImage(`${name}-grafana-image`, { name: IMAGES.grafana, keepLocally: true }, parent);
-        new docker.Container(`${name}-grafana`, {
-            name: `${name}-grafana`,
-            image: grafana.imageId,
-            networksAdvanced: [{ name: args.networkName }],
-            ports: [{ internal: 3000, external: args.grafanaPort, ip: "127.0.0.1" }],
-            envs: ["GF_AUTH_ANONYMOUS_ENABLED=true", "GF_AUTH_ANONYMOUS_ORG_ROLE=Viewer"],
-            uploads: [
-                {
-                    file: "/etc/grafana/provisioning/datasources/prometheus.yml",
-                    // The uid the dashboard's panels name (PROMETHEUS_DATASOURCE).
-                    content: pulumi.interpolate`apiVersion: 1\ndatasources:\n  - name: Prometheus\n    uid: ${PROMETHEUS_DATASOURCE.uid}\n    type: ${PROMETHEUS_DATASOURCE.type}\n    url: ${args.prometheusUrl}\n    isDefault: true\n`,
-                },
-                { file: "/etc/grafana/provisioning/dashboards/tandem.yml", content: dashboardProvisioning() },
-                { file: `${DASHBOARD_FOLDER}/${args.pipeline}.json`, content: `${JSON.stringify(pipelineDashboard(args.pipeline), null, 2)}\n` },
-            ],
-            restart: "unless-stopped",
-        }, parent);
+        new docker.Container(
+            `${name}-grafana`,
+            {
+                name: `${name}-grafana`,
+                image: grafana.imageId,
+                networksAdvanced: [{ name: args.networkName }],
+                ports: [{ internal: 3000, external: args.grafanaPort, ip: "127.0.0.1" }],
+                envs: ["GF_AUTH_ANONYMOUS_ENABLED=true", "GF_AUTH_ANONYMOUS_ORG_ROLE=Viewer"],
+                uploads: [
+                    {
+                        file: "/etc/grafana/provisioning/datasources/prometheus.yml",
+                        // The uid the dashboard's panels name (PROMETHEUS_DATASOURCE).
+                        content: pulumi.interpolate`apiVersion: 1\ndatasources:\n  - name: Prometheus\n    uid: ${PROMETHEUS_DATASOURCE.uid}\n    type: ${PROMETHEUS_DATASOURCE.type}\n    url: ${args.prometheusUrl}\n    isDefault: true\n`,
+                    },
+                    { file: "/etc/grafana/provisioning/dashboards/tandem.yml", content: dashboardProvisioning() },
+                    {
+                        file: `${DASHBOARD_FOLDER}/${args.pipeline}.json`,
+                        content: `${JSON.stringify(pipelineDashboard(args.pipeline), null, 2)}\n`,
+                    },
+                ],
+                restart: "unless-stopped",
+            },
+            parent,
+        );
         this.kafkaUiUrl = pulumi.output(`http://127.0.0.1:${args.kafkaUiPort}`);
         this.grafanaUrl = pulumi.output(`http://127.0.0.1:${args.grafanaPort}`);
         this.registerOutputs({ kafkaUiUrl: this.kafkaUiUrl, grafanaUrl: this.grafanaUrl });

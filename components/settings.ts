@@ -2,10 +2,22 @@
 // them), so that `pulumi preview` fails with every bad key named at once.
 import * as pulumi from "@pulumi/pulumi";
 import { isHttpUrl } from "../connectors/connectorModel";
+import { Errors, isUnset, oneOf, parseList, port, RawSettings, str } from "./configValues";
 import { environmentSpec, Sizing } from "./environmentSpec";
 import { RDS_MAX_BINLOG_RETENTION_HOURS } from "../sql/mysqlSql";
 import { acceptance, RISKS } from "../core/risks";
-import { CONFLICT_POLICIES, ConflictPolicy, Environment, ENVIRONMENTS, INITIAL_LOADS, InitialLoad, MYSQL_FLAVORS, MysqlFlavor, Side, SIDES } from "../core/vocabulary";
+import {
+    CONFLICT_POLICIES,
+    ConflictPolicy,
+    Environment,
+    ENVIRONMENTS,
+    INITIAL_LOADS,
+    InitialLoad,
+    MYSQL_FLAVORS,
+    MysqlFlavor,
+    Side,
+    SIDES,
+} from "../core/vocabulary";
 
 /** Where the machine running `pulumi` reaches a database (catalog read, SQL setup), when not where the workers do. */
 export interface AdminAddress {
@@ -75,9 +87,6 @@ export interface SecretSettings {
     kubeconfig?: pulumi.Output<string>;
 }
 
-/** Raw config values as strings/JSON, keyed by their name without the `tandem:` namespace. */
-export type RawSettings = Record<string, unknown>;
-
 /** Database and schema names: quoted wherever the sync writes them, so '-' and '$' are fine too. */
 const NAMESPACE = /^[A-Za-z0-9_$-]{1,64}$/;
 /** Table names (and include/exclude patterns) are quoted and escaped everywhere: anything MySQL allows (1-64 characters, no NUL). */
@@ -85,37 +94,6 @@ const NAMESPACE = /^[A-Za-z0-9_$-]{1,64}$/;
 const TABLE_NAME = /^[^\u0000]{1,64}$/u;
 const TOPIC_PREFIX = /^[A-Za-z0-9][A-Za-z0-9_-]{0,100}$/;
 const HOST_PORT_LIST = /^[A-Za-z0-9.-]+:\d{1,5}(,[A-Za-z0-9.-]+:\d{1,5})*$/;
-
-class Errors {
-    readonly list: string[] = [];
-    add(key: string, reason: string): void {
-        this.list.push(`tandem:${key} ${reason}`);
-    }
-}
-
-function str(raw: RawSettings, key: string, errors: Errors, check?: (value: string) => string | undefined): string {
-    const value = raw[key];
-    if (value === undefined || value === null || value === "") {
-        errors.add(key, "is required");
-        return "";
-    }
-    const text = String(value);
-    const problem = check?.(text);
-    if (problem) errors.add(key, problem);
-    return text;
-}
-
-function port(raw: RawSettings, key: string, errors: Errors): number {
-    const value = Number(raw[key]);
-    if (!Number.isInteger(value) || value < 1 || value > 65535) {
-        errors.add(key, `must be a TCP port (1-65535), got ${JSON.stringify(raw[key])}`);
-    }
-    return value;
-}
-
-function oneOf<T extends string>(allowed: readonly T[]) {
-    return (value: string) => (allowed.includes(value as T) ? undefined : `must be one of ${allowed.join(", ")}, got "${value}"`);
-}
 
 const namespace = (value: string) => (NAMESPACE.test(value) ? undefined : `must be 1-64 letters, digits, '_', '$' or '-', got "${value}"`);
 
@@ -125,18 +103,26 @@ export function validateSettings(raw: RawSettings): Settings {
     const environment = str(raw, "environment", errors, oneOf(ENVIRONMENTS)) as Environment;
     // Which addressing keys each environment takes: dev and prod create Kafka (and dev Connect) themselves.
     const absent = (key: string, why: string) => {
-        if (raw[key] !== undefined && raw[key] !== null && raw[key] !== "") errors.add(key, `must not be set on a ${environment} stack: ${why}`);
+        if (raw[key] !== undefined && raw[key] !== null && raw[key] !== "")
+            errors.add(key, `must not be set on a ${environment} stack: ${why}`);
         return "";
     };
-    const connectUrl = environment === "dev"
-        ? absent("connectUrl", "the Connect containers publish their REST API on 127.0.0.1")
-        : str(raw, "connectUrl", errors, (value) => (isHttpUrl(value) ? undefined : `must be an http(s) URL, got "${value}"`));
-    const kafkaBootstrapServers = environment === "local"
-        ? str(raw, "kafkaBootstrapServers", errors, (value) => HOST_PORT_LIST.test(value) ? undefined : `must be host:port[,host:port...], got "${value}"`)
-        : absent("kafkaBootstrapServers", "the stack creates its Kafka cluster");
-    const connectSecretsDir = environment === "prod"
-        ? absent("connectSecretsDir", "connector secrets are Kubernetes Secrets read by the workers' `secrets` config provider")
-        : str(raw, "connectSecretsDir", errors, (value) => value.startsWith("/") ? undefined : `must be an absolute folder, got "${value}"`);
+    const connectUrl =
+        environment === "dev"
+            ? absent("connectUrl", "the Connect containers publish their REST API on 127.0.0.1")
+            : str(raw, "connectUrl", errors, (value) => (isHttpUrl(value) ? undefined : `must be an http(s) URL, got "${value}"`));
+    const kafkaBootstrapServers =
+        environment === "local"
+            ? str(raw, "kafkaBootstrapServers", errors, (value) =>
+                  HOST_PORT_LIST.test(value) ? undefined : `must be host:port[,host:port...], got "${value}"`,
+              )
+            : absent("kafkaBootstrapServers", "the stack creates its Kafka cluster");
+    const connectSecretsDir =
+        environment === "prod"
+            ? absent("connectSecretsDir", "connector secrets are Kubernetes Secrets read by the workers' `secrets` config provider")
+            : str(raw, "connectSecretsDir", errors, (value) =>
+                  value.startsWith("/") ? undefined : `must be an absolute folder, got "${value}"`,
+              );
     const topicPrefix = str(raw, "topicPrefix", errors, (value) =>
         TOPIC_PREFIX.test(value) ? undefined : `must be letters, digits, '-' or '_', got "${value}"`,
     );
@@ -165,10 +151,16 @@ export function validateSettings(raw: RawSettings): Settings {
     postgres.admin = adminAddress(raw, "postgres", postgres, errors);
     const binlogRetentionHours = Number(raw["binlogRetentionHours"] ?? 168);
     if (!Number.isInteger(binlogRetentionHours) || binlogRetentionHours < 1 || binlogRetentionHours > 2160) {
-        errors.add("binlogRetentionHours", `must be a whole number of hours in 1..2160 (90 days), got ${JSON.stringify(raw["binlogRetentionHours"])}`);
+        errors.add(
+            "binlogRetentionHours",
+            `must be a whole number of hours in 1..2160 (90 days), got ${JSON.stringify(raw["binlogRetentionHours"])}`,
+        );
     }
     if (environment === "prod" && binlogRetentionHours > RDS_MAX_BINLOG_RETENTION_HOURS) {
-        errors.add("binlogRetentionHours", `must be at most ${RDS_MAX_BINLOG_RETENTION_HOURS} on RDS for MySQL/MariaDB (prod), got ${binlogRetentionHours}`);
+        errors.add(
+            "binlogRetentionHours",
+            `must be at most ${RDS_MAX_BINLOG_RETENTION_HOURS} on RDS for MySQL/MariaDB (prod), got ${binlogRetentionHours}`,
+        );
     }
     const prod = environment === "prod" ? prodSettings(raw, errors) : undefined;
     const sizing = sizingSettings(raw, environment, errors);
@@ -182,29 +174,43 @@ export function validateSettings(raw: RawSettings): Settings {
     const initialLoad = str(raw, "initialLoad", errors, oneOf(INITIAL_LOADS)) as InitialLoad;
     const acceptRisks = parseList(raw["acceptRisks"], "acceptRisks", errors, /^([^:]+:)?[a-z-]+$/);
     const unknownRisks = acceptance(acceptRisks).unknown;
-    if (unknownRisks.length > 0) errors.add("acceptRisks", `names unknown kinds: ${unknownRisks.join(", ")} (known: ${Object.keys(RISKS).join(", ")})`);
+    if (unknownRisks.length > 0)
+        errors.add("acceptRisks", `names unknown kinds: ${unknownRisks.join(", ")} (known: ${Object.keys(RISKS).join(", ")})`);
     const maxRowBytes = isUnset(raw["maxRowBytes"]) ? DEFAULT_MAX_ROW_BYTES : Number(raw["maxRowBytes"]);
     if (!Number.isInteger(maxRowBytes) || maxRowBytes < 65_536 || maxRowBytes > 1_073_741_824) {
         errors.add("maxRowBytes", `must be a whole number of bytes in 65536..1073741824, got ${JSON.stringify(raw["maxRowBytes"])}`);
     }
-    for (const key of (raw["plaintextSecrets"] as string[] | undefined) ?? []) errors.add(key, `must be set as a secret: pulumi config set --secret tandem:${key}`);
+    for (const key of (raw["plaintextSecrets"] as string[] | undefined) ?? [])
+        errors.add(key, `must be set as a secret: pulumi config set --secret tandem:${key}`);
     const teardown = String(raw["teardownOnDestroy"] ?? "false");
     if (!["true", "false"].includes(teardown)) errors.add("teardownOnDestroy", `must be true or false, got "${teardown}"`);
     if (errors.list.length > 0) {
         throw new Error(`invalid stack configuration:\n  - ${errors.list.join("\n  - ")}`);
     }
     return {
-        environment, connectUrl, kafkaBootstrapServers, connectSecretsDir, topicPrefix, mysql, postgres, binlogRetentionHours, prod, sizing,
-        tables, tableInclude, tableExclude, conflictPolicy, tieWinner, teardownOnDestroy: teardown === "true", initialLoad, acceptRisks, maxRowBytes,
+        environment,
+        connectUrl,
+        kafkaBootstrapServers,
+        connectSecretsDir,
+        topicPrefix,
+        mysql,
+        postgres,
+        binlogRetentionHours,
+        prod,
+        sizing,
+        tables,
+        tableInclude,
+        tableExclude,
+        conflictPolicy,
+        tieWinner,
+        teardownOnDestroy: teardown === "true",
+        initialLoad,
+        acceptRisks,
+        maxRowBytes,
     };
 }
 
 const AWS_ID = (kind: string) => new RegExp(`^${kind}-[0-9a-f]{8,17}$`);
-
-/** Pulumi config must give optional keys a default: "" and 0 stand for "not set". */
-function isUnset(value: unknown): boolean {
-    return value === undefined || value === null || value === "" || value === 0 || value === "0";
-}
 
 /** `<side>AdminHost`/`<side>AdminPort`: default to the address the workers use. */
 function adminAddress(raw: RawSettings, side: Side, worker: { host: string; port: number }, errors: Errors): AdminAddress {
@@ -213,7 +219,8 @@ function adminAddress(raw: RawSettings, side: Side, worker: { host: string; port
     const host = raw[hostKey] ? String(raw[hostKey]) : worker.host;
     // 0 or unset (Pulumi.yaml's default): the workers' port.
     const port = isUnset(raw[portKey]) ? worker.port : Number(raw[portKey]);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) errors.add(portKey, `must be a TCP port (1-65535), got ${JSON.stringify(raw[portKey])}`);
+    if (!Number.isInteger(port) || port < 1 || port > 65535)
+        errors.add(portKey, `must be a TCP port (1-65535), got ${JSON.stringify(raw[portKey])}`);
     return { host, port };
 }
 
@@ -227,55 +234,50 @@ function sizingSettings(raw: RawSettings, environment: Environment, errors: Erro
             continue;
         }
         const number = Number(value);
-        if (!Number.isInteger(number) || number < 1 || number > 100) errors.add(key, `must be a whole number in 1..100, got ${JSON.stringify(value)}`);
+        if (!Number.isInteger(number) || number < 1 || number > 100)
+            errors.add(key, `must be a whole number in 1..100, got ${JSON.stringify(value)}`);
         else sizing[field] = number;
     }
     if (environment === "local") return sizing;
     // Checked against the environment's defaults for what the stack leaves unset.
     const { brokers, replicationFactor, minInsyncReplicas } = environmentSpec(environment, sizing);
-    if (replicationFactor > brokers) errors.add("topicReplicationFactor", `(${replicationFactor}) cannot exceed the ${brokers} Kafka brokers (tandem:kafkaBrokers)`);
-    if (minInsyncReplicas > replicationFactor) errors.add("topicMinInsyncReplicas", `(${minInsyncReplicas}) cannot exceed the replication factor ${replicationFactor} (tandem:topicReplicationFactor)`);
+    if (replicationFactor > brokers)
+        errors.add("topicReplicationFactor", `(${replicationFactor}) cannot exceed the ${brokers} Kafka brokers (tandem:kafkaBrokers)`);
+    if (minInsyncReplicas > replicationFactor)
+        errors.add(
+            "topicMinInsyncReplicas",
+            `(${minInsyncReplicas}) cannot exceed the replication factor ${replicationFactor} (tandem:topicReplicationFactor)`,
+        );
     return sizing;
 }
 
 function prodSettings(raw: RawSettings, errors: Errors): ProdSettings {
     const subnetIds = parseList(raw["awsSubnetIds"], "awsSubnetIds", errors, AWS_ID("subnet"));
-    if (subnetIds.length < 3) errors.add("awsSubnetIds", `must list 3 private subnets (one per broker and availability zone), got ${subnetIds.length}`);
+    if (subnetIds.length < 3)
+        errors.add("awsSubnetIds", `must list 3 private subnets (one per broker and availability zone), got ${subnetIds.length}`);
     const securityGroupIds = parseList(raw["awsSecurityGroupIds"], "awsSecurityGroupIds", errors, AWS_ID("sg"));
     if (securityGroupIds.length === 0) errors.add("awsSecurityGroupIds", "must list at least one security group for the MSK brokers");
     const family = (key: string, engine: string) =>
-        str(raw, key, errors, (value) => (new RegExp(`^${engine}[0-9.]+$`).test(value) ? undefined : `must be an RDS ${engine} parameter group family (e.g. ${{ postgres: "postgres15", mariadb: "mariadb10.11", mysql: "mysql8.0" }[engine]}), got "${value}"`));
-    if (raw["connectRestPasswordSet"] === false) errors.add("connectRestPassword", "is required on prod (pulumi config set --secret tandem:connectRestPassword ...)");
+        str(raw, key, errors, (value) =>
+            new RegExp(`^${engine}[0-9.]+$`).test(value)
+                ? undefined
+                : `must be an RDS ${engine} parameter group family (e.g. ${{ postgres: "postgres15", mariadb: "mariadb10.11", mysql: "mysql8.0" }[engine]}), got "${value}"`,
+        );
+    if (raw["connectRestPasswordSet"] === false)
+        errors.add("connectRestPassword", "is required on prod (pulumi config set --secret tandem:connectRestPassword ...)");
     const connectIamRoleArn = str(raw, "connectIamRoleArn", errors, (value) =>
-        /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(value) ? undefined : `must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), got "${value}"`);
+        /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(value)
+            ? undefined
+            : `must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), got "${value}"`,
+    );
     return {
         subnetIds,
         connectIamRoleArn,
         securityGroupIds,
-        namespace: str(raw, "kubernetesNamespace", errors, (value) => (/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value) ? undefined : `must be a Kubernetes namespace name, got "${value}"`)),
+        namespace: str(raw, "kubernetesNamespace", errors, (value) =>
+            /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value) ? undefined : `must be a Kubernetes namespace name, got "${value}"`,
+        ),
         mysqlParameterFamily: family("rdsMysqlParameterFamily", String(raw["mysqlFlavor"]) === "mariadb" ? "mariadb" : "mysql"),
         postgresParameterFamily: family("rdsPostgresParameterFamily", "postgres"),
     };
-}
-
-function parseList(value: unknown, key: string, errors: Errors, pattern: RegExp): string[] {
-    if (value === undefined || value === null || value === "") return [];
-    let list: unknown = value;
-    if (typeof value === "string") {
-        try {
-            list = JSON.parse(value);
-        } catch {
-            errors.add(key, "must be a list");
-            return [];
-        }
-    }
-    if (!Array.isArray(list)) {
-        errors.add(key, "must be a list");
-        return [];
-    }
-    for (const item of list) {
-        if (typeof item !== "string" || !pattern.test(item)) errors.add(key, `has an invalid entry ${JSON.stringify(item)}`);
-    }
-    if (new Set(list).size !== list.length) errors.add(key, "lists an entry twice");
-    return list as string[];
 }

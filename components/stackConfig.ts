@@ -6,7 +6,8 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
-import { RawSettings, SecretSettings, Settings, validateSettings } from "./settings";
+import { RawSettings } from "./configValues";
+import { SecretSettings, Settings, validateSettings } from "./settings";
 
 export const CONFIG_NAMESPACE = "tandem";
 const PROJECT_FILE = path.join(__dirname, "..", "Pulumi.yaml");
@@ -26,12 +27,20 @@ export const SECRET_STRINGS = ["connectRestPassword", "kubeconfig"];
 export function configSchema(projectFile: string = PROJECT_FILE): Record<string, DeclaredKey> {
     const project = yaml.load(fs.readFileSync(projectFile, "utf8")) as { config?: Record<string, DeclaredKey> };
     const prefix = `${CONFIG_NAMESPACE}:`;
-    return Object.fromEntries(Object.entries(project.config ?? {}).filter(([key]) => key.startsWith(prefix)).map(([key, declared]) => [key.slice(prefix.length), declared]));
+    return Object.fromEntries(
+        Object.entries(project.config ?? {})
+            .filter(([key]) => key.startsWith(prefix))
+            .map(([key, declared]) => [key.slice(prefix.length), declared]),
+    );
 }
 
 /** The settings a stack gets for the keys it leaves unset (Pulumi applies Pulumi.yaml's defaults the same way). */
 export function configDefaults(schema: Record<string, DeclaredKey> = configSchema()): RawSettings {
-    return Object.fromEntries(Object.entries(schema).filter(([, declared]) => declared.default !== undefined).map(([key, declared]) => [key, declared.default]));
+    return Object.fromEntries(
+        Object.entries(schema)
+            .filter(([, declared]) => declared.default !== undefined)
+            .map(([key, declared]) => [key, declared.default]),
+    );
 }
 
 /**
@@ -50,7 +59,8 @@ export function defaultDevSecretsDir(stack: string, home: string = os.homedir())
 /** Reads the stack's config (defaults come from Pulumi.yaml's schema) and validates it. */
 export function loadSettings(config: pulumi.Config = new pulumi.Config(CONFIG_NAMESPACE)): { settings: Settings; secrets: SecretSettings } {
     const raw: RawSettings = {};
-    for (const [key, declared] of Object.entries(configSchema())) if (!declared.secret && !SECRET_STRINGS.includes(key)) raw[key] = config.get(key);
+    for (const [key, declared] of Object.entries(configSchema()))
+        if (!declared.secret && !SECRET_STRINGS.includes(key)) raw[key] = config.get(key);
     const environment = raw.environment ?? "local";
     if (!raw.connectSecretsDir && environment === "local") raw.connectSecretsDir = defaultLocalSecretsDir();
     if (!raw.connectSecretsDir && environment === "dev") raw.connectSecretsDir = defaultDevSecretsDir(pulumi.getStack());
@@ -61,9 +71,7 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config(CONFIG_NA
     raw.connectRestPasswordSet = Boolean(pulumi.runtime.getConfig("tandem:connectRestPassword"));
     // Not typed in @pulumi/pulumi's declarations, but exported by its runtime.
     const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret(key: string): boolean }).isConfigSecret;
-    raw.plaintextSecrets = SECRET_STRINGS.filter(
-        (key) => pulumi.runtime.getConfig(`tandem:${key}`) && !isConfigSecret(`tandem:${key}`),
-    );
+    raw.plaintextSecrets = SECRET_STRINGS.filter((key) => pulumi.runtime.getConfig(`tandem:${key}`) && !isConfigSecret(`tandem:${key}`));
     let settings: Settings;
     try {
         settings = validateSettings(raw);
@@ -79,7 +87,10 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config(CONFIG_NA
             // prod only: the REST API of the workers is protected by basic auth.
             connectRestPassword: settings.environment === "prod" ? config.requireSecret("connectRestPassword") : undefined,
             // Empty (Pulumi.yaml's default): the ambient kubeconfig.
-            kubeconfig: settings.environment === "prod" && pulumi.runtime.getConfig("tandem:kubeconfig") ? config.requireSecret("kubeconfig") : undefined,
+            kubeconfig:
+                settings.environment === "prod" && pulumi.runtime.getConfig("tandem:kubeconfig")
+                    ? config.requireSecret("kubeconfig")
+                    : undefined,
         },
     };
 }

@@ -25,21 +25,43 @@ async function read<T>(what: string, reader: () => Promise<T>): Promise<T> {
     }
 }
 
-export async function planSync(settings: Settings, passwords: { mysql: pulumi.Output<string>; postgres: pulumi.Output<string> }): Promise<SyncPlan> {
+export async function planSync(
+    settings: Settings,
+    passwords: { mysql: pulumi.Output<string>; postgres: pulumi.Output<string> },
+): Promise<SyncPlan> {
     const { mysql, postgres } = settings;
     // The catalogs are read from the machine running `pulumi`: the admin addresses.
     const mysqlFacts: ServerFacts = await read(`MySQL/MariaDB (${mysql.admin.host}:${mysql.admin.port})`, async () =>
-        readMysql({ host: mysql.admin.host, port: mysql.admin.port, user: mysql.user, password: await reveal(passwords.mysql), database: mysql.database }),
+        readMysql({
+            host: mysql.admin.host,
+            port: mysql.admin.port,
+            user: mysql.user,
+            password: await reveal(passwords.mysql),
+            database: mysql.database,
+        }),
     );
     const postgresFacts: ServerFacts = await read(`PostgreSQL (${postgres.admin.host}:${postgres.admin.port})`, async () =>
-        readPostgres({ host: postgres.admin.host, port: postgres.admin.port, user: postgres.user, password: await reveal(passwords.postgres), database: postgres.database }, postgres.schema),
+        readPostgres(
+            {
+                host: postgres.admin.host,
+                port: postgres.admin.port,
+                user: postgres.user,
+                password: await reveal(passwords.postgres),
+                database: postgres.database,
+            },
+            postgres.schema,
+        ),
     );
-    const tables = selectTables(mysqlFacts.tables.map((table) => table.name), {
-        tables: settings.tables,
-        include: settings.tableInclude,
-        exclude: settings.tableExclude,
-    });
-    if (tables.length === 0) throw new pulumi.RunError("preflight failed: no table matches tandem:tables / tandem:tableInclude / tandem:tableExclude");
+    const tables = selectTables(
+        mysqlFacts.tables.map((table) => table.name),
+        {
+            tables: settings.tables,
+            include: settings.tableInclude,
+            exclude: settings.tableExclude,
+        },
+    );
+    if (tables.length === 0)
+        throw new pulumi.RunError("preflight failed: no table matches tandem:tables / tandem:tableInclude / tandem:tableExclude");
     const findings = preflight({
         mysqlFlavor: mysql.flavor,
         mysqlSettings: mysqlFacts.settings,

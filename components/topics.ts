@@ -13,7 +13,11 @@ import { Direction, KafkaSecurity } from "../core/vocabulary";
  * quarantine tool's included) reads them.
  */
 export function deadLetterTopicConfig(maxRowBytes: number): Record<string, string> {
-    return { "max.message.bytes": String(maxRequestBytes(maxRowBytes)), "retention.ms": String(30 * 24 * 3600 * 1000), "compression.type": "gzip" };
+    return {
+        "max.message.bytes": String(maxRequestBytes(maxRowBytes)),
+        "retention.ms": String(30 * 24 * 3600 * 1000),
+        "compression.type": "gzip",
+    };
 }
 
 export interface TopicSettings {
@@ -45,15 +49,30 @@ export function topicPlan(settings: TopicSettings): TopicSpec[] {
     const compacted = { ...isr, "cleanup.policy": "compact" };
     const changes = (direction: Direction, namespace: string) => {
         const topics = syncTopics(settings.prefix, direction, namespace, settings.tables);
-        return topics.rows.map((name) => ({ ...base, name, partitions: settings.partitions, config: { ...isr, ...rows, "retention.ms": String(7 * 24 * 3600 * 1000) } }));
+        return topics.rows.map((name) => ({
+            ...base,
+            name,
+            partitions: settings.partitions,
+            config: { ...isr, ...rows, "retention.ms": String(7 * 24 * 3600 * 1000) },
+        }));
     };
     return [
         { ...base, name: `${settings.connectGroupId}-configs`, partitions: 1, config: compacted },
         { ...base, name: `${settings.connectGroupId}-offsets`, partitions: 25, config: compacted },
         { ...base, name: `${settings.connectGroupId}-status`, partitions: 5, config: compacted },
         // Debezium's schema history must keep every record, in order: one partition, no deletion.
-        { ...base, name: `${settings.prefix}.schema-history.mysql`, partitions: 1, config: { ...isr, "retention.ms": "-1", "retention.bytes": "-1" } },
-        { ...base, name: `__debezium-heartbeat.${settings.prefix}.postgres-to-mysql`, partitions: 1, config: { ...isr, "retention.ms": String(24 * 3600 * 1000) } },
+        {
+            ...base,
+            name: `${settings.prefix}.schema-history.mysql`,
+            partitions: 1,
+            config: { ...isr, "retention.ms": "-1", "retention.bytes": "-1" },
+        },
+        {
+            ...base,
+            name: `__debezium-heartbeat.${settings.prefix}.postgres-to-mysql`,
+            partitions: 1,
+            config: { ...isr, "retention.ms": String(24 * 3600 * 1000) },
+        },
         ...(["mysql-to-postgres", "postgres-to-mysql"] as const).map((direction) => ({
             ...base,
             name: deadLetterTopic(settings.prefix, direction),
@@ -77,12 +96,16 @@ export class Topics extends pulumi.ComponentResource {
 
     constructor(name: string, args: TopicsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tandem:index:Topics", name, {}, opts);
-        const provider = new kafka.Provider(`${name}-kafka`, {
-            bootstrapServers: pulumi.output(args.bootstrapServers).apply((servers) => servers.split(",")),
-            // The provider's default is TLS on; the sandbox and dev brokers are plaintext.
-            tlsEnabled: args.security === "msk-iam",
-            saslMechanism: args.security === "msk-iam" ? "aws-iam" : undefined,
-        }, { parent: this });
+        const provider = new kafka.Provider(
+            `${name}-kafka`,
+            {
+                bootstrapServers: pulumi.output(args.bootstrapServers).apply((servers) => servers.split(",")),
+                // The provider's default is TLS on; the sandbox and dev brokers are plaintext.
+                tlsEnabled: args.security === "msk-iam",
+                saslMechanism: args.security === "msk-iam" ? "aws-iam" : undefined,
+            },
+            { parent: this },
+        );
         const plan = topicPlan(args.settings);
         for (const topic of plan) {
             new kafka.Topic(topic.name, topic, { parent: this, provider });

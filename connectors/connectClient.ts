@@ -56,7 +56,10 @@ export interface ConnectClientOptions {
 export class ConnectClient {
     private readonly http: AxiosInstance;
 
-    constructor(readonly baseUrl: string, options: ConnectClientOptions = {}) {
+    constructor(
+        readonly baseUrl: string,
+        options: ConnectClientOptions = {},
+    ) {
         const axios: AxiosModule = require("axios");
         const axiosRetry: AxiosRetryModule = require("axios-retry");
         this.http = axios.create({
@@ -104,7 +107,9 @@ export class ConnectClient {
     /** Topics the connector has used (KIP-558), or [] where Connect does not track them. */
     async getTopics(name: string): Promise<string[]> {
         try {
-            const answer = await this.getOrUndefined<Record<string, { topics: string[] }>>(`/connectors/${encodeURIComponent(name)}/topics`);
+            const answer = await this.getOrUndefined<Record<string, { topics: string[] }>>(
+                `/connectors/${encodeURIComponent(name)}/topics`,
+            );
             return [...(answer?.[name]?.topics ?? [])].sort();
         } catch {
             return []; // topic tracking disabled on the worker (topic.tracking.enable=false)
@@ -172,7 +177,7 @@ function toConnectError(error: unknown, baseUrl: string): ConnectError {
         const target = `${error.config?.method?.toUpperCase() ?? ""} ${baseUrl}${error.config?.url ?? ""}`.trim();
         if (error.response) {
             const body = error.response.data as { message?: string } | string | undefined;
-            const message = typeof body === "string" ? body : body?.message ?? JSON.stringify(body);
+            const message = typeof body === "string" ? body : (body?.message ?? JSON.stringify(body));
             return connectError(`${target} answered ${error.response.status}: ${message}`, error.response.status);
         }
         return connectError(`${target} failed: ${error.code ?? error.message} (is the Connect worker running?)`);

@@ -91,7 +91,8 @@ export function checkConnectorInputs(inputs: Partial<ConnectorInputs>): CheckFai
     }
     const config = inputs.config ?? {};
     for (const key of RESERVED_KEYS) {
-        if (key in config) fail(`config["${key}"]`, `must be left out: the resource's ${key === "name" ? "name" : "connectorClass"} sets it`);
+        if (key in config)
+            fail(`config["${key}"]`, `must be left out: the resource's ${key === "name" ? "name" : "connectorClass"} sets it`);
     }
     for (const [key, value] of Object.entries(config)) {
         if (value === null || typeof value === "object") fail(`config["${key}"]`, "must be a string, number or boolean");
@@ -103,7 +104,8 @@ export function checkConnectorInputs(inputs: Partial<ConnectorInputs>): CheckFai
     }
     if (inputs.kubernetesSecret !== undefined) {
         if (inputs.secretsDir !== undefined) fail("kubernetesSecret", "and secretsDir exclude each other: give one");
-        if (!K8S_SECRET_PATTERN.test(inputs.kubernetesSecret)) fail("kubernetesSecret", `must be <namespace>/<secret name>, got ${JSON.stringify(inputs.kubernetesSecret)}`);
+        if (!K8S_SECRET_PATTERN.test(inputs.kubernetesSecret))
+            fail("kubernetesSecret", `must be <namespace>/<secret name>, got ${JSON.stringify(inputs.kubernetesSecret)}`);
     } else if (Object.keys(sensitive).length > 0 && !(typeof inputs.secretsDir === "string" && inputs.secretsDir.startsWith("/"))) {
         fail("secretsDir", "an absolute folder on the Connect worker (or kubernetesSecret) is required with sensitiveConfig");
     }
@@ -140,7 +142,9 @@ export function secretReference(secretsDir: string, connectorName: string, key: 
 
 /** The reference a sensitive value becomes in the config Connect stores. */
 export function sensitiveReference(inputs: Pick<ConnectorInputs, "name" | "secretsDir" | "kubernetesSecret">, key: string): string {
-    return inputs.kubernetesSecret ? `\${secrets:${inputs.kubernetesSecret}:${key}}` : secretReference(inputs.secretsDir ?? "", inputs.name, key);
+    return inputs.kubernetesSecret
+        ? `\${secrets:${inputs.kubernetesSecret}:${key}}`
+        : secretReference(inputs.secretsDir ?? "", inputs.name, key);
 }
 
 /**
@@ -247,8 +251,7 @@ export function progressTowards(desired: DesiredState | undefined, status: Obser
         return { kind: "failed", message: `task ${failed.id} FAILED on ${failed.worker_id}:\n${traceHead(failed.trace, traceLines)}` };
     }
     const want = connectStateOf(desired);
-    const tasksOk =
-        want === "STOPPED" ? tasks.length === 0 : tasks.length > 0 && tasks.every((task) => task.state === want);
+    const tasksOk = want === "STOPPED" ? tasks.length === 0 : tasks.length > 0 && tasks.every((task) => task.state === want);
     if (connector.state === want && tasksOk) return { kind: "reached" };
     return {
         kind: "pending",

@@ -88,7 +88,9 @@ async function waitFor(client: ConnectClient, inputs: ConnectorInputs): Promise<
             }
         }
         if (Date.now() > deadline) {
-            throw connectError(`connector ${inputs.name} did not reach ${connectStateOf(inputs.state)} within ${timeoutMs / 1000} s: ${summary}`);
+            throw connectError(
+                `connector ${inputs.name} did not reach ${connectStateOf(inputs.state)} within ${timeoutMs / 1000} s: ${summary}`,
+            );
         }
         await new Promise((resolve) => setTimeout(resolve, 500));
     }
@@ -161,7 +163,10 @@ export const connectorProvider: pulumi.dynamic.ResourceProvider<ConnectorInputs,
         } catch (error) {
             const message = (error as Error).message;
             if (connectRejectedClass(error)) {
-                return { inputs: news, failures: [{ property: "connectorClass", reason: `connectorClass: ${shortenPluginList(message)}` }] };
+                return {
+                    inputs: news,
+                    failures: [{ property: "connectorClass", reason: `connectorClass: ${shortenPluginList(message)}` }],
+                };
             }
             note(`connector ${news.name}: Connect not reachable for validation (${message}); checked structurally only`);
             return { inputs: news, failures };
@@ -173,9 +178,13 @@ export const connectorProvider: pulumi.dynamic.ResourceProvider<ConnectorInputs,
         let changes = diff.changes;
         if (!changes && !hasUnknowns(news)) {
             // Heal what drifted on the cluster since the last update: failed tasks, or a state changed by hand.
-            const status = await clientFor(news, 0).getStatus(news.name).catch(() => undefined);
+            const status = await clientFor(news, 0)
+                .getStatus(news.name)
+                .catch(() => undefined);
             if (status && progressTowards(news.state, status).kind !== "reached") {
-                note(`connector ${news.name}: is ${status.connector.state} with tasks [${status.tasks.map((t) => t.state).join(", ")}]; update will bring it back to ${connectStateOf(news.state)}`);
+                note(
+                    `connector ${news.name}: is ${status.connector.state} with tasks [${status.tasks.map((t) => t.state).join(", ")}]; update will bring it back to ${connectStateOf(news.state)}`,
+                );
                 changes = true;
             }
         }
@@ -197,7 +206,9 @@ export const connectorProvider: pulumi.dynamic.ResourceProvider<ConnectorInputs,
             // The connector exists but did not come up: record it as created-but-failed (Pulumi's
             // ErrorResourceInitFailed), so the next `up` updates it and `destroy` removes it, instead of
             // leaving it on the cluster unknown to the state.
-            const status = await clientFor(inputs, 0).getStatus(inputs.name).catch(() => undefined);
+            const status = await clientFor(inputs, 0)
+                .getStatus(inputs.name)
+                .catch(() => undefined);
             if (status) {
                 const failure = error as Error & { id?: string; properties?: unknown; reasons?: string[] };
                 failure.id = inputs.name;

@@ -45,7 +45,6 @@ export interface ConnectorSpec {
     config: Record<string, string>;
 }
 
-
 /** Client settings for AWS MSK IAM auth (software.amazon.msk:aws-msk-iam-auth on the classpath). */
 export function kafkaClientSecurity(security: KafkaSecurity): Record<string, string> {
     if (security === "plaintext") return {};
@@ -80,10 +79,12 @@ export function mysqlSource(options: MysqlSourceOptions): ConnectorSpec {
         "topic.prefix": directionPrefix(prefix, "mysql-to-postgres"),
         "schema.history.internal.kafka.bootstrap.servers": options.kafkaBootstrapServers,
         "schema.history.internal.kafka.topic": `${prefix}.schema-history.mysql`,
-        ...Object.fromEntries(Object.entries(kafkaClientSecurity(options.kafkaSecurity ?? "plaintext")).flatMap(([key, value]) => [
-            [`schema.history.internal.producer.${key}`, value],
-            [`schema.history.internal.consumer.${key}`, value],
-        ])),
+        ...Object.fromEntries(
+            Object.entries(kafkaClientSecurity(options.kafkaSecurity ?? "plaintext")).flatMap(([key, value]) => [
+                [`schema.history.internal.producer.${key}`, value],
+                [`schema.history.internal.consumer.${key}`, value],
+            ]),
+        ),
         // Schema changes go to the history topic only; sinks must never see DDL events.
         "include.schema.changes": "false",
         "snapshot.mode": "initial",

@@ -9,8 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConnectorArgs } from "./connector";
 
 export type ConnectorSecretStore =
-    | { kind: "directory"; dir: pulumi.Input<string> }
-    | { kind: "kubernetes"; provider: k8s.Provider; namespace: string };
+    { kind: "directory"; dir: pulumi.Input<string> } | { kind: "kubernetes"; provider: k8s.Provider; namespace: string };
 
 export interface ConnectorSecrets {
     args: Pick<ConnectorArgs, "sensitiveConfig" | "secretsDir" | "kubernetesSecret">;
@@ -31,10 +30,18 @@ export function connectorSecrets(
 ): ConnectorSecrets {
     if (store.kind === "directory") return { args: { sensitiveConfig: values, secretsDir: store.dir }, dependsOn: [] };
     const name = kubernetesSecretName(connectorName);
-    const secret = new k8s.core.v1.Secret(name, {
-        metadata: { namespace: store.namespace, name, labels: { "app.kubernetes.io/part-of": "tandem", "tandem/connector": connectorName } },
-        type: "Opaque",
-        stringData: Object.fromEntries(Object.entries(values).map(([key, value]) => [key, pulumi.secret(value)])),
-    }, { parent, provider: store.provider });
+    const secret = new k8s.core.v1.Secret(
+        name,
+        {
+            metadata: {
+                namespace: store.namespace,
+                name,
+                labels: { "app.kubernetes.io/part-of": "tandem", "tandem/connector": connectorName },
+            },
+            type: "Opaque",
+            stringData: Object.fromEntries(Object.entries(values).map(([key, value]) => [key, pulumi.secret(value)])),
+        },
+        { parent, provider: store.provider },
+    );
     return { args: { sensitiveConfig: values, kubernetesSecret: `${store.namespace}/${name}` }, dependsOn: [secret] };
 }

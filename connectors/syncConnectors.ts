@@ -1,22 +1,30 @@
-// Pure builders: the four connectors of the bidirectional sync. Each source drops the events the sync
-// itself caused (echoes) and flattens change events (deletes keep their before-image, marked __deleted); each
-// sink upserts rows into the tables and deletes into the tombstone tables, whose triggers apply them (see
-// sql/*Sql.ts and docs/bidirectional.md). A table's rows and deletes share its topic, so that
+// Pure builders: the two sources of the bidirectional sync (the sinks are in syncSinks.ts). Each source drops
+// the events the sync itself caused (echoes) and flattens change events (deletes keep their before-image,
+// marked __deleted); each sink upserts rows into the tables and deletes into the tombstone tables, whose
+// triggers apply them (see sql/*Sql.ts and docs/bidirectional.md). A table's rows and deletes share its topic, so that
 // Kafka keeps them in order per key.
 //
 // Names may hold anything the engines allow: topics are Debezium's sanitized names (computed the same way
 // here), include lists match exact names (core/names.ts), and the sinks take the table from the
 // record's `__source_table` header (RouteToTable), never from the topic.
-import { BOOKKEEPING, BOOKKEEPING_COLUMNS, DELETING, TableDef } from "../core/model";
-import { debeziumExactName, exactPath, TOMBSTONE_PREFIX, tombstoneOverrides } from "../core/names";
-import { ConnectorSpec, escapeRegex, MysqlEndpoint, mysqlSource, MysqlSourceOptions, PostgresEndpoint, SOURCE_CLASS } from "./debeziumConfigs";
-import { Direction, directionOf, InitialLoad, Side } from "../core/vocabulary";
+import { BOOKKEEPING, DELETING, TableDef } from "../core/model";
+import { debeziumExactName, exactPath } from "../core/names";
+import {
+    ConnectorSpec,
+    escapeRegex,
+    MysqlEndpoint,
+    mysqlSource,
+    MysqlSourceOptions,
+    PostgresEndpoint,
+    SOURCE_CLASS,
+} from "./debeziumConfigs";
+import { directionOf, InitialLoad, Side } from "../core/vocabulary";
 import { deadLetterTopic, directionPrefix, syncTopics } from "../core/topics";
 
-/** The sink that writes a table's rows even when the database refuses some (connect-plugins/, QuarantiningJdbcSinkConnector). */
-export const QUARANTINING_SINK_CLASS = "dev.tandem.connect.sink.QuarantiningJdbcSinkConnector";
-const TRANSFORMS = "dev.tandem.connect.transforms";
-const TABLE_HEADER = "__source_table";
+/** Package of tandem's transforms (connect-plugins/). */
+export const TRANSFORMS = "dev.tandem.connect.transforms";
+/** The record header the sources set to the source table's exact name; the sinks route by it. */
+export const TABLE_HEADER = "__source_table";
 
 /** Largest request a producer sends: a whole row change (the guard's limit) plus Kafka's batch overhead. */
 export function maxRequestBytes(maxRowBytes: number): number {
@@ -25,7 +33,9 @@ export function maxRequestBytes(maxRowBytes: number): number {
 
 /** Columns both databases compute themselves: never carried (each side computes its own). */
 function computedColumns(tables: TableDef[]): { table: string; column: string }[] {
-    return tables.flatMap((table) => table.columns.filter((column) => column.computed).map((column) => ({ table: table.name, column: column.name })));
+    return tables.flatMap((table) =>
+        table.columns.filter((column) => column.computed).map((column) => ({ table: table.name, column: column.name })),
+    );
 }
 
 /**
@@ -34,7 +44,13 @@ function computedColumns(tables: TableDef[]): { table: string; column: string }[
  * Groovy condition runs in Debezium's Filter SMT (debezium-scripting + groovy-jsr223 on the plugin path).
  * A row larger than `maxRowBytes` goes to the dead-letter topic instead of failing the source.
  */
-export function sourceTransforms(prefix: string, side: Side, namespace: string, tables: string[], maxRowBytes: number): Record<string, string> {
+export function sourceTransforms(
+    prefix: string,
+    side: Side,
+    namespace: string,
+    tables: string[],
+    maxRowBytes: number,
+): Record<string, string> {
     const direction = directionOf(side);
     // Only the synced tables' topics: heartbeat and other events pass untouched.
     const dataTopics = `(${syncTopics(prefix, direction, namespace, tables).rows.map(escapeRegex).join("|")})`;
@@ -46,8 +62,7 @@ export function sourceTransforms(prefix: string, side: Side, namespace: string, 
         "transforms.echo.type": "io.debezium.transforms.Filter",
         "transforms.echo.language": "jsr223.groovy",
         "transforms.echo.topic.regex": dataTopics,
-        "transforms.echo.condition":
-            `value.op == 'd' ? value.before.${origin} != '${DELETING}' : (value.after != null && value.after.${origin} == '${side}')`,
+        "transforms.echo.condition": `value.op == 'd' ? value.before.${origin} != '${DELETING}' : (value.after != null && value.after.${origin} == '${side}')`,
         ...unescape,
         "transforms.flatten.type": "io.debezium.transforms.ExtractNewRecordState",
         "transforms.flatten.delete.tombstone.handling.mode": "rewrite",
@@ -106,13 +121,14 @@ export function booleanColumns(mysqlTables: TableDef[], postgresTables: TableDef
 
 /** Debezium MariaDB/MySQL source: snapshots (the one side that does) and streams application writes. */
 export function mysqlSyncSource(
-    options: SyncSourceOptions & Pick<MysqlSourceOptions, "kafkaBootstrapServers" | "kafkaSecurity"> & {
-        mysql: MysqlEndpoint;
-        initialLoad: InitialLoad;
-        signalTable: string;
-        /** TINYINT(1) columns whose PostgreSQL column is a boolean. */
-        booleanColumns: { table: string; column: string }[];
-    },
+    options: SyncSourceOptions &
+        Pick<MysqlSourceOptions, "kafkaBootstrapServers" | "kafkaSecurity"> & {
+            mysql: MysqlEndpoint;
+            initialLoad: InitialLoad;
+            signalTable: string;
+            /** TINYINT(1) columns whose PostgreSQL column is a boolean. */
+            booleanColumns: { table: string; column: string }[];
+        },
 ): ConnectorSpec {
     const { mysql } = options;
     const names = options.tables.map((table) => table.name);
@@ -131,7 +147,9 @@ export function mysqlSyncSource(
             "poll.interval.ms": "50",
             "max.batch.size": "2048",
             "binary.handling.mode": "bytes",
-            ...(excluded.length > 0 ? { "column.exclude.list": excluded.map(({ table, column }) => debeziumExactName(mysql.database, table, column)).join(",") } : {}),
+            ...(excluded.length > 0
+                ? { "column.exclude.list": excluded.map(({ table, column }) => debeziumExactName(mysql.database, table, column)).join(",") }
+                : {}),
             // Zero dates and TINYINT(1)-as-boolean, the way they must reach PostgreSQL (connect-plugins/, LegacyValueConverter).
             converters: "legacy",
             "legacy.type": "dev.tandem.connect.debezium.LegacyValueConverter",
@@ -160,7 +178,10 @@ export interface TopicCreation {
 }
 
 /** Connect's `topic.creation.default.*` rules for a source (KIP-158; the worker's topic.creation.enable is on by default). */
-export function topicCreationRules(creation: TopicCreation = { replicationFactor: -1, partitions: -1 }, maxRowBytes?: number): Record<string, string> {
+export function topicCreationRules(
+    creation: TopicCreation = { replicationFactor: -1, partitions: -1 },
+    maxRowBytes?: number,
+): Record<string, string> {
     return {
         "topic.creation.default.replication.factor": String(creation.replicationFactor),
         "topic.creation.default.partitions": String(creation.partitions),
@@ -191,7 +212,13 @@ export function postgresSyncSource(options: PostgresSourceOptions): ConnectorSpe
             "publication.autocreate.mode": "disabled",
             "schema.include.list": debeziumExactName(postgres.schema),
             "table.include.list": [...names, options.heartbeatTable].map((table) => debeziumExactName(postgres.schema, table)).join(","),
-            ...(excluded.length > 0 ? { "column.exclude.list": excluded.map(({ table, column }) => debeziumExactName(postgres.schema, table, column)).join(",") } : {}),
+            ...(excluded.length > 0
+                ? {
+                      "column.exclude.list": excluded
+                          .map(({ table, column }) => debeziumExactName(postgres.schema, table, column))
+                          .join(","),
+                  }
+                : {}),
             "topic.prefix": directionPrefix(prefix, "postgres-to-mysql"),
             "tombstones.on.delete": "false",
             "snapshot.mode": "no_data",
@@ -211,99 +238,3 @@ export function postgresSyncSource(options: PostgresSourceOptions): ConnectorSpe
         },
     };
 }
-
-export interface SyncSinkOptions {
-    prefix: string;
-    /** The direction whose topics this sink consumes. */
-    direction: Direction;
-    /** Namespace in the source topics: the MySQL database or the PostgreSQL schema. */
-    sourceNamespace: string;
-    tables: string[];
-    maxRowBytes: number;
-}
-
-/** What both sinks share; `targetSchema` is the PostgreSQL schema (MySQL: the connection's database). */
-function sinkCommon(options: SyncSinkOptions, targetSchema: string): Record<string, string> {
-    const topics = syncTopics(options.prefix, options.direction, options.sourceNamespace, options.tables);
-    return {
-        "tasks.max": "1",
-        topics: topics.rows.join(","),
-        "insert.mode": "upsert",
-        "delete.enabled": "false",
-        "primary.key.mode": "record_key",
-        "schema.evolution": "basic",
-        // Reserved words, mixed case, spaces, quotes: every identifier the sink writes is quoted.
-        "quote.identifiers": "true",
-        "collection.name.format": "${topic}",
-        // RouteToTable's quoted name, as is (Debezium's default strategy turns '.' into '_').
-        "collection.naming.strategy": "dev.tandem.connect.sink.ExactTopicNaming",
-        "use.time.zone": "UTC",
-        "batch.size": "500",
-        "consumer.override.max.poll.records": "500",
-        "consumer.override.fetch.max.wait.ms": "20",
-        // The dead-letter producer carries rows up to the limit too (the topic stores them gzip-compressed).
-        "producer.override.max.request.size": String(maxRequestBytes(options.maxRowBytes)),
-        // Rows to their table, deletes (__deleted = true) to its tombstone table, by the exact table name.
-        transforms: "route",
-        "transforms.route.type": `${TRANSFORMS}.RouteToTable`,
-        "transforms.route.table.header": TABLE_HEADER,
-        "transforms.route.namespace": targetSchema,
-        "transforms.route.deleted.field": "__deleted",
-        "transforms.route.tombstone.prefix": TOMBSTONE_PREFIX,
-        "transforms.route.tombstone.names": JSON.stringify(tombstoneOverrides(options.tables)),
-        "transforms.route.tombstone.fields": BOOKKEEPING_COLUMNS.join(","),
-        // Rows the database refuses, and records that cannot be converted or transformed, go to the dead-letter
-        // topic with the error and their topic/partition/offset; every other row keeps flowing.
-        "errors.tolerance": "all",
-        "errors.deadletterqueue.topic.name": deadLetterTopic(options.prefix, options.direction),
-        "errors.deadletterqueue.topic.replication.factor": "-1",
-        "errors.deadletterqueue.context.headers.enable": "true",
-        "errors.log.enable": "true",
-    };
-}
-
-/**
- * PostgreSQL session of the sink: `stringtype=unspecified` lets text land in json/jsonb, enum and uuid columns;
- * `session_replication_role=replica` skips foreign-key checks (parents and children arrive in any order) and
- * the application's triggers (rows already carry their final values), not the sync's (ENABLE ALWAYS).
- */
-export function postgresSinkUrl(postgres: Pick<PostgresEndpoint, "host" | "port" | "database">): string {
-    return `jdbc:postgresql://${postgres.host}:${postgres.port}/${encodeURIComponent(postgres.database)}?stringtype=unspecified&options=${encodeURIComponent("-c session_replication_role=replica")}`;
-}
-
-/**
- * MySQL/MariaDB session of the sink: strict (a value that does not fit is an error, never silently cut) and
- * without foreign-key checks (parents and children arrive in any order).
- */
-export function mysqlSinkUrl(mysql: Pick<MysqlEndpoint, "flavor" | "host" | "port" | "database">): string {
-    const scheme = mysql.flavor === "mariadb" ? "mariadb" : "mysql";
-    const session = "foreign_key_checks=0,sql_mode='STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'";
-    // Connector/J (MariaDB and MySQL) takes the list as written: it runs "SET <sessionVariables>".
-    return `jdbc:${scheme}://${mysql.host}:${mysql.port}/${encodeURIComponent(mysql.database)}?sessionVariables=${session}`;
-}
-
-export function postgresSyncSink(options: Omit<SyncSinkOptions, "direction"> & { postgres: PostgresEndpoint }): ConnectorSpec {
-    const { postgres } = options;
-    return {
-        connectorClass: QUARANTINING_SINK_CLASS,
-        config: {
-            "connection.url": postgresSinkUrl(postgres),
-            "connection.username": postgres.user,
-            ...sinkCommon({ ...options, direction: "mysql-to-postgres" }, postgres.schema),
-        },
-    };
-}
-
-export function mysqlSyncSink(options: Omit<SyncSinkOptions, "direction"> & { mysql: MysqlEndpoint }): ConnectorSpec {
-    const { mysql } = options;
-    return {
-        connectorClass: QUARANTINING_SINK_CLASS,
-        config: {
-            "connection.url": mysqlSinkUrl(mysql),
-            "connection.username": mysql.user,
-            ...sinkCommon({ ...options, direction: "postgres-to-mysql" }, ""),
-        },
-    };
-}
-
-/** The plain Debezium JDBC sink class, for configs that do not need the quarantine. */

@@ -3,7 +3,8 @@ import { Side } from "./vocabulary";
 // value ranges, lengths, fractional-second precision).
 
 /** Type families that carry values across the engines (see docs/bidirectional.md for the mapping). */
-export type TypeFamily = "boolean" | "integer" | "decimal" | "float" | "text" | "binary" | "date" | "time" | "datetime" | "timestamptz" | "json" | "uuid";
+export type TypeFamily =
+    "boolean" | "integer" | "decimal" | "float" | "text" | "binary" | "date" | "time" | "datetime" | "timestamptz" | "json" | "uuid";
 
 export function mysqlFamily(type: string): TypeFamily | undefined {
     const t = type.toLowerCase();
@@ -108,9 +109,13 @@ export function postgresNumericRange(type: string): NumericRange | undefined {
 
 /** Whether every value of `inner` fits `outer` (same scale compared by aligning digits). */
 export function rangeFits(inner: NumericRange, outer: NumericRange): boolean {
-    const shift = (value: bigint, from: number, to: number) => (to >= from ? value * 10n ** BigInt(to - from) : value / 10n ** BigInt(from - to));
+    const shift = (value: bigint, from: number, to: number) =>
+        to >= from ? value * 10n ** BigInt(to - from) : value / 10n ** BigInt(from - to);
     const scale = Math.max(inner.scale, outer.scale);
-    return shift(inner.min, inner.scale, scale) >= shift(outer.min, outer.scale, scale) && shift(inner.max, inner.scale, scale) <= shift(outer.max, outer.scale, scale);
+    return (
+        shift(inner.min, inner.scale, scale) >= shift(outer.min, outer.scale, scale) &&
+        shift(inner.max, inner.scale, scale) <= shift(outer.max, outer.scale, scale)
+    );
 }
 
 export function formatRange(range: NumericRange): string {

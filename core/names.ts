@@ -47,7 +47,9 @@ export function tombstoneTable(table: string): string {
 
 /** Tables whose tombstone table is not simply the prefix plus their name (see RouteToTable's tombstone.names). */
 export function tombstoneOverrides(tables: string[]): Record<string, string> {
-    return Object.fromEntries(tables.filter((table) => tombstoneTable(table) !== `${TOMBSTONE_PREFIX}${table}`).map((table) => [table, tombstoneTable(table)]));
+    return Object.fromEntries(
+        tables.filter((table) => tombstoneTable(table) !== `${TOMBSTONE_PREFIX}${table}`).map((table) => [table, tombstoneTable(table)]),
+    );
 }
 
 /** A MySQL trigger of the sync on `table` (`kind`: bi, bu, ti, tu). */
@@ -96,6 +98,9 @@ export function debeziumQuotedId(...parts: string[]): string {
  */
 export function likePatternMatches(name: string, others: string[], caseInsensitive = false): string[] {
     if (!/[_%]/.test(name)) return [];
-    const regex = new RegExp(`^${[...name].map((char) => (char === "_" ? "." : char === "%" ? ".*" : char.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))).join("")}$`, caseInsensitive ? "siu" : "su");
+    const regex = new RegExp(
+        `^${[...name].map((char) => (char === "_" ? "." : char === "%" ? ".*" : char.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))).join("")}$`,
+        caseInsensitive ? "siu" : "su",
+    );
     return others.filter((other) => other !== name && regex.test(other));
 }

@@ -42,22 +42,70 @@ export const RISKS = {
     "float-precision": { outcome: "mapped", title: "single vs double precision floats (values rounded)", acceptable: true },
     "fraction-precision": { outcome: "mapped", title: "fewer fractional-second digits on one side (values cut)", acceptable: true },
     // Mapped as documented.
-    "zero-dates": { outcome: "mapped", title: "MySQL zero dates travel as NULL", fix: "nothing if NULL is right; a NOT NULL PostgreSQL column must become nullable" },
-    "key-collation-approximate": { outcome: "mapped", title: "case-insensitive string key on both sides (its spelling travels; trailing spaces differ)", fix: "exact collations on both sides remove the difference" },
+    "zero-dates": {
+        outcome: "mapped",
+        title: "MySQL zero dates travel as NULL",
+        fix: "nothing if NULL is right; a NOT NULL PostgreSQL column must become nullable",
+    },
+    "key-collation-approximate": {
+        outcome: "mapped",
+        title: "case-insensitive string key on both sides (its spelling travels; trailing spaces differ)",
+        fix: "exact collations on both sides remove the difference",
+    },
     // Quarantined at run time.
-    "time-range": { outcome: "quarantined", title: "MySQL TIME outside 00:00:00–24:00:00", fix: "keep the times within a day, or exclude the table" },
-    "date-range": { outcome: "quarantined", title: "PostgreSQL dates/timestamps outside MySQL's range (incl. ±infinity)", fix: "keep PostgreSQL's values within MySQL's range (DATETIME rather than TIMESTAMP for dates past 2038)" },
+    "time-range": {
+        outcome: "quarantined",
+        title: "MySQL TIME outside 00:00:00–24:00:00",
+        fix: "keep the times within a day, or exclude the table",
+    },
+    "date-range": {
+        outcome: "quarantined",
+        title: "PostgreSQL dates/timestamps outside MySQL's range (incl. ±infinity)",
+        fix: "keep PostgreSQL's values within MySQL's range (DATETIME rather than TIMESTAMP for dates past 2038)",
+    },
     "numeric-range": { outcome: "quarantined", title: "numbers out of the other side's range", fix: "widen the narrower column" },
-    "float-special": { outcome: "quarantined", title: "NaN/±Infinity (MySQL has none)", fix: "keep them out of PostgreSQL's column (a CHECK)" },
+    "float-special": {
+        outcome: "quarantined",
+        title: "NaN/±Infinity (MySQL has none)",
+        fix: "keep them out of PostgreSQL's column (a CHECK)",
+    },
     "text-length": { outcome: "quarantined", title: "strings longer than the other side's column", fix: "widen the shorter column" },
     "binary-length": { outcome: "quarantined", title: "bytes longer than the other side's column", fix: "widen the shorter column" },
-    "charset": { outcome: "quarantined", title: "characters MySQL's column charset cannot store", fix: "convert the MySQL column to utf8mb4" },
-    "nul-character": { outcome: "quarantined", title: "NUL characters (PostgreSQL refuses them)", fix: "nothing unless the legacy app writes NUL characters" },
-    "enum-values": { outcome: "quarantined", title: "values outside the other side's ENUM/SET/enum", fix: "the same options on both sides (a CHECK or enum type in PostgreSQL)" },
-    "boolean-values": { outcome: "quarantined", title: "TINYINT(1) values other than 0/1 facing a boolean", fix: "a smallint in PostgreSQL if MySQL stores other numbers" },
-    "unique-one-side": { outcome: "quarantined", title: "unique key on one side only (or with another collation)", fix: "the same unique key, with the same equality, on both sides" },
-    "cascade-on-update": { outcome: "quarantined", title: "MySQL ON UPDATE CASCADE does not reach the other side", fix: "ON UPDATE RESTRICT, or never update the parent's key" },
-    "row-size": { outcome: "quarantined", title: "rows larger than tandem:maxRowBytes", fix: "raise tandem:maxRowBytes (and MySQL's max_allowed_packet) if rows grow larger" },
+    charset: {
+        outcome: "quarantined",
+        title: "characters MySQL's column charset cannot store",
+        fix: "convert the MySQL column to utf8mb4",
+    },
+    "nul-character": {
+        outcome: "quarantined",
+        title: "NUL characters (PostgreSQL refuses them)",
+        fix: "nothing unless the legacy app writes NUL characters",
+    },
+    "enum-values": {
+        outcome: "quarantined",
+        title: "values outside the other side's ENUM/SET/enum",
+        fix: "the same options on both sides (a CHECK or enum type in PostgreSQL)",
+    },
+    "boolean-values": {
+        outcome: "quarantined",
+        title: "TINYINT(1) values other than 0/1 facing a boolean",
+        fix: "a smallint in PostgreSQL if MySQL stores other numbers",
+    },
+    "unique-one-side": {
+        outcome: "quarantined",
+        title: "unique key on one side only (or with another collation)",
+        fix: "the same unique key, with the same equality, on both sides",
+    },
+    "cascade-on-update": {
+        outcome: "quarantined",
+        title: "MySQL ON UPDATE CASCADE does not reach the other side",
+        fix: "ON UPDATE RESTRICT, or never update the parent's key",
+    },
+    "row-size": {
+        outcome: "quarantined",
+        title: "rows larger than tandem:maxRowBytes",
+        fix: "raise tandem:maxRowBytes (and MySQL's max_allowed_packet) if rows grow larger",
+    },
 } as const satisfies Record<string, RiskKind>;
 
 export type RiskCode = keyof typeof RISKS;
@@ -86,7 +134,13 @@ export function acceptance(entries: string[]): { accepts: (finding: Finding) => 
         const at = entry.lastIndexOf(":");
         const code = at < 0 ? entry : entry.slice(at + 1);
         const subject = at < 0 ? "*" : entry.slice(0, at);
-        const pattern = new RegExp(`^${subject.split("*").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "su");
+        const pattern = new RegExp(
+            `^${subject
+                .split("*")
+                .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+                .join(".*")}$`,
+            "su",
+        );
         return { entry, code, pattern };
     });
     return {

@@ -38,4 +38,3 @@ export function syncTopics(prefix: string, direction: Direction, namespace: stri
 export function deadLetterTopic(prefix: string, direction: Direction): string {
     return `${prefix}.dlq.${direction}`;
 }
-

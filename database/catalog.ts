@@ -14,16 +14,31 @@ export interface ServerFacts {
 }
 
 const MYSQL_VARIABLES = [
-    "log_bin", "binlog_format", "binlog_row_image", "gtid_mode", "gtid_strict_mode", "server_id", "auto_increment_increment",
-    "auto_increment_offset", "log_bin_compress", "version", "sql_mode", "lower_case_table_names", "max_allowed_packet",
+    "log_bin",
+    "binlog_format",
+    "binlog_row_image",
+    "gtid_mode",
+    "gtid_strict_mode",
+    "server_id",
+    "auto_increment_increment",
+    "auto_increment_offset",
+    "log_bin_compress",
+    "version",
+    "sql_mode",
+    "lower_case_table_names",
+    "max_allowed_packet",
 ];
 
 export async function readMysql(connection: Connection): Promise<ServerFacts> {
     const db = await mysql.createConnection(connection);
     try {
-        const [variables] = await db.query(`SHOW GLOBAL VARIABLES WHERE Variable_name IN (${MYSQL_VARIABLES.map(() => "?").join(",")})`, MYSQL_VARIABLES);
+        const [variables] = await db.query(
+            `SHOW GLOBAL VARIABLES WHERE Variable_name IN (${MYSQL_VARIABLES.map(() => "?").join(",")})`,
+            MYSQL_VARIABLES,
+        );
         const settings: Record<string, string> = {};
-        for (const row of variables as { Variable_name: string; Value: string }[]) settings[row.Variable_name.toLowerCase()] = String(row.Value);
+        for (const row of variables as { Variable_name: string; Value: string }[])
+            settings[row.Variable_name.toLowerCase()] = String(row.Value);
         const [columns] = await db.query(
             `SELECT c.TABLE_NAME AS t, c.COLUMN_NAME AS name, c.COLUMN_TYPE AS type, c.IS_NULLABLE = 'YES' AS nullable, c.COLUMN_KEY = 'PRI' AS pk,
                     c.EXTRA LIKE '%auto_increment%' AS generated, c.EXTRA AS extra, c.COLLATION_NAME AS collation,
@@ -38,7 +53,11 @@ export async function readMysql(connection: Connection): Promise<ServerFacts> {
             ...row,
             step: Number(row.generated) ? step : undefined,
             offset,
-            computed: /STORED GENERATED|PERSISTENT GENERATED/i.test(row.extra) ? "stored" as const : /VIRTUAL GENERATED/i.test(row.extra) ? "virtual" as const : undefined,
+            computed: /STORED GENERATED|PERSISTENT GENERATED/i.test(row.extra)
+                ? ("stored" as const)
+                : /VIRTUAL GENERATED/i.test(row.extra)
+                  ? ("virtual" as const)
+                  : undefined,
             enumValues: /^(enum|set)\(/i.test(row.type) ? parseMysqlOptions(row.type) : undefined,
         }));
         const [keys] = await db.query(
@@ -54,7 +73,9 @@ export async function readMysql(connection: Connection): Promise<ServerFacts> {
              WHERE TABLE_SCHEMA = ? AND NON_UNIQUE = 0 AND INDEX_NAME <> 'PRIMARY' ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`,
             [connection.database],
         );
-        const [relations] = await db.query(`SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?`, [connection.database]);
+        const [relations] = await db.query(`SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?`, [
+            connection.database,
+        ]);
         const tables = groupTables(rows);
         attachForeignKeys(tables, keys as RawForeignKeyColumn[]);
         attachUniqueKeys(tables, uniques as { t: string; name: string; col: string }[]);
@@ -108,12 +129,23 @@ export async function readPostgres(connection: Connection, schema: string): Prom
              WHERE i.indisunique AND NOT i.indisprimary AND i.indexprs IS NULL AND n.nspname = $1 ORDER BY cl.relname`,
             [schema],
         );
-        const relations = await db.query(`SELECT c.relname AS t FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f')`, [schema]);
+        const relations = await db.query(
+            `SELECT c.relname AS t FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f')`,
+            [schema],
+        );
         const tables = groupTables(columns.rows);
-        const action = (code: string): ReferentialAction => ({ c: "CASCADE", n: "SET NULL", d: "SET DEFAULT", r: "RESTRICT" } as Record<string, ReferentialAction>)[code] ?? "NO ACTION";
+        const action = (code: string): ReferentialAction =>
+            (({ c: "CASCADE", n: "SET NULL", d: "SET DEFAULT", r: "RESTRICT" }) as Record<string, ReferentialAction>)[code] ?? "NO ACTION";
         for (const row of keys.rows) {
             const table = tables.find((candidate) => candidate.name === row.t);
-            table?.foreignKeys?.push({ name: row.name, columns: row.cols, referencedTable: row.rt, referencedColumns: row.rcols, onDelete: action(row.del), onUpdate: action(row.upd) });
+            table?.foreignKeys?.push({
+                name: row.name,
+                columns: row.cols,
+                referencedTable: row.rt,
+                referencedColumns: row.rcols,
+                onDelete: action(row.del),
+                onUpdate: action(row.upd),
+            });
         }
         for (const row of uniques.rows) tables.find((candidate) => candidate.name === row.t)?.uniqueKeys?.push(row.cols);
         return { settings, version: settings.server_version ?? "", tables, relationNames: relations.rows.map((row) => row.t) };
@@ -195,13 +227,20 @@ function truthy(value: unknown): boolean {
 function groupTables(rows: RawColumn[]): TableDef[] {
     const tables = new Map<string, TableDef>();
     for (const row of rows) {
-        const table = tables.get(row.t) ?? { name: row.t, columns: [] as ColumnDef[], primaryKey: [] as string[], foreignKeys: [], uniqueKeys: [] };
+        const table = tables.get(row.t) ?? {
+            name: row.t,
+            columns: [] as ColumnDef[],
+            primaryKey: [] as string[],
+            foreignKeys: [],
+            uniqueKeys: [],
+        };
         const column: ColumnDef = { name: row.name, type: row.type, nullable: truthy(row.nullable) };
         if (row.step !== undefined && row.step !== null) column.generated = { step: Number(row.step), offset: Number(row.offset) };
         if (row.computed) column.computed = row.computed;
         if (row.identity) column.identity = row.identity;
         if (row.collation) column.collation = row.collation;
-        if (row.collationDeterministic !== undefined && row.collationDeterministic !== null) column.collationDeterministic = row.collationDeterministic;
+        if (row.collationDeterministic !== undefined && row.collationDeterministic !== null)
+            column.collationDeterministic = row.collationDeterministic;
         if (row.collationLocale) column.collationLocale = row.collationLocale;
         if (row.charset) column.charset = row.charset;
         if (row.defaultValue !== undefined) column.defaultValue = row.defaultValue;
@@ -219,7 +258,14 @@ function attachForeignKeys(tables: TableDef[], rows: RawForeignKeyColumn[]): voi
         if (!table) continue;
         let key = table.foreignKeys!.find((candidate) => candidate.name === row.name);
         if (!key) {
-            key = { name: row.name, columns: [], referencedTable: row.rt, referencedColumns: [], onDelete: row.onDelete as ReferentialAction, onUpdate: row.onUpdate as ReferentialAction };
+            key = {
+                name: row.name,
+                columns: [],
+                referencedTable: row.rt,
+                referencedColumns: [],
+                onDelete: row.onDelete as ReferentialAction,
+                onUpdate: row.onUpdate as ReferentialAction,
+            };
             table.foreignKeys!.push(key);
         }
         key.columns.push(row.col);

@@ -55,7 +55,9 @@ export async function requestSnapshot(inputs: SnapshotRequestsInputs, tables: st
             }
             // A source still running its old configuration ignores tables it does not capture yet: ask again.
         }
-        throw new Error(`the MySQL/MariaDB source did not start the incremental snapshot of ${nonEmpty.join(", ")} within ${timeoutMs / 1000} s (twice): check its task and log, then run pulumi up again`);
+        throw new Error(
+            `the MySQL/MariaDB source did not start the incremental snapshot of ${nonEmpty.join(", ")} within ${timeoutMs / 1000} s (twice): check its task and log, then run pulumi up again`,
+        );
     } finally {
         await db.end();
     }
@@ -63,8 +65,11 @@ export async function requestSnapshot(inputs: SnapshotRequestsInputs, tables: st
 
 export const snapshotRequestsProvider: pulumi.dynamic.ResourceProvider<SnapshotRequestsInputs, SnapshotRequestsOutputs> = {
     async diff(_id, olds, news) {
-        const changes = JSON.stringify([...olds.tables].sort()) !== JSON.stringify([...news.tables].sort()) ||
-            olds.initialLoad !== news.initialLoad || olds.database !== news.database || olds.signalTable !== news.signalTable ||
+        const changes =
+            JSON.stringify([...olds.tables].sort()) !== JSON.stringify([...news.tables].sort()) ||
+            olds.initialLoad !== news.initialLoad ||
+            olds.database !== news.database ||
+            olds.signalTable !== news.signalTable ||
             JSON.stringify(olds.connection) !== JSON.stringify(news.connection);
         return { changes, replaces: [], deleteBeforeReplace: false };
     },

@@ -30,7 +30,6 @@ export interface SqlObjectsInputs {
 
 const PLACEHOLDER = /\{\{secret:([A-Za-z0-9_.-]+)\}\}/g;
 
-
 /** Replaces secret placeholders with escaped literals of the engine. */
 export function bindSecrets(statement: string, secrets: Record<string, string>, escape: (value: string) => string): string {
     return statement.replace(PLACEHOLDER, (_match, name: string) => {
@@ -119,18 +118,26 @@ export function sqlObjectsProviderWith(open: SessionOpeners): pulumi.dynamic.Res
     return {
         async check(_olds, news) {
             const failures: { property: string; reason: string }[] = [];
-            if (news.engine !== "mysql" && news.engine !== "postgres") failures.push({ property: "engine", reason: "must be mysql or postgres" });
-            const secrets = (news.secrets as unknown) === UNKNOWN ? undefined : news.secrets ?? {};
+            if (news.engine !== "mysql" && news.engine !== "postgres")
+                failures.push({ property: "engine", reason: "must be mysql or postgres" });
+            const secrets = (news.secrets as unknown) === UNKNOWN ? undefined : (news.secrets ?? {});
             for (const [index, statement] of (Array.isArray(news.apply) ? news.apply : []).entries()) {
                 for (const match of statement.matchAll(PLACEHOLDER)) {
-                    if (secrets && !(match[1] in secrets)) failures.push({ property: `apply[${index}]`, reason: `uses {{secret:${match[1]}}}, which is not given` });
+                    if (secrets && !(match[1] in secrets))
+                        failures.push({ property: `apply[${index}]`, reason: `uses {{secret:${match[1]}}}, which is not given` });
                 }
             }
             return { inputs: news, failures };
         },
 
         async diff(_id, olds, news) {
-            const replaces = olds.engine !== news.engine || olds.connection.host !== news.connection.host || olds.connection.port !== news.connection.port || olds.connection.database !== news.connection.database ? ["connection"] : [];
+            const replaces =
+                olds.engine !== news.engine ||
+                olds.connection.host !== news.connection.host ||
+                olds.connection.port !== news.connection.port ||
+                olds.connection.database !== news.connection.database
+                    ? ["connection"]
+                    : [];
             const changes =
                 replaces.length > 0 ||
                 !same(olds.apply, news.apply) ||

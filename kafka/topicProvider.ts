@@ -14,7 +14,12 @@ export interface KafkaTopicInputs {
 
 async function withAdmin<T>(bootstrapServers: string, work: (admin: import("kafkajs").Admin) => Promise<T>): Promise<T> {
     const { Kafka, logLevel }: typeof import("kafkajs") = require("kafkajs");
-    const admin = new Kafka({ clientId: "tandem-pulumi", brokers: bootstrapServers.split(","), logLevel: logLevel.NOTHING, retry: { retries: 8 } }).admin();
+    const admin = new Kafka({
+        clientId: "tandem-pulumi",
+        brokers: bootstrapServers.split(","),
+        logLevel: logLevel.NOTHING,
+        retry: { retries: 8 },
+    }).admin();
     await admin.connect();
     try {
         return await work(admin);
@@ -31,13 +36,18 @@ async function ensure(inputs: KafkaTopicInputs): Promise<void> {
         if (!existing.includes(inputs.name)) {
             await admin.createTopics({
                 waitForLeaders: true,
-                topics: [{ topic: inputs.name, numPartitions: inputs.partitions, replicationFactor: inputs.replicationFactor, configEntries }],
+                topics: [
+                    { topic: inputs.name, numPartitions: inputs.partitions, replicationFactor: inputs.replicationFactor, configEntries },
+                ],
             });
             return;
         }
         const { ConfigResourceTypes }: typeof import("kafkajs") = require("kafkajs");
         if (configEntries.length > 0) {
-            await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: inputs.name, configEntries }] });
+            await admin.alterConfigs({
+                validateOnly: false,
+                resources: [{ type: ConfigResourceTypes.TOPIC, name: inputs.name, configEntries }],
+            });
         }
     });
 }
@@ -45,7 +55,10 @@ async function ensure(inputs: KafkaTopicInputs): Promise<void> {
 export const kafkaTopicProvider: pulumi.dynamic.ResourceProvider<KafkaTopicInputs, KafkaTopicInputs> = {
     async diff(_id, olds, news) {
         const replaces = olds.name !== news.name ? ["name"] : [];
-        const changes = replaces.length > 0 || JSON.stringify(olds.config) !== JSON.stringify(news.config) || olds.bootstrapServers !== news.bootstrapServers;
+        const changes =
+            replaces.length > 0 ||
+            JSON.stringify(olds.config) !== JSON.stringify(news.config) ||
+            olds.bootstrapServers !== news.bootstrapServers;
         return { changes, replaces, deleteBeforeReplace: false };
     },
 

@@ -6,7 +6,6 @@
 import { IHeaders, Kafka, KafkaMessage, logLevel } from "kafkajs";
 import { Direction } from "../core/vocabulary";
 
-
 export interface QuarantinedRecord {
     direction: Direction;
     /** Where it sits in the dead-letter topic. */
@@ -70,11 +69,19 @@ export interface QuarantineSource {
 }
 
 function kafkaOf(bootstrapServers: string): Kafka {
-    return new Kafka({ clientId: "tandem-quarantine", brokers: bootstrapServers.split(","), logLevel: logLevel.NOTHING, retry: { retries: 5 } });
+    return new Kafka({
+        clientId: "tandem-quarantine",
+        brokers: bootstrapServers.split(","),
+        logLevel: logLevel.NOTHING,
+        retry: { retries: 5 },
+    });
 }
 
 /** Every record in the dead-letter topics, oldest first per direction (reads to the end, commits nothing). */
-export async function readQuarantine(source: QuarantineSource, onProgress?: (read: number, total: number) => void): Promise<QuarantinedRecord[]> {
+export async function readQuarantine(
+    source: QuarantineSource,
+    onProgress?: (read: number, total: number) => void,
+): Promise<QuarantinedRecord[]> {
     const kafka = kafkaOf(source.bootstrapServers);
     const admin = kafka.admin();
     await admin.connect();
@@ -98,20 +105,29 @@ export async function readQuarantine(source: QuarantineSource, onProgress?: (rea
     await consumer.connect();
     try {
         await consumer.subscribe({ topics: [...ends.keys()], fromBeginning: true });
-        const remaining = new Set([...ends].flatMap(([topic, partitions]) => [...partitions].filter(([, end]) => end > 0n).map(([partition]) => `${topic}:${partition}`)));
+        const remaining = new Set(
+            [...ends].flatMap(([topic, partitions]) =>
+                [...partitions].filter(([, end]) => end > 0n).map(([partition]) => `${topic}:${partition}`),
+            ),
+        );
         await new Promise<void>((resolve, reject) => {
-            const timer = setTimeout(() => reject(new Error(`timed out reading the dead-letter topics (${records.length} of ${total} records read)`)), 120_000);
-            consumer.run({
-                eachMessage: async ({ topic, partition, message }) => {
-                    records.push(describeDeadLetter(directionOf.get(topic)!, topic, partition, message));
-                    onProgress?.(records.length, total);
-                    if (BigInt(message.offset) + 1n >= ends.get(topic)!.get(partition)!) remaining.delete(`${topic}:${partition}`);
-                    if (remaining.size === 0) {
-                        clearTimeout(timer);
-                        resolve();
-                    }
-                },
-            }).catch(reject);
+            const timer = setTimeout(
+                () => reject(new Error(`timed out reading the dead-letter topics (${records.length} of ${total} records read)`)),
+                120_000,
+            );
+            consumer
+                .run({
+                    eachMessage: async ({ topic, partition, message }) => {
+                        records.push(describeDeadLetter(directionOf.get(topic)!, topic, partition, message));
+                        onProgress?.(records.length, total);
+                        if (BigInt(message.offset) + 1n >= ends.get(topic)!.get(partition)!) remaining.delete(`${topic}:${partition}`);
+                        if (remaining.size === 0) {
+                            clearTimeout(timer);
+                            resolve();
+                        }
+                    },
+                })
+                .catch(reject);
         });
     } finally {
         await consumer.disconnect();
@@ -124,7 +140,10 @@ export async function readQuarantine(source: QuarantineSource, onProgress?: (rea
  * headers dropped), so that the sink applies them again once their cause is fixed. Replaying an old version
  * is safe: a row that changed since keeps its newer version (docs/bidirectional.md).
  */
-export async function replayQuarantined(bootstrapServers: string, records: QuarantinedRecord[]): Promise<{ replayed: number; skipped: QuarantinedRecord[] }> {
+export async function replayQuarantined(
+    bootstrapServers: string,
+    records: QuarantinedRecord[],
+): Promise<{ replayed: number; skipped: QuarantinedRecord[] }> {
     const replayable = records.filter((record) => record.replayable && record.origin.topic !== "(unknown)");
     const skipped = records.filter((record) => !replayable.includes(record));
     if (replayable.length === 0) return { replayed: 0, skipped };
@@ -132,7 +151,9 @@ export async function replayQuarantined(bootstrapServers: string, records: Quara
     await producer.connect();
     try {
         for (const record of replayable) {
-            const headers = Object.fromEntries(Object.entries(record.message.headers).filter(([name]) => !name.startsWith(ERROR_HEADER_PREFIX)));
+            const headers = Object.fromEntries(
+                Object.entries(record.message.headers).filter(([name]) => !name.startsWith(ERROR_HEADER_PREFIX)),
+            );
             await producer.send({
                 topic: record.origin.topic,
                 messages: [{ key: record.message.key, value: record.message.value, headers, partition: record.origin.partition }],

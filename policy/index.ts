@@ -3,7 +3,11 @@
 import { PolicyPack, ReportViolation, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 import { parameterGroupsPresent, PolicyResource, RESOURCE_RULES } from "./rules";
 
-const asResource = (args: { type: string; name: string; props: Record<string, unknown> }): PolicyResource => ({ type: args.type, name: args.name, props: args.props });
+const asResource = (args: { type: string; name: string; props: Record<string, unknown> }): PolicyResource => ({
+    type: args.type,
+    name: args.name,
+    props: args.props,
+});
 
 new PolicyPack("tandem-prod", {
     policies: [

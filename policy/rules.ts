@@ -23,9 +23,11 @@ export const topicReplication: Rule = ({ type, name, props }) => {
 export const mskEncryptionAndAuth: Rule = ({ type, name, props }) => {
     if (type !== "aws:msk/cluster:Cluster") return [];
     const problems: string[] = [];
-    const transit = (props.encryptionInfo as { encryptionInTransit?: { clientBroker?: string; inCluster?: boolean } } | undefined)?.encryptionInTransit;
-    if (transit?.clientBroker !== "TLS" || transit?.inCluster === false) problems.push(`MSK ${name}: TLS in transit (client-broker and in-cluster) is required`);
-    const sasl = (props.clientAuthentication as { sasl?: { iam?: boolean; scram?: boolean }; unauthenticated?: boolean } | undefined);
+    const transit = (props.encryptionInfo as { encryptionInTransit?: { clientBroker?: string; inCluster?: boolean } } | undefined)
+        ?.encryptionInTransit;
+    if (transit?.clientBroker !== "TLS" || transit?.inCluster === false)
+        problems.push(`MSK ${name}: TLS in transit (client-broker and in-cluster) is required`);
+    const sasl = props.clientAuthentication as { sasl?: { iam?: boolean; scram?: boolean }; unauthenticated?: boolean } | undefined;
     if (!sasl?.sasl?.iam && !sasl?.sasl?.scram) problems.push(`MSK ${name}: SASL/IAM or SASL/SCRAM client authentication is required`);
     if (sasl?.unauthenticated) problems.push(`MSK ${name}: unauthenticated access must be off`);
     if (Number(props.numberOfBrokerNodes) < 3) problems.push(`MSK ${name}: at least 3 brokers`);
@@ -36,7 +38,9 @@ export const connectRestAuth: Rule = ({ type, name, props }) => {
     if (type !== "kubernetes:core/v1:ConfigMap") return [];
     const worker = (props.data as Record<string, string> | undefined)?.["worker.properties"];
     if (worker === undefined) return [];
-    return /rest\.extension\.classes=.*BasicAuthSecurityRestExtension/.test(worker) ? [] : [`Connect workers ${name}: REST authentication must be on`];
+    return /rest\.extension\.classes=.*BasicAuthSecurityRestExtension/.test(worker)
+        ? []
+        : [`Connect workers ${name}: REST authentication must be on`];
 };
 
 /** Connector configs hold secrets only as config-provider references; the values go in sensitiveConfig. */
@@ -57,9 +61,15 @@ export const RESOURCE_RULES: Record<string, Rule> = {
 
 /** Stack rule: the databases' CDC parameter groups are part of the stack. */
 export function parameterGroupsPresent(resources: PolicyResource[]): string[] {
-    const groups = resources.filter((r) => r.type === "aws:rds/parameterGroup:ParameterGroup" || r.type === "aws:rds/clusterParameterGroup:ClusterParameterGroup");
+    const groups = resources.filter(
+        (r) => r.type === "aws:rds/parameterGroup:ParameterGroup" || r.type === "aws:rds/clusterParameterGroup:ClusterParameterGroup",
+    );
     const has = (name: string, value: string) =>
-        groups.some((g) => ((g.props.parameters as { name: string; value: string }[] | undefined) ?? []).some((p) => p.name === name && p.value.toLowerCase() === value.toLowerCase()));
+        groups.some((g) =>
+            ((g.props.parameters as { name: string; value: string }[] | undefined) ?? []).some(
+                (p) => p.name === name && p.value.toLowerCase() === value.toLowerCase(),
+            ),
+        );
     const problems: string[] = [];
     if (!has("binlog_format", "ROW")) problems.push("no MySQL parameter group with binlog_format=ROW");
     if (!has("rds.logical_replication", "1")) problems.push("no PostgreSQL parameter group with rds.logical_replication=1");

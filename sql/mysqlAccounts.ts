@@ -24,7 +24,10 @@ function account(user: string, host: string): string {
  */
 export function mysqlAccounts(options: MysqlUserOptions): string[] {
     return [
-        ...[["cdc", options.cdcUser], ["sync", options.syncUser]].flatMap(([key, user]) => [
+        ...[
+            ["cdc", options.cdcUser],
+            ["sync", options.syncUser],
+        ].flatMap(([key, user]) => [
             `CREATE USER IF NOT EXISTS ${account(user, options.host)} IDENTIFIED BY {{secret:${key}}}`,
             `ALTER USER ${account(user, options.host)} IDENTIFIED BY {{secret:${key}}}`,
         ]),
@@ -49,11 +52,15 @@ export function mysqlAccountGrants(options: MysqlUserOptions): string[] {
 /** The writer's access to one synced table and its tombstone table. */
 export function mysqlTableGrants(options: MysqlUserOptions, table: string): string[] {
     const db = q(options.database);
-    return [table, tombstoneTable(table)].map((name) => `GRANT SELECT, INSERT, UPDATE, DELETE, ALTER ON ${db}.${q(name)} TO ${account(options.syncUser, options.host)}`);
+    return [table, tombstoneTable(table)].map(
+        (name) => `GRANT SELECT, INSERT, UPDATE, DELETE, ALTER ON ${db}.${q(name)} TO ${account(options.syncUser, options.host)}`,
+    );
 }
 
 /** Revokes mysqlTableGrants (1141/1147: nothing was granted). */
 export function mysqlTableRevokes(options: MysqlUserOptions, table: string): string[] {
     const db = q(options.database);
-    return [table, tombstoneTable(table)].map((name) => tolerate([1141, 1147], `REVOKE ALL PRIVILEGES ON ${db}.${q(name)} FROM ${account(options.syncUser, options.host)}`));
+    return [table, tombstoneTable(table)].map((name) =>
+        tolerate([1141, 1147], `REVOKE ALL PRIVILEGES ON ${db}.${q(name)} FROM ${account(options.syncUser, options.host)}`),
+    );
 }

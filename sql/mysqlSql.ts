@@ -30,7 +30,9 @@ function isBinary(column: ColumnDef): boolean {
 }
 
 function jsonOf(row: string, columns: ColumnDef[]): string {
-    const pairs = columns.map((column) => `${literal(column.name)}, ${isBinary(column) ? `HEX(${row}.${q(column.name)})` : `${row}.${q(column.name)}`}`);
+    const pairs = columns.map(
+        (column) => `${literal(column.name)}, ${isBinary(column) ? `HEX(${row}.${q(column.name)})` : `${row}.${q(column.name)}`}`,
+    );
     return `JSON_OBJECT(${pairs.join(", ")})`;
 }
 
@@ -272,5 +274,7 @@ export function binlogRetentionSql(flavor: MysqlFlavor, hosting: MysqlHosting, h
     if (hosting === "rds") return [`CALL mysql.rds_set_configuration('binlog retention hours', ${hours})`];
     const seconds = hours * 3600;
     const current = "@@GLOBAL.binlog_expire_logs_seconds";
-    return [`SET ${flavor === "mysql" ? "PERSIST" : "GLOBAL"} binlog_expire_logs_seconds = IF(${current} = 0 OR ${current} >= ${seconds}, ${current}, ${seconds})`];
+    return [
+        `SET ${flavor === "mysql" ? "PERSIST" : "GLOBAL"} binlog_expire_logs_seconds = IF(${current} = 0 OR ${current} >= ${seconds}, ${current}, ${seconds})`,
+    ];
 }

@@ -264,7 +264,12 @@ export function mysqlCascadesByParent(tables: TableDef[]): Map<string, MysqlCasc
     for (const table of tables) {
         for (const key of table.foreignKeys ?? []) {
             if (!synced.has(key.referencedTable) || (key.onDelete !== "CASCADE" && key.onDelete !== "SET NULL")) continue;
-            const cascade: MysqlCascade = { child: table.name, columns: key.columns, referencedColumns: key.referencedColumns, onDelete: key.onDelete };
+            const cascade: MysqlCascade = {
+                child: table.name,
+                columns: key.columns,
+                referencedColumns: key.referencedColumns,
+                onDelete: key.onDelete,
+            };
             byParent.set(key.referencedTable, [...(byParent.get(key.referencedTable) ?? []), cascade]);
         }
     }

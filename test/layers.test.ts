@@ -11,7 +11,10 @@ function cruiseProbe(file: string, source: string): { status: number | null; out
     const probe = path.join(ROOT, file);
     fs.writeFileSync(probe, source);
     try {
-        const run = spawnSync("npx", ["depcruise", "--config", ".dependency-cruiser.cjs", "--output-type", "err-long", file], { cwd: ROOT, encoding: "utf8" });
+        const run = spawnSync("npx", ["depcruise", "--config", ".dependency-cruiser.cjs", "--output-type", "err-long", file], {
+            cwd: ROOT,
+            encoding: "utf8",
+        });
         return { status: run.status, output: `${run.stdout}${run.stderr}` };
     } finally {
         fs.rmSync(probe, { force: true });
@@ -27,10 +30,30 @@ describe("layers", function () {
     });
 
     const wrongWays: [string, string, string, string][] = [
-        ["core/layerProbe.ts", 'import { validateSettings } from "../components/settings";\nexport const probe = validateSettings;\n', "core-imports-nothing-of-ours", "components/settings.ts"],
-        ["sql/layerProbe.ts", 'import { connectorSecretsFolder } from "../connectors/connectorModel";\nexport const probe = connectorSecretsFolder;\n', "builders-import-core-only", "connectors/connectorModel.ts"],
-        ["database/layerProbe.ts", 'import { preflight } from "../preflight/preflight";\nexport const probe = preflight;\n', "database-imports-core-and-sql-only", "preflight/preflight.ts"],
-        ["ops/layerProbe.ts", 'import { BidirectionalSync } from "../components/bidirectionalSync";\nexport const probe = BidirectionalSync;\n', "tools-never-import-components", "components/bidirectionalSync.ts"],
+        [
+            "core/layerProbe.ts",
+            'import { validateSettings } from "../components/settings";\nexport const probe = validateSettings;\n',
+            "core-imports-nothing-of-ours",
+            "components/settings.ts",
+        ],
+        [
+            "sql/layerProbe.ts",
+            'import { connectorSecretsFolder } from "../connectors/connectorModel";\nexport const probe = connectorSecretsFolder;\n',
+            "builders-import-core-only",
+            "connectors/connectorModel.ts",
+        ],
+        [
+            "database/layerProbe.ts",
+            'import { preflight } from "../preflight/preflight";\nexport const probe = preflight;\n',
+            "database-imports-core-and-sql-only",
+            "preflight/preflight.ts",
+        ],
+        [
+            "ops/layerProbe.ts",
+            'import { BidirectionalSync } from "../components/bidirectionalSync";\nexport const probe = BidirectionalSync;\n',
+            "tools-never-import-components",
+            "components/bidirectionalSync.ts",
+        ],
     ];
     for (const [file, source, rule, target] of wrongWays) {
         it(`refuses ${file.split("/")[0]}/ importing ${target}, naming the rule and both files`, () => {

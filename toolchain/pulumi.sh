@@ -2,6 +2,7 @@
 # Makes the Pulumi CLI and its Node.js language host, at PULUMI_VERSION (toolchain/versions.env),
 # available in $TANDEM_PULUMI_HOME/bin (env.sh puts that folder on PATH). Idempotent: a second run
 # only checks versions and exits.
+# One file on purpose: the CLI and the language host are built and checked together (their versions must match).
 #
 #   bash toolchain/pulumi.sh            # then: . toolchain/env.sh
 #

@@ -84,14 +84,18 @@ export function scrapeConfig(options: ScrapeConfigOptions): PrometheusConfig {
     checkPipeline(options.pipeline);
     const interval = options.scrapeIntervalSeconds ?? 15;
     if (!Number.isInteger(interval) || interval < 1) throw new Error(`scrapeIntervalSeconds must be a positive integer, got ${interval}`);
-    if (options.connectTargets.length === 0 && !options.connectDiscovery) throw new Error("connectTargets must list at least one Connect worker");
+    if (options.connectTargets.length === 0 && !options.connectDiscovery)
+        throw new Error("connectTargets must list at least one Connect worker");
     for (const target of [...options.connectTargets, ...(options.kafkaTargets ?? []), ...(options.monitorTargets ?? [])]) {
         // Prometheus takes host:port; the scheme belongs to the job.
         if (target.includes("/")) throw new Error(`scrape target must be host:port, got "${target}"`);
     }
     // Target labels, so every series (and the alerts built on them) says which pipeline it belongs to.
     const labels = { environment: options.environment, pipeline: options.pipeline };
-    const job = (name: string, targets: string[]): ScrapeJob => ({ job_name: `${options.pipeline}-${name}`, static_configs: [{ targets, labels }] });
+    const job = (name: string, targets: string[]): ScrapeJob => ({
+        job_name: `${options.pipeline}-${name}`,
+        static_configs: [{ targets, labels }],
+    });
     const discovery = options.connectDiscovery;
     const jobs: ScrapeJob[] = [
         discovery
@@ -159,52 +163,96 @@ export function alertRules(options: AlertRuleOptions): RuleFile {
             {
                 name: `${p}-pipeline`,
                 rules: [
-                    rule("TandemConnectorFailed", "critical", "5m",
+                    rule(
+                        "TandemConnectorFailed",
+                        "critical",
+                        "5m",
                         `kafka_connect_connector_status{${connectors}, status="failed"} == 1`,
                         "Connector {{ $labels.connector }} failed",
-                        `Kafka Connect reports connector {{ $labels.connector }} FAILED ${at}: that direction of the sync has stopped. GET /connectors/{{ $labels.connector }}/status shows the trace; \`pulumi up\` restarts it.`),
-                    rule("TandemConnectorTaskFailed", "critical", "5m",
+                        `Kafka Connect reports connector {{ $labels.connector }} FAILED ${at}: that direction of the sync has stopped. GET /connectors/{{ $labels.connector }}/status shows the trace; \`pulumi up\` restarts it.`,
+                    ),
+                    rule(
+                        "TandemConnectorTaskFailed",
+                        "critical",
+                        "5m",
                         `kafka_connect_connector_task_status{${connectors}, status="failed"} == 1`,
                         "Task {{ $labels.task }} of connector {{ $labels.connector }} failed",
-                        `Task {{ $labels.task }} of {{ $labels.connector }} is FAILED ${at}: its share of the changes is not flowing. GET /connectors/{{ $labels.connector }}/status shows the trace; \`pulumi up\` restarts failed tasks.`),
-                    rule("TandemSourceDisconnected", "critical", "1m",
+                        `Task {{ $labels.task }} of {{ $labels.connector }} is FAILED ${at}: its share of the changes is not flowing. GET /connectors/{{ $labels.connector }}/status shows the trace; \`pulumi up\` restarts failed tasks.`,
+                    ),
+                    rule(
+                        "TandemSourceDisconnected",
+                        "critical",
+                        "1m",
                         // Streaming is not connected yet while the initial snapshot runs: not a fault.
-                        withConnector(`debezium_metrics_connected${streaming} == 0 unless on (instance, plugin, name) debezium_metrics_snapshotrunning{context="snapshot"} == 1`),
+                        withConnector(
+                            `debezium_metrics_connected${streaming} == 0 unless on (instance, plugin, name) debezium_metrics_snapshotrunning{context="snapshot"} == 1`,
+                        ),
                         "Source {{ $labels.connector }} is disconnected from its database",
-                        `Debezium {{ $labels.plugin }} source {{ $labels.connector }} (server {{ $labels.name }}) reports Connected = 0 ${at}: no changes are being read.`),
-                    rule("TandemBehindSource", "warning", "5m",
+                        `Debezium {{ $labels.plugin }} source {{ $labels.connector }} (server {{ $labels.name }}) reports Connected = 0 ${at}: no changes are being read.`,
+                    ),
+                    rule(
+                        "TandemBehindSource",
+                        "warning",
+                        "5m",
                         withConnector(`debezium_metrics_millisecondsbehindsource${streaming} > ${t.latencyObjectiveMs}`),
                         "Source {{ $labels.connector }} is {{ $value }} ms behind its database",
-                        `{{ $labels.connector }} (server {{ $labels.name }}) has been more than ${t.latencyObjectiveMs} ms behind the source for 5 minutes (the objective; the figure includes clock skew between the database and Connect hosts).`),
-                    rule("TandemSourceQueueNearlyFull", "warning", "5m",
-                        withConnector(`debezium_metrics_queueremainingcapacity${streaming} < ${t.queueRemainingRatio} * debezium_metrics_queuetotalcapacity${streaming}`),
+                        `{{ $labels.connector }} (server {{ $labels.name }}) has been more than ${t.latencyObjectiveMs} ms behind the source for 5 minutes (the objective; the figure includes clock skew between the database and Connect hosts).`,
+                    ),
+                    rule(
+                        "TandemSourceQueueNearlyFull",
+                        "warning",
+                        "5m",
+                        withConnector(
+                            `debezium_metrics_queueremainingcapacity${streaming} < ${t.queueRemainingRatio} * debezium_metrics_queuetotalcapacity${streaming}`,
+                        ),
                         "Source {{ $labels.connector }}'s queue is nearly full",
-                        `{{ $labels.connector }}'s change-event queue has less than ${t.queueRemainingRatio * 100}% of its capacity left: Kafka is not taking events as fast as the database produces them.`),
-                    rule("TandemDeadLetters", "critical", "0s",
+                        `{{ $labels.connector }}'s change-event queue has less than ${t.queueRemainingRatio * 100}% of its capacity left: Kafka is not taking events as fast as the database produces them.`,
+                    ),
+                    rule(
+                        "TandemDeadLetters",
+                        "critical",
+                        "0s",
                         // increase() misses records dead-lettered before a task's first scrape (a new sink
                         // failing on its backlog): a series that is new within the window and already > 0 counts too.
                         `increase(${dlq}[${t.dlqWindowMinutes}m]) > 0 or (${dlq} > 0 unless ${dlq} offset ${t.dlqWindowMinutes}m)`,
                         "Sink {{ $labels.connector }} dead-lettered records",
-                        `Task {{ $labels.task }} of {{ $labels.connector }} sent {{ $value }} records to its dead-letter topic in ${t.dlqWindowMinutes}m (${deadLetterTopic(p, "mysql-to-postgres")} / ${deadLetterTopic(p, "postgres-to-mysql")}): those rows were not applied and the databases differ.`),
-                    rule("TandemReplicationSlotWalGrowing", "warning", "15m",
+                        `Task {{ $labels.task }} of {{ $labels.connector }} sent {{ $value }} records to its dead-letter topic in ${t.dlqWindowMinutes}m (${deadLetterTopic(p, "mysql-to-postgres")} / ${deadLetterTopic(p, "postgres-to-mysql")}): those rows were not applied and the databases differ.`,
+                    ),
+                    rule(
+                        "TandemReplicationSlotWalGrowing",
+                        "warning",
+                        "15m",
                         // Exported by the health monitor (not built yet): pg_current_wal_lsn() - restart_lsn.
                         `pg_replication_slots_retained_wal_bytes{slot_name="${slot}"} > ${t.retainedWalBytes} and delta(pg_replication_slots_retained_wal_bytes{slot_name="${slot}"}[30m]) > 0`,
                         `Replication slot ${slot} retains {{ $value | humanize1024 }}B of WAL and growing`,
-                        `PostgreSQL keeps WAL for slot ${slot} (read by ${p}-postgres-source) above ${t.retainedWalBytes} bytes and the amount still grows: the source is not confirming progress, and the disk will fill.`),
-                    rule("TandemConsumerLag", "warning", "10m",
+                        `PostgreSQL keeps WAL for slot ${slot} (read by ${p}-postgres-source) above ${t.retainedWalBytes} bytes and the amount still grows: the source is not confirming progress, and the disk will fill.`,
+                    ),
+                    rule(
+                        "TandemConsumerLag",
+                        "warning",
+                        "10m",
                         // Exported by the health monitor or a Kafka exporter (not built yet); Connect names a sink's group connect-<connector>.
                         `label_replace(sum by (environment, pipeline, consumergroup) (kafka_consumergroup_lag{consumergroup=~\`connect-${regex(p)}-(mysql|postgres)-sink\`}), "connector", "$1", "consumergroup", "connect-(.+)") > ${t.consumerLagMessages}`,
                         "Sink {{ $labels.connector }} lags {{ $value }} messages",
-                        `Consumer group {{ $labels.consumergroup }} of sink {{ $labels.connector }} has been more than ${t.consumerLagMessages} messages behind for 10 minutes.`),
-                    rule("TandemSnapshotTooLong", "warning", `${t.snapshotMaxMinutes}m`,
+                        `Consumer group {{ $labels.consumergroup }} of sink {{ $labels.connector }} has been more than ${t.consumerLagMessages} messages behind for 10 minutes.`,
+                    ),
+                    rule(
+                        "TandemSnapshotTooLong",
+                        "warning",
+                        `${t.snapshotMaxMinutes}m`,
                         withConnector(`debezium_metrics_snapshotrunning{context="snapshot", ${servers}} == 1`),
                         "Snapshot of {{ $labels.connector }} runs for over " + `${t.snapshotMaxMinutes}m`,
-                        `The initial snapshot of {{ $labels.connector }} has run for more than ${t.snapshotMaxMinutes} minutes; streaming starts only after it.`),
-                    rule("TandemScrapeTargetDown", "critical", "2m",
+                        `The initial snapshot of {{ $labels.connector }} has run for more than ${t.snapshotMaxMinutes} minutes; streaming starts only after it.`,
+                    ),
+                    rule(
+                        "TandemScrapeTargetDown",
+                        "critical",
+                        "2m",
                         // Without its exporter every other alert of the pipeline is silent.
                         `up{pipeline="${p}"} == 0`,
                         "{{ $labels.job }} target {{ $labels.instance }} is down",
-                        `Prometheus cannot scrape {{ $labels.instance }} (job {{ $labels.job }}) of pipeline ${p}: its connectors are unmonitored.`),
+                        `Prometheus cannot scrape {{ $labels.instance }} (job {{ $labels.job }}) of pipeline ${p}: its connectors are unmonitored.`,
+                    ),
                 ],
             },
         ],

@@ -78,7 +78,12 @@ function comparable(value: unknown): string {
 
 function sortDeep(value: unknown): unknown {
     if (Array.isArray(value)) return value.map(sortDeep);
-    if (isRecord(value)) return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortDeep(value[key])]));
+    if (isRecord(value))
+        return Object.fromEntries(
+            Object.keys(value)
+                .sort()
+                .map((key) => [key, sortDeep(value[key])]),
+        );
     return value;
 }
 
@@ -125,11 +130,18 @@ function changedPropertyNames(
     bothStates: boolean,
 ): string[] {
     const paths = isRecord(step.detailedDiff) ? Object.keys(step.detailedDiff) : [];
-    if (paths.length > 0) return paths.flatMap((path) => parsePropertyPath(path).slice(0, 1).map((segment) => segment.key));
+    if (paths.length > 0)
+        return paths.flatMap((path) =>
+            parsePropertyPath(path)
+                .slice(0, 1)
+                .map((segment) => segment.key),
+        );
     const reasons = step.diffReasons ?? [];
     if (reasons.length > 0) return reasons;
     if (!bothStates) return [];
-    return [...new Set([...Object.keys(oldInputs), ...Object.keys(newInputs)])].filter((key) => comparable(oldInputs[key]) !== comparable(newInputs[key]));
+    return [...new Set([...Object.keys(oldInputs), ...Object.keys(newInputs)])].filter(
+        (key) => comparable(oldInputs[key]) !== comparable(newInputs[key]),
+    );
 }
 
 /**
@@ -155,10 +167,14 @@ export function stepChanges(step: PreviewStep): StepChanges {
     }
     if (connector && config === undefined && bothStates && !replaceOn.includes("config")) {
         const computed = configFromStates();
-        if (computed && (computed.opaque || computed.added.length + computed.removed.length + computed.changed.length > 0)) config = computed;
+        if (computed && (computed.opaque || computed.added.length + computed.removed.length + computed.changed.length > 0))
+            config = computed;
     }
     const result: StepChanges = { replaceOn, properties: [...properties].map(([name, note]) => ({ name, note })), config };
-    const nothing = replaceOn.length === 0 && properties.size === 0 && (!config || (!config.opaque && config.added.length + config.removed.length + config.changed.length === 0));
+    const nothing =
+        replaceOn.length === 0 &&
+        properties.size === 0 &&
+        (!config || (!config.opaque && config.added.length + config.removed.length + config.changed.length === 0));
     if (nothing && bothStates && (step.op === "update" || step.op === "replace")) {
         result.noInputChange = comparable(oldInputs.__provider) !== comparable(newInputs.__provider) ? "provider-code" : "provider";
     }

@@ -55,7 +55,9 @@ export function parsePreviewJson(text: string): object {
 
 /** The steps that name a resource; anything else in `steps` is ignored. */
 export function readSteps(doc: PreviewJson): PreviewStep[] {
-    return (Array.isArray(doc.steps) ? doc.steps : []).filter((step): step is PreviewStep => isRecord(step) && typeof step.urn === "string");
+    return (Array.isArray(doc.steps) ? doc.steps : []).filter(
+        (step): step is PreviewStep => isRecord(step) && typeof step.urn === "string",
+    );
 }
 
 /** URN `urn:pulumi:<stack>::<project>::<parent$...$type>::<name>` → its parts. */

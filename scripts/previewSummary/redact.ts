@@ -22,7 +22,10 @@ export function redactText(text: string, literals: string[] = []): string {
         out = out.split(literal).join("[redacted]");
     }
     return out
-        .replace(/((?:password|passwd|pwd|secret|token|api[_-]?key|credentials?)["']?\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;}&)]+)/gi, "$1[redacted]")
+        .replace(
+            /((?:password|passwd|pwd|secret|token|api[_-]?key|credentials?)["']?\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;}&)]+)/gi,
+            "$1[redacted]",
+        )
         .replace(/(\/\/[^/\s:@]+:)[^@\s/]+@/g, "$1[redacted]@")
         .replace(/(IDENTIFIED\s+BY\s+(?:PASSWORD\s+)?)('[^']*'|"[^"]*"|\S+)/gi, "$1[redacted]");
 }

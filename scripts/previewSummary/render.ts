@@ -39,7 +39,19 @@ const OP_LABELS: Record<string, string> = {
 /** Ops that change nothing: left out of the table (still counted). */
 const QUIET_OPS: readonly string[] = ["same", "read"];
 /** Riskier first, so the rows that matter survive the cap. */
-const OP_ORDER: readonly string[] = ["replace", "create-replacement", "delete-replaced", "delete", "discard", "discard-replaced", "update", "refresh", "create", "import", "import-replacement"];
+const OP_ORDER: readonly string[] = [
+    "replace",
+    "create-replacement",
+    "delete-replaced",
+    "delete",
+    "discard",
+    "discard-replaced",
+    "update",
+    "refresh",
+    "create",
+    "import",
+    "import-replacement",
+];
 const COUNT_LABELS: [string, string][] = [
     ["create", "to create"],
     ["update", "to update"],
@@ -115,7 +127,9 @@ function renderTable(steps: PreviewStep[], project: string, maxRows: number, max
         if (!previous || op === "replace") byUrn.set(step.urn!, step);
     }
     const rank = (op: string) => (OP_ORDER.indexOf(op) === -1 ? OP_ORDER.length : OP_ORDER.indexOf(op));
-    const rows = [...byUrn.values()].map((step, index) => ({ step, index })).sort((a, b) => rank(a.step.op ?? "") - rank(b.step.op ?? "") || a.index - b.index);
+    const rows = [...byUrn.values()]
+        .map((step, index) => ({ step, index }))
+        .sort((a, b) => rank(a.step.op ?? "") - rank(b.step.op ?? "") || a.index - b.index);
     if (rows.length === 0) return [];
     const out = ["| Op | Type | Name | What changes |", "|---|---|---|---|"];
     for (const { step } of rows.slice(0, maxRows)) {
@@ -123,13 +137,18 @@ function renderTable(steps: PreviewStep[], project: string, maxRows: number, max
         const type = shortType(step.newState?.type ?? step.oldState?.type ?? urn.type, project);
         const op = step.op ?? "?";
         const label = OP_LABELS[op] ?? op;
-        out.push(`| ${code(label)} | ${escapeText(type)} | ${code(truncate(urn.name, 120))} | ${renderChanges(step, stepChanges(step), maxKeys)} |`);
+        out.push(
+            `| ${code(label)} | ${escapeText(type)} | ${code(truncate(urn.name, 120))} | ${renderChanges(step, stepChanges(step), maxKeys)} |`,
+        );
     }
     if (rows.length > maxRows) {
         const hidden = rows.slice(maxRows);
         const byOp = new Map<string, number>();
         for (const { step } of hidden) byOp.set(step.op ?? "?", (byOp.get(step.op ?? "?") ?? 0) + 1);
-        out.push("", `…and ${hidden.length} more resource change${hidden.length === 1 ? "" : "s"} not shown (${[...byOp].map(([op, n]) => `${n} ${op}`).join(", ")}).`);
+        out.push(
+            "",
+            `…and ${hidden.length} more resource change${hidden.length === 1 ? "" : "s"} not shown (${[...byOp].map(([op, n]) => `${n} ${op}`).join(", ")}).`,
+        );
     }
     out.push("");
     return out;
@@ -171,6 +190,10 @@ export function summarizePreview(preview: object, options: SummaryOptions = {}):
     if (stack) footer.push(`details: \`pulumi preview --diff --stack ${stack.replace(/`/g, "'")}\``);
     if (footer.length > 0) out.push(`<sub>${footer.join(" · ")}</sub>`);
     // A last guard for GitHub's 65536-character comment limit.
-    const markdown = out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd() + "\n";
+    const markdown =
+        out
+            .join("\n")
+            .replace(/\n{3,}/g, "\n\n")
+            .trimEnd() + "\n";
     return markdown.length <= 60000 ? markdown : `${markdown.slice(0, 59900)}\n\n…(summary cut at 60000 characters)\n`;
 }

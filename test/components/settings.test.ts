@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
-import { RawSettings, validateSettings } from "../../components/settings";
+import { RawSettings } from "../../components/configValues";
+import { validateSettings } from "../../components/settings";
 import { defaultDevSecretsDir, defaultLocalSecretsDir } from "../../components/stackConfig";
 
 const valid: RawSettings = {
@@ -63,21 +64,34 @@ describe("settings", () => {
     it("rejects duplicate and malformed table names", () => {
         assert.throws(() => validateSettings({ ...valid, tables: ["a", "a"] }), /tandem:tables lists an entry twice/);
         // Any name MySQL allows is fine (it is quoted everywhere): spaces, quotes, dots, non-ASCII letters.
-        assert.deepEqual(validateSettings({ ...valid, tables: ["order items", "it's.odd", "café"] }).tables, ["order items", "it's.odd", "café"]);
+        assert.deepEqual(validateSettings({ ...valid, tables: ["order items", "it's.odd", "café"] }).tables, [
+            "order items",
+            "it's.odd",
+            "café",
+        ]);
         assert.throws(() => validateSettings({ ...valid, tables: [""] }), /tandem:tables has an invalid entry ""/);
         assert.throws(() => validateSettings({ ...valid, tables: ["x".repeat(65)] }), /tandem:tables has an invalid entry/);
     });
 
     it("selects tables by a list or by patterns, not both, and checks the policy", () => {
         assert.deepEqual(validateSettings({ ...valid, tables: "[]", tableInclude: '["order_*"]' }).tableInclude, ["order_*"]);
-        assert.throws(() => validateSettings({ ...valid, tables: "[]" }), /tandem:tables or tandem:tableInclude must select at least one table/);
+        assert.throws(
+            () => validateSettings({ ...valid, tables: "[]" }),
+            /tandem:tables or tandem:tableInclude must select at least one table/,
+        );
         assert.throws(() => validateSettings({ ...valid, tableInclude: '["x*"]' }), /exclude each other/);
-        assert.throws(() => validateSettings({ ...valid, conflictPolicy: "newest" }), /tandem:conflictPolicy must be one of last-writer-wins, mysql-wins, postgres-wins/);
+        assert.throws(
+            () => validateSettings({ ...valid, conflictPolicy: "newest" }),
+            /tandem:conflictPolicy must be one of last-writer-wins, mysql-wins, postgres-wins/,
+        );
         assert.throws(() => validateSettings({ ...valid, tieWinner: "oracle" }), /tandem:tieWinner must be one of mysql, postgres/);
     });
 
     it("requires an absolute secrets folder", () => {
-        assert.throws(() => validateSettings({ ...valid, connectSecretsDir: "secrets" }), /tandem:connectSecretsDir must be an absolute folder/);
+        assert.throws(
+            () => validateSettings({ ...valid, connectSecretsDir: "secrets" }),
+            /tandem:connectSecretsDir must be an absolute folder/,
+        );
     });
 });
 
@@ -101,7 +115,11 @@ describe("settings per environment", () => {
 
     it("defaults the admin addresses to the workers' and takes them apart when given", () => {
         assert.deepEqual(validateSettings(valid).mysql.admin, { host: "127.0.0.1", port: 13306 });
-        assert.deepEqual(validateSettings({ ...valid, mysqlAdminHost: "", mysqlAdminPort: 0 }).mysql.admin, { host: "127.0.0.1", port: 13306 }, "Pulumi.yaml's defaults mean unset");
+        assert.deepEqual(
+            validateSettings({ ...valid, mysqlAdminHost: "", mysqlAdminPort: 0 }).mysql.admin,
+            { host: "127.0.0.1", port: 13306 },
+            "Pulumi.yaml's defaults mean unset",
+        );
         const split = validateSettings({ ...dev, mysqlHost: "host.docker.internal", mysqlAdminHost: "127.0.0.1", mysqlAdminPort: "3307" });
         assert.deepEqual([split.mysql.host, split.mysql.admin], ["host.docker.internal", { host: "127.0.0.1", port: 3307 }]);
         assert.throws(() => validateSettings({ ...valid, postgresAdminPort: "70000" }), /tandem:postgresAdminPort must be a TCP port/);
@@ -112,7 +130,8 @@ describe("settings per environment", () => {
         assert.throws(
             () => validateSettings({ ...dev, connectUrl: "http://127.0.0.1:18083", kafkaBootstrapServers: "127.0.0.1:19092" }),
             (error: Error) =>
-                /tandem:connectUrl must not be set on a dev stack/.test(error.message) && /tandem:kafkaBootstrapServers must not be set on a dev stack/.test(error.message),
+                /tandem:connectUrl must not be set on a dev stack/.test(error.message) &&
+                /tandem:kafkaBootstrapServers must not be set on a dev stack/.test(error.message),
         );
     });
 
@@ -120,28 +139,67 @@ describe("settings per environment", () => {
         const settings = validateSettings(prod);
         assert.deepEqual(settings.prod?.subnetIds.length, 3);
         assert.throws(
-            () => validateSettings({ ...prod, awsSubnetIds: '["subnet-0a1b2c3d4e5f60001"]', awsSecurityGroupIds: "[]", kubernetesNamespace: "Tandem", rdsPostgresParameterFamily: "mysql8.0", connectUrl: "", connectRestPasswordSet: false, connectIamRoleArn: "tandem-connect" }),
+            () =>
+                validateSettings({
+                    ...prod,
+                    awsSubnetIds: '["subnet-0a1b2c3d4e5f60001"]',
+                    awsSecurityGroupIds: "[]",
+                    kubernetesNamespace: "Tandem",
+                    rdsPostgresParameterFamily: "mysql8.0",
+                    connectUrl: "",
+                    connectRestPasswordSet: false,
+                    connectIamRoleArn: "tandem-connect",
+                }),
             (error: Error) => {
-                for (const key of ["awsSubnetIds", "awsSecurityGroupIds", "kubernetesNamespace", "rdsPostgresParameterFamily", "connectUrl", "connectRestPassword", "connectIamRoleArn"]) {
+                for (const key of [
+                    "awsSubnetIds",
+                    "awsSecurityGroupIds",
+                    "kubernetesNamespace",
+                    "rdsPostgresParameterFamily",
+                    "connectUrl",
+                    "connectRestPassword",
+                    "connectIamRoleArn",
+                ]) {
                     assert.match(error.message, new RegExp(`tandem:${key} `));
                 }
                 return true;
             },
         );
-        assert.throws(() => validateSettings({ ...prod, plaintextSecrets: ["kubeconfig"] }), /tandem:kubeconfig must be set as a secret: pulumi config set --secret tandem:kubeconfig/);
-        assert.throws(() => validateSettings({ ...prod, connectSecretsDir: "/etc/secrets" }), /tandem:connectSecretsDir must not be set on a prod stack/);
-        assert.throws(() => validateSettings({ ...prod, awsSubnetIds: '["subnet-1","subnet-2","subnet-3"]' }), /tandem:awsSubnetIds has an invalid entry "subnet-1"/);
+        assert.throws(
+            () => validateSettings({ ...prod, plaintextSecrets: ["kubeconfig"] }),
+            /tandem:kubeconfig must be set as a secret: pulumi config set --secret tandem:kubeconfig/,
+        );
+        assert.throws(
+            () => validateSettings({ ...prod, connectSecretsDir: "/etc/secrets" }),
+            /tandem:connectSecretsDir must not be set on a prod stack/,
+        );
+        assert.throws(
+            () => validateSettings({ ...prod, awsSubnetIds: '["subnet-1","subnet-2","subnet-3"]' }),
+            /tandem:awsSubnetIds has an invalid entry "subnet-1"/,
+        );
     });
 
     it("checks sizing against the environment's defaults and binlog retention against RDS's limit", () => {
         assert.deepEqual(validateSettings({ ...prod, connectWorkers: "4" }).sizing, { connectWorkers: 4 });
-        assert.throws(() => validateSettings({ ...dev, topicReplicationFactor: "3" }), /tandem:topicReplicationFactor \(3\) cannot exceed the 1 Kafka brokers/);
-        assert.throws(() => validateSettings({ ...prod, topicMinInsyncReplicas: "4" }), /tandem:topicMinInsyncReplicas \(4\) cannot exceed the replication factor 3/);
+        assert.throws(
+            () => validateSettings({ ...dev, topicReplicationFactor: "3" }),
+            /tandem:topicReplicationFactor \(3\) cannot exceed the 1 Kafka brokers/,
+        );
+        assert.throws(
+            () => validateSettings({ ...prod, topicMinInsyncReplicas: "4" }),
+            /tandem:topicMinInsyncReplicas \(4\) cannot exceed the replication factor 3/,
+        );
         assert.throws(() => validateSettings({ ...valid, kafkaBrokers: "3" }), /tandem:kafkaBrokers must not be set on a local stack/);
         assert.equal(validateSettings(valid).binlogRetentionHours, 168);
         assert.equal(validateSettings({ ...valid, binlogRetentionHours: "720" }).binlogRetentionHours, 720);
-        assert.throws(() => validateSettings({ ...prod, binlogRetentionHours: "720" }), /tandem:binlogRetentionHours must be at most 168 on RDS/);
-        assert.throws(() => validateSettings({ ...valid, binlogRetentionHours: "0" }), /tandem:binlogRetentionHours must be a whole number of hours/);
+        assert.throws(
+            () => validateSettings({ ...prod, binlogRetentionHours: "720" }),
+            /tandem:binlogRetentionHours must be at most 168 on RDS/,
+        );
+        assert.throws(
+            () => validateSettings({ ...valid, binlogRetentionHours: "0" }),
+            /tandem:binlogRetentionHours must be a whole number of hours/,
+        );
     });
 });
 

@@ -1,7 +1,8 @@
 // Pulumi.yaml is the one list of config keys: validateSettings reads exactly the keys it declares, refuses
 // values of the wrong type naming the key, and falls back to the very defaults it declares.
 import * as assert from "node:assert/strict";
-import { RawSettings, validateSettings } from "../../components/settings";
+import { RawSettings } from "../../components/configValues";
+import { validateSettings } from "../../components/settings";
 import { configDefaults, configSchema, SECRET_STRINGS } from "../../components/stackConfig";
 
 const schema = configSchema();
@@ -9,7 +10,13 @@ const defaults = configDefaults(schema);
 // Keys with no default in Pulumi.yaml, which every stack sets.
 const required: RawSettings = { mysqlUser: "tandem_admin", postgresUser: "tandem_admin", tables: ["orders"] };
 const byEnvironment: Record<string, RawSettings> = {
-    local: { ...required, environment: "local", connectUrl: "http://127.0.0.1:18083", kafkaBootstrapServers: "127.0.0.1:19092", connectSecretsDir: "/tmp/secrets" },
+    local: {
+        ...required,
+        environment: "local",
+        connectUrl: "http://127.0.0.1:18083",
+        kafkaBootstrapServers: "127.0.0.1:19092",
+        connectSecretsDir: "/tmp/secrets",
+    },
     dev: { ...required, environment: "dev", connectSecretsDir: "/tmp/secrets" },
     prod: {
         ...required,
@@ -44,7 +51,12 @@ describe("stack config (Pulumi.yaml)", () => {
     });
 
     it("marks the database passwords secret, and declares the secrets that cannot be marked (they have a default)", () => {
-        assert.deepEqual(Object.keys(schema).filter((key) => schema[key].secret).sort(), ["mysqlPassword", "postgresPassword"]);
+        assert.deepEqual(
+            Object.keys(schema)
+                .filter((key) => schema[key].secret)
+                .sort(),
+            ["mysqlPassword", "postgresPassword"],
+        );
         for (const key of SECRET_STRINGS) assert.equal(schema[key]?.default, "", key);
     });
 
@@ -58,10 +70,18 @@ describe("stack config (Pulumi.yaml)", () => {
                 try {
                     settings = validateSettings(withoutKey);
                 } catch (error) {
-                    assert.match((error as Error).message, new RegExp(`tandem:${key} `), `${environment}: leaving out tandem:${key} broke another key`);
+                    assert.match(
+                        (error as Error).message,
+                        new RegExp(`tandem:${key} `),
+                        `${environment}: leaving out tandem:${key} broke another key`,
+                    );
                     continue;
                 }
-                assert.deepEqual(settings, expected, `${environment}: tandem:${key} falls back to something else than Pulumi.yaml's default`);
+                assert.deepEqual(
+                    settings,
+                    expected,
+                    `${environment}: tandem:${key} falls back to something else than Pulumi.yaml's default`,
+                );
             }
         }
     });

@@ -57,26 +57,35 @@ describe("connectorModel", () => {
                 state: "sleeping" as never,
                 timeoutSeconds: 0,
             });
-            assert.deepEqual(failures.map((failure) => failure.property), [
-                "connectUrl",
-                "name",
-                "connectorClass",
-                'config["name"]',
-                'config["connector.class"]',
-                'sensitiveConfig["a/b"]',
-                "secretsDir",
-                "state",
-                "timeoutSeconds",
-            ]);
+            assert.deepEqual(
+                failures.map((failure) => failure.property),
+                [
+                    "connectUrl",
+                    "name",
+                    "connectorClass",
+                    'config["name"]',
+                    'config["connector.class"]',
+                    'sensitiveConfig["a/b"]',
+                    "secretsDir",
+                    "state",
+                    "timeoutSeconds",
+                ],
+            );
         });
 
         it("rejects a key given both as config and as sensitive config", () => {
             const failures = checkConnectorInputs({ ...base, config: { ...base.config, "database.password": "plain" } });
-            assert.deepEqual(failures.map((failure) => failure.property), ['sensitiveConfig["database.password"]']);
+            assert.deepEqual(
+                failures.map((failure) => failure.property),
+                ['sensitiveConfig["database.password"]'],
+            );
         });
 
         it("rejects half-given basic auth", () => {
-            assert.deepEqual(checkConnectorInputs({ ...base, auth: { username: "u", password: "" } }).map((f) => f.property), ["auth"]);
+            assert.deepEqual(
+                checkConnectorInputs({ ...base, auth: { username: "u", password: "" } }).map((f) => f.property),
+                ["auth"],
+            );
         });
     });
 
@@ -93,9 +102,18 @@ describe("connectorModel", () => {
             const { secretsDir: _unused, ...withoutDir } = base;
             const inKubernetes = { ...withoutDir, kubernetesSecret: "tandem/tandem-mysql-source-secrets" };
             assert.deepEqual(checkConnectorInputs(inKubernetes), []);
-            assert.equal(renderConfig(inKubernetes)["database.password"], "${secrets:tandem/tandem-mysql-source-secrets:database.password}");
-            assert.deepEqual(checkConnectorInputs({ ...base, kubernetesSecret: "tandem/x" }).map((f) => f.property), ["kubernetesSecret"]);
-            assert.match(checkConnectorInputs({ ...inKubernetes, kubernetesSecret: "no-namespace" })[0].reason, /must be <namespace>\/<secret name>/);
+            assert.equal(
+                renderConfig(inKubernetes)["database.password"],
+                "${secrets:tandem/tandem-mysql-source-secrets:database.password}",
+            );
+            assert.deepEqual(
+                checkConnectorInputs({ ...base, kubernetesSecret: "tandem/x" }).map((f) => f.property),
+                ["kubernetesSecret"],
+            );
+            assert.match(
+                checkConnectorInputs({ ...inKubernetes, kubernetesSecret: "no-namespace" })[0].reason,
+                /must be <namespace>\/<secret name>/,
+            );
             assert.deepEqual(diffConnector(recorded(base), inKubernetes).changed, ["secretsDir", "kubernetesSecret"]);
         });
 
@@ -149,7 +167,10 @@ describe("connectorModel", () => {
 
         it("replaces on a rename, a class change or another cluster", () => {
             assert.deepEqual(diffConnector(recorded(base), { ...base, name: "renamed" }).replaces, ["name"]);
-            assert.deepEqual(diffConnector(recorded(base), { ...base, connectorClass: "io.debezium.connector.mysql.MySqlConnector" }).replaces, ["connectorClass"]);
+            assert.deepEqual(
+                diffConnector(recorded(base), { ...base, connectorClass: "io.debezium.connector.mysql.MySqlConnector" }).replaces,
+                ["connectorClass"],
+            );
             assert.deepEqual(diffConnector(recorded(base), { ...base, connectUrl: "http://other:8083" }).replaces, ["connectUrl"]);
         });
 
@@ -169,7 +190,12 @@ describe("connectorModel", () => {
     describe("progressTowards", () => {
         const status = (connector: string, ...tasks: string[]) => ({
             connector: { state: connector, worker_id: "w" },
-            tasks: tasks.map((state, id) => ({ id, state, worker_id: "w", trace: state === "FAILED" ? "java.sql.SQLException: Access denied\n\tat x.y(z)" : undefined })),
+            tasks: tasks.map((state, id) => ({
+                id,
+                state,
+                worker_id: "w",
+                trace: state === "FAILED" ? "java.sql.SQLException: Access denied\n\tat x.y(z)" : undefined,
+            })),
         });
 
         it("running needs the connector and at least one task RUNNING", () => {
@@ -205,7 +231,10 @@ describe("connectorModel", () => {
             "\tat com.mysql.Baz(Baz.java:2)",
             "\t... 12 more",
         ].join("\n");
-        assert.equal(traceHead(trace), "org.apache.kafka.connect.errors.ConnectException: Access denied for user 'x'\nCaused by: java.sql.SQLException: Access denied");
+        assert.equal(
+            traceHead(trace),
+            "org.apache.kafka.connect.errors.ConnectException: Access denied for user 'x'\nCaused by: java.sql.SQLException: Access denied",
+        );
         assert.equal(traceHead(undefined), "(no trace reported)");
     });
 
@@ -213,17 +242,22 @@ describe("connectorModel", () => {
         const answer = {
             error_count: 3,
             configs: [
-                { definition: { name: "database.port" }, value: { name: "database.port", errors: ["Invalid value x for configuration database.port: Not a number of type INT"] } },
+                {
+                    definition: { name: "database.port" },
+                    value: { name: "database.port", errors: ["Invalid value x for configuration database.port: Not a number of type INT"] },
+                },
                 { definition: { name: "database.password" }, value: { name: "database.password", errors: ["Access denied"] } },
-                { definition: { name: "topic.prefix" }, value: { name: "topic.prefix", errors: ["Missing required configuration \"topic.prefix\" which has no default value."] } },
+                {
+                    definition: { name: "topic.prefix" },
+                    value: { name: "topic.prefix", errors: ['Missing required configuration "topic.prefix" which has no default value.'] },
+                },
                 { definition: { name: "tasks.max" }, value: { name: "tasks.max", errors: [] } },
             ],
         };
-        assert.deepEqual(validationFailures(answer, base).map((failure) => failure.property), [
-            'config["database.port"]',
-            'sensitiveConfig["database.password"]',
-            'config["topic.prefix"]',
-        ]);
+        assert.deepEqual(
+            validationFailures(answer, base).map((failure) => failure.property),
+            ['config["database.port"]', 'sensitiveConfig["database.password"]', 'config["topic.prefix"]'],
+        );
         assert.match(validationFailures(answer, base)[2].reason, /^config\["topic.prefix"\]: Missing required configuration/);
     });
 });

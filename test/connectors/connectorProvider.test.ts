@@ -44,7 +44,10 @@ describe("connectorProvider (as serialized into the state)", () => {
 
     it("checks inputs", async () => {
         const result = await provider.check!({}, { ...inputs, name: "" });
-        assert.deepEqual(result.failures?.map((failure) => failure.property), ["name"]);
+        assert.deepEqual(
+            result.failures?.map((failure) => failure.property),
+            ["name"],
+        );
     });
 
     it("diffs: in-place update, replacement", async () => {
@@ -70,12 +73,21 @@ describe("connectorProvider (as serialized into the state)", () => {
             if (request.headers.authorization !== expectedAuth) return reply(401, { error_code: 401, message: "Unauthorized" });
             if (request.method === "PUT" && request.url === "/connectors/c1/config") {
                 puts += 1;
-                if (puts <= 2) return reply(409, { error_code: 409, message: "Cannot complete request because of a conflicting operation (e.g. worker rebalance)" });
+                if (puts <= 2)
+                    return reply(409, {
+                        error_code: 409,
+                        message: "Cannot complete request because of a conflicting operation (e.g. worker rebalance)",
+                    });
                 return reply(201, {});
             }
             if (request.url === "/connectors/c1/status") {
                 if (puts < 3) return reply(404, { error_code: 404, message: "No status found for connector c1" });
-                return reply(200, { name: "c1", type: "sink", connector: { state: "RUNNING", worker_id: "w1" }, tasks: [{ id: 0, state: "RUNNING", worker_id: "w1" }] });
+                return reply(200, {
+                    name: "c1",
+                    type: "sink",
+                    connector: { state: "RUNNING", worker_id: "w1" },
+                    tasks: [{ id: 0, state: "RUNNING", worker_id: "w1" }],
+                });
             }
             if (request.url === "/connectors/c1/topics") return reply(200, { c1: { topics: ["t1"] } });
             if (request.method === "PUT" && request.url === "/connectors/c1/resume") return reply(202, {});
@@ -87,7 +99,12 @@ describe("connectorProvider (as serialized into the state)", () => {
             const { port } = server.address() as { port: number };
             const url = `http://127.0.0.1:${port}`;
             await assert.rejects(provider.create({ ...inputs, connectUrl: url, secretsDir }), /answered 401: Unauthorized/);
-            const result = await provider.create({ ...inputs, connectUrl: url, secretsDir, auth: { username: "admin", password: "rest-secret" } });
+            const result = await provider.create({
+                ...inputs,
+                connectUrl: url,
+                secretsDir,
+                auth: { username: "admin", password: "rest-secret" },
+            });
             assert.equal(puts, 3);
             assert.equal(result.outs.connectorState, "RUNNING");
             assert.deepEqual(result.outs.topics, ["t1"]);
@@ -114,7 +131,10 @@ describe("connectorProvider (as serialized into the state)", () => {
         try {
             const { port } = server.address() as { port: number };
             await assert.rejects(provider.create({ ...inputs, connectUrl: `http://127.0.0.1:${port}`, secretsDir }), (error: Error) => {
-                assert.match(error.message, /PUT http:\/\/127\.0\.0\.1:\d+\/connectors\/c1\/config answered 400: Connector config contains no connector type/);
+                assert.match(
+                    error.message,
+                    /PUT http:\/\/127\.0\.0\.1:\d+\/connectors\/c1\/config answered 400: Connector config contains no connector type/,
+                );
                 return true;
             });
             // The secret file was written for the worker, readable only by its owner.

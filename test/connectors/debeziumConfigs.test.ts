@@ -11,11 +11,21 @@ describe("debeziumConfigs", () => {
     });
 
     describe("mysqlSourceConfig", () => {
-        const { connectorClass, config } = mysqlSource({ prefix: "tandem", kafkaBootstrapServers: "127.0.0.1:19092", mysql, tables: ["customers", "order_items"] });
+        const { connectorClass, config } = mysqlSource({
+            prefix: "tandem",
+            kafkaBootstrapServers: "127.0.0.1:19092",
+            mysql,
+            tables: ["customers", "order_items"],
+        });
 
         it("uses the connector class of the flavor", () => {
             assert.equal(connectorClass, "io.debezium.connector.mariadb.MariaDbConnector");
-            const mysqlFlavor = mysqlSource({ prefix: "t", kafkaBootstrapServers: "k:1", mysql: { ...mysql, flavor: "mysql" }, tables: ["a"] });
+            const mysqlFlavor = mysqlSource({
+                prefix: "t",
+                kafkaBootstrapServers: "k:1",
+                mysql: { ...mysql, flavor: "mysql" },
+                tables: ["a"],
+            });
             assert.equal(mysqlFlavor.connectorClass, SOURCE_CLASS.mysql);
             assert.equal(config["connector.class"], undefined);
         });

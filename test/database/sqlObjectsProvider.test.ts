@@ -1,11 +1,19 @@
 // The SqlObjects provider without a database: its sessions are fakes that record what runs (real databases: e2e).
+// Long on purpose: one case per provider method and decision.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { UNKNOWN } from "../../core/unknown";
-import { bindSecrets, runStatements, SessionOpeners, SqlObjectsInputs, sqlObjectsProvider, sqlObjectsProviderWith } from "../../database/sqlObjectsProvider";
+import {
+    bindSecrets,
+    runStatements,
+    SessionOpeners,
+    SqlObjectsInputs,
+    sqlObjectsProvider,
+    sqlObjectsProviderWith,
+} from "../../database/sqlObjectsProvider";
 
 type Engine = "mysql" | "postgres";
 type Failure = Error & { errno?: number };
@@ -65,22 +73,35 @@ describe("SqlObjects provider", () => {
         it("replaces every {{secret:name}} with the engine's literal of its value", () => {
             const quote = (value: string) => `<${value}>`;
             assert.equal(
-                bindSecrets("ALTER USER a IDENTIFIED BY {{secret:a.b-c_1}}; -- {{secret:x}} {{secret:a.b-c_1}}", { "a.b-c_1": "one", x: "two" }, quote),
+                bindSecrets(
+                    "ALTER USER a IDENTIFIED BY {{secret:a.b-c_1}}; -- {{secret:x}} {{secret:a.b-c_1}}",
+                    { "a.b-c_1": "one", x: "two" },
+                    quote,
+                ),
                 "ALTER USER a IDENTIFIED BY <one>; -- <two> <one>",
             );
         });
 
         it("passes values to the escaping as they are, replacement patterns included", () => {
-            assert.equal(bindSecrets("PASSWORD {{secret:p}}", { p: "a$&b$1'\\" }, (value) => `[${value}]`), "PASSWORD [a$&b$1'\\]");
+            assert.equal(
+                bindSecrets("PASSWORD {{secret:p}}", { p: "a$&b$1'\\" }, (value) => `[${value}]`),
+                "PASSWORD [a$&b$1'\\]",
+            );
         });
 
         it("fails on a placeholder whose secret is not given, naming it", () => {
-            assert.throws(() => bindSecrets("PASSWORD {{secret:sync}}", { cdc: "x" }, (value) => value), /^Error: statement uses \{\{secret:sync\}\}, which is not given$/);
+            assert.throws(
+                () => bindSecrets("PASSWORD {{secret:sync}}", { cdc: "x" }, (value) => value),
+                /^Error: statement uses \{\{secret:sync\}\}, which is not given$/,
+            );
         });
 
         it("leaves whatever is no placeholder alone", () => {
             const text = "{{secret:}} {{secret:a b}} {{ secret:a }} {secret:a} '{{secret'";
-            assert.equal(bindSecrets(text, {}, () => assert.fail("nothing to bind")), text);
+            assert.equal(
+                bindSecrets(text, {}, () => assert.fail("nothing to bind")),
+                text,
+            );
         });
     });
 
@@ -98,7 +119,11 @@ describe("SqlObjects provider", () => {
         });
 
         it("names each apply statement using a secret that is not given (no secrets: none given)", async () => {
-            const apply = ["SELECT 1", "ALTER USER a IDENTIFIED BY {{secret:cdc}}", "ALTER USER b IDENTIFIED BY {{secret:sync}} -- {{secret:cdc}}"];
+            const apply = [
+                "SELECT 1",
+                "ALTER USER a IDENTIFIED BY {{secret:cdc}}",
+                "ALTER USER b IDENTIFIED BY {{secret:sync}} -- {{secret:cdc}}",
+            ];
             assert.deepEqual((await sqlObjectsProvider.check!({} as SqlObjectsInputs, inputs({ apply, secrets: { cdc: "x" } }))).failures, [
                 { property: "apply[2]", reason: "uses {{secret:sync}}, which is not given" },
             ]);
@@ -122,7 +147,11 @@ describe("SqlObjects provider", () => {
 
         it("reports no change for the same inputs, nor for a new description (it is for humans only)", async () => {
             assert.deepEqual(await diff(inputs(), inputs()), { changes: false, replaces: [], deleteBeforeReplace: false });
-            assert.deepEqual(await diff(inputs(), inputs({ description: "another text" })), { changes: false, replaces: [], deleteBeforeReplace: false });
+            assert.deepEqual(await diff(inputs(), inputs({ description: "another text" })), {
+                changes: false,
+                replaces: [],
+                deleteBeforeReplace: false,
+            });
         });
 
         it("updates in place when the statements, the teardown, its switch, the secrets or the credentials change", async () => {
@@ -137,7 +166,11 @@ describe("SqlObjects provider", () => {
                 { connection: { ...inputs().connection, user: "other_admin" } },
             ];
             for (const update of updates) {
-                assert.deepEqual(await diff(inputs(), inputs(update)), { changes: true, replaces: [], deleteBeforeReplace: false }, JSON.stringify(update));
+                assert.deepEqual(
+                    await diff(inputs(), inputs(update)),
+                    { changes: true, replaces: [], deleteBeforeReplace: false },
+                    JSON.stringify(update),
+                );
             }
         });
 
@@ -149,12 +182,20 @@ describe("SqlObjects provider", () => {
                 { connection: { ...inputs().connection, database: "other" } },
             ];
             for (const move of moves) {
-                assert.deepEqual(await diff(inputs(), inputs(move)), { changes: true, replaces: ["connection"], deleteBeforeReplace: false }, JSON.stringify(move));
+                assert.deepEqual(
+                    await diff(inputs(), inputs(move)),
+                    { changes: true, replaces: ["connection"], deleteBeforeReplace: false },
+                    JSON.stringify(move),
+                );
             }
         });
 
         it("counts secrets preview does not know yet as a change", async () => {
-            assert.deepEqual(await diff(inputs(), inputs({ secrets: UNKNOWN as unknown as Record<string, string> })), { changes: true, replaces: [], deleteBeforeReplace: false });
+            assert.deepEqual(await diff(inputs(), inputs({ secrets: UNKNOWN as unknown as Record<string, string> })), {
+                changes: true,
+                replaces: [],
+                deleteBeforeReplace: false,
+            });
         });
     });
 
@@ -165,19 +206,23 @@ describe("SqlObjects provider", () => {
             const result = await db.provider.create!(news);
             assert.match(result.id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
             assert.equal(result.outs, news);
-            assert.deepEqual(db.sessions, [{
-                engine: "mysql",
-                host: "db",
-                queries: [SQL_MODE, "CREATE USER IF NOT EXISTS 'c'@'%' IDENTIFIED BY M's3cret'", "GRANT SELECT ON *.* TO 'c'@'%'"],
-                ended: true,
-            }]);
+            assert.deepEqual(db.sessions, [
+                {
+                    engine: "mysql",
+                    host: "db",
+                    queries: [SQL_MODE, "CREATE USER IF NOT EXISTS 'c'@'%' IDENTIFIED BY M's3cret'", "GRANT SELECT ON *.* TO 'c'@'%'"],
+                    ended: true,
+                },
+            ]);
             assert.notEqual((await db.provider.create!(news)).id, result.id);
         });
 
         it("create runs apply on PostgreSQL with its own literals and no sql_mode", async () => {
             const db = fakeDatabase();
-            await db.provider.create!(inputs({ engine: "postgres", apply: ["ALTER ROLE \"c\" PASSWORD {{secret:cdc}}"] }));
-            assert.deepEqual(db.sessions, [{ engine: "postgres", host: "db", queries: [`ALTER ROLE "c" PASSWORD P's3cret'`], ended: true }]);
+            await db.provider.create!(inputs({ engine: "postgres", apply: ['ALTER ROLE "c" PASSWORD {{secret:cdc}}'] }));
+            assert.deepEqual(db.sessions, [
+                { engine: "postgres", host: "db", queries: [`ALTER ROLE "c" PASSWORD P's3cret'`], ended: true },
+            ]);
         });
 
         it("opens no session when there is nothing to run", async () => {
@@ -189,17 +234,28 @@ describe("SqlObjects provider", () => {
 
         it("update runs the new apply with the new secrets on the new connection, and returns the new inputs", async () => {
             const db = fakeDatabase();
-            const news = inputs({ apply: ["ALTER USER 'c'@'%' IDENTIFIED BY {{secret:cdc}}"], secrets: { cdc: "rotated" }, connection: { ...inputs().connection, host: "new-host" } });
+            const news = inputs({
+                apply: ["ALTER USER 'c'@'%' IDENTIFIED BY {{secret:cdc}}"],
+                secrets: { cdc: "rotated" },
+                connection: { ...inputs().connection, host: "new-host" },
+            });
             assert.deepEqual(await db.provider.update!("id", inputs(), news), { outs: news });
-            assert.deepEqual(db.sessions, [{ engine: "mysql", host: "new-host", queries: [SQL_MODE, "ALTER USER 'c'@'%' IDENTIFIED BY M'rotated'"], ended: true }]);
+            assert.deepEqual(db.sessions, [
+                { engine: "mysql", host: "new-host", queries: [SQL_MODE, "ALTER USER 'c'@'%' IDENTIFIED BY M'rotated'"], ended: true },
+            ]);
         });
 
         it("delete keeps the objects unless teardownOnDelete, then runs the teardown with the secrets", async () => {
             const db = fakeDatabase();
             await db.provider.delete!("id", inputs({ teardownOnDelete: false }));
             assert.deepEqual(db.sessions, []);
-            await db.provider.delete!("id", inputs({ teardownOnDelete: true, teardown: ["DROP USER IF EXISTS 'c'@'%' -- {{secret:cdc}}"] }));
-            assert.deepEqual(db.sessions, [{ engine: "mysql", host: "db", queries: [SQL_MODE, "DROP USER IF EXISTS 'c'@'%' -- M's3cret'"], ended: true }]);
+            await db.provider.delete!(
+                "id",
+                inputs({ teardownOnDelete: true, teardown: ["DROP USER IF EXISTS 'c'@'%' -- {{secret:cdc}}"] }),
+            );
+            assert.deepEqual(db.sessions, [
+                { engine: "mysql", host: "db", queries: [SQL_MODE, "DROP USER IF EXISTS 'c'@'%' -- M's3cret'"], ended: true },
+            ]);
         });
 
         it("runs statements that use no secret when none are given", async () => {
@@ -224,8 +280,10 @@ describe("SqlObjects provider", () => {
 
         it("names the failing statement on PostgreSQL too", async () => {
             const db = fakeDatabase(() => failure('role "c" does not exist'));
-            await assert.rejects(db.provider.update!("id", inputs(), inputs({ engine: "postgres", apply: ["ALTER ROLE \"c\" PASSWORD {{secret:cdc}}"] })),
-                { message: `role "c" does not exist\n  in: ALTER ROLE "c" PASSWORD {{secret:cdc}}` });
+            await assert.rejects(
+                db.provider.update!("id", inputs(), inputs({ engine: "postgres", apply: ['ALTER ROLE "c" PASSWORD {{secret:cdc}}'] })),
+                { message: `role "c" does not exist\n  in: ALTER ROLE "c" PASSWORD {{secret:cdc}}` },
+            );
             assert.equal(db.sessions[0].ended, true);
         });
 
@@ -236,7 +294,9 @@ describe("SqlObjects provider", () => {
             assert.deepEqual(db.sessions[0].queries, [SQL_MODE, tolerated, "SELECT 1"]);
             for (const error of [failure("Table 't' doesn't exist", 1146), failure("Connection lost")]) {
                 const failing = fakeDatabase((sql) => (sql.startsWith("/*") ? error : undefined));
-                await assert.rejects(runStatements("mysql", inputs().connection, [tolerated, "SELECT 1"], {}, failing.openers), { message: `${error.message}\n  in: ${tolerated}` });
+                await assert.rejects(runStatements("mysql", inputs().connection, [tolerated, "SELECT 1"], {}, failing.openers), {
+                    message: `${error.message}\n  in: ${tolerated}`,
+                });
                 assert.deepEqual(failing.sessions[0].queries, [SQL_MODE, tolerated]);
             }
         });
@@ -244,7 +304,9 @@ describe("SqlObjects provider", () => {
         it("tolerates nothing on PostgreSQL", async () => {
             const statement = "/* tandem:tolerate 1060 */ SELECT 1";
             const db = fakeDatabase(() => failure("syntax error", 1060));
-            await assert.rejects(runStatements("postgres", inputs().connection, [statement], {}, db.openers), { message: `syntax error\n  in: ${statement}` });
+            await assert.rejects(runStatements("postgres", inputs().connection, [statement], {}, db.openers), {
+                message: `syntax error\n  in: ${statement}`,
+            });
         });
 
         it("refuses a statement whose secret is missing before it runs, and closes the session", async () => {
@@ -271,8 +333,14 @@ describe("SqlObjects provider", () => {
             fs.writeFileSync(file, serialized.text);
             // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads the serialized text as the engine does
             const provider = (require(file) as { handler: () => typeof sqlObjectsProvider }).handler();
-            assert.deepEqual((await provider.check!({} as SqlObjectsInputs, inputs({ secrets: {} }))).failures, [{ property: "apply[0]", reason: "uses {{secret:cdc}}, which is not given" }]);
-            assert.deepEqual(await provider.diff!("id", inputs(), inputs({ teardownOnDelete: true })), { changes: true, replaces: [], deleteBeforeReplace: false });
+            assert.deepEqual((await provider.check!({} as SqlObjectsInputs, inputs({ secrets: {} }))).failures, [
+                { property: "apply[0]", reason: "uses {{secret:cdc}}, which is not given" },
+            ]);
+            assert.deepEqual(await provider.diff!("id", inputs(), inputs({ teardownOnDelete: true })), {
+                changes: true,
+                replaces: [],
+                deleteBeforeReplace: false,
+            });
             assert.match((await provider.create!(inputs({ apply: [] }))).id, /^[0-9a-f-]{36}$/);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });

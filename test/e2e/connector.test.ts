@@ -14,7 +14,6 @@ import { Spec } from "./fixtures/connector-stack/spec";
 const run = promisify(execFile);
 const FIXTURE = path.join(__dirname, "fixtures", "connector-stack");
 
-
 e2eSuite("e2e: Connector resource", { timeout: 20 * 60 * 1000 }, (e2e) => {
     const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
     const table = `conn_items_${suffix}`;
@@ -129,13 +128,19 @@ e2eSuite("e2e: Connector resource", { timeout: 20 * 60 * 1000 }, (e2e) => {
         const { ["topic.prefix"]: _dropped, ...withoutPrefix } = spec.config;
         assert.match(await previewError({ ...spec, config: withoutPrefix }), /config\["topic\.prefix"\]: .*(required|topic\.prefix)/i);
 
-        assert.match(await previewError({ ...spec, config: { ...spec.config, "database.port": "not-a-port" } }), /config\["database\.port"\]: .*integer/i);
+        assert.match(
+            await previewError({ ...spec, config: { ...spec.config, "database.port": "not-a-port" } }),
+            /config\["database\.port"\]: .*integer/i,
+        );
 
         await stack.setConfig("sensitive", { value: JSON.stringify({ "database.password": "wrong-password" }), secret: true });
         try {
             assert.match(await previewError(spec), /sensitiveConfig\["database\.password"\]|Access denied/);
         } finally {
-            await stack.setConfig("sensitive", { value: JSON.stringify({ "database.password": e2e.sandbox.mariadb.password }), secret: true });
+            await stack.setConfig("sensitive", {
+                value: JSON.stringify({ "database.password": e2e.sandbox.mariadb.password }),
+                secret: true,
+            });
         }
         assert.doesNotMatch(output, /at [A-Za-z]+ \(.*\.ts:\d+/, "no stack trace");
     });
@@ -161,8 +166,12 @@ e2eSuite("e2e: Connector resource", { timeout: 20 * 60 * 1000 }, (e2e) => {
             ...(await axios.get(`${e2e.sandbox.connectUrl}/connectors/${spec.name}/config`)).data,
             "poll.interval.ms": "999",
         });
-        await axios.put(`${e2e.sandbox.connectUrl}/connectors/${spec.name}/pause`, null, { headers: { "Content-Type": "application/json" } });
-        await eventually("the pause", 30_000, async () => ((await connectStatus(spec.name)).connector.state === "PAUSED" ? true : undefined));
+        await axios.put(`${e2e.sandbox.connectUrl}/connectors/${spec.name}/pause`, null, {
+            headers: { "Content-Type": "application/json" },
+        });
+        await eventually("the pause", 30_000, async () =>
+            (await connectStatus(spec.name)).connector.state === "PAUSED" ? true : undefined,
+        );
 
         const refreshed = await stack.refresh({ onOutput });
         assert.equal(refreshed.summary.resourceChanges?.update, 1);
@@ -192,7 +201,10 @@ e2eSuite("e2e: Connector resource", { timeout: 20 * 60 * 1000 }, (e2e) => {
         assert.ok(!config.includes(password));
 
         // `pulumi stack export` as a user runs it (the Automation API's exportStack adds --show-secrets).
-        const { stdout: deployment } = await run("pulumi", ["stack", "export", "--stack", stack.name], { cwd: FIXTURE, maxBuffer: 64 * 1024 * 1024 });
+        const { stdout: deployment } = await run("pulumi", ["stack", "export", "--stack", stack.name], {
+            cwd: FIXTURE,
+            maxBuffer: 64 * 1024 * 1024,
+        });
         assert.ok(deployment.includes(spec.name), "the export holds the connector");
         assert.ok(!deployment.includes(password), "the export holds the password in plaintext");
         // ...while the state does hold it, encrypted: decrypting shows it.
@@ -200,8 +212,18 @@ e2eSuite("e2e: Connector resource", { timeout: 20 * 60 * 1000 }, (e2e) => {
 
         const { stdout } = await run(
             "bash",
-            [path.join(REPO_ROOT, "sandbox", "sandbox.sh"), "tool", "org.apache.kafka.tools.consumer.ConsoleConsumer",
-                "--bootstrap-server", e2e.sandbox.kafkaBootstrap, "--topic", "tandem-sandbox-configs", "--from-beginning", "--timeout-ms", "8000"],
+            [
+                path.join(REPO_ROOT, "sandbox", "sandbox.sh"),
+                "tool",
+                "org.apache.kafka.tools.consumer.ConsoleConsumer",
+                "--bootstrap-server",
+                e2e.sandbox.kafkaBootstrap,
+                "--topic",
+                "tandem-sandbox-configs",
+                "--from-beginning",
+                "--timeout-ms",
+                "8000",
+            ],
             { maxBuffer: 64 * 1024 * 1024 },
         ).catch((error) => error as { stdout: string });
         assert.ok(stdout.includes(spec.name), "the config topic was read and holds the connector");

@@ -16,8 +16,14 @@ e2eSuite("e2e: pulumi up moves a MariaDB row into PostgreSQL", { timeout: 15 * 6
     let connectorNames: string[] = [];
 
     before(async () => {
-        await mysqlQuery(e2e.sandbox, `CREATE TABLE ${table} (id INT PRIMARY KEY, name VARCHAR(100) NOT NULL, price DECIMAL(10,2), updated_at DATETIME(6))`);
-        await postgresQuery(e2e.sandbox, `CREATE TABLE public.${table} (id integer PRIMARY KEY, name varchar(100) NOT NULL, price numeric(10,2), updated_at timestamp(6))`);
+        await mysqlQuery(
+            e2e.sandbox,
+            `CREATE TABLE ${table} (id INT PRIMARY KEY, name VARCHAR(100) NOT NULL, price DECIMAL(10,2), updated_at DATETIME(6))`,
+        );
+        await postgresQuery(
+            e2e.sandbox,
+            `CREATE TABLE public.${table} (id integer PRIMARY KEY, name varchar(100) NOT NULL, price numeric(10,2), updated_at timestamp(6))`,
+        );
         stack = await syncStack(e2e.sandbox, prefix, [table]);
     });
 
@@ -28,20 +34,37 @@ e2eSuite("e2e: pulumi up moves a MariaDB row into PostgreSQL", { timeout: 15 * 6
         assert.equal(result.summary.result, "succeeded");
         const connectors = result.outputs.connectors.value as Record<string, { name: string; state: string }>;
         connectorNames = Object.values(connectors).map((connector) => connector.name);
-        assert.deepEqual(connectorNames.sort(), ["mysql-sink", "mysql-source", "postgres-sink", "postgres-source"].map((n) => `${prefix}-${n}`));
+        assert.deepEqual(
+            connectorNames.sort(),
+            ["mysql-sink", "mysql-source", "postgres-sink", "postgres-source"].map((n) => `${prefix}-${n}`),
+        );
         for (const name of connectorNames) {
             const status = (await axios.get(`${e2e.sandbox.connectUrl}/connectors/${name}/status`)).data;
             assert.equal(status.connector.state, "RUNNING", `${name} connector state`);
-            assert.ok(status.tasks.length > 0 && status.tasks.every((task: { state: string }) => task.state === "RUNNING"), `${name} tasks`);
+            assert.ok(
+                status.tasks.length > 0 && status.tasks.every((task: { state: string }) => task.state === "RUNNING"),
+                `${name} tasks`,
+            );
         }
         const topics = result.outputs.topics.value as { mysqlToPostgres: { rows: string[] } };
         assert.deepEqual(topics.mysqlToPostgres.rows, [`${prefix}.mysql-to-postgres.${e2e.sandbox.mariadb.database}.${table}`]);
     });
 
     it("copies a row inserted in MariaDB into PostgreSQL", async () => {
-        await mysqlQuery(e2e.sandbox, `INSERT INTO ${table} (id, name, price, updated_at) VALUES (1, 'first ✓ row', 12.34, '2026-11-25 10:11:12.123456')`);
-        const row = await eventually(`row 1 of ${table} in PostgreSQL`, 90_000, async () =>
-            (await postgresQuery(e2e.sandbox, `SELECT id, name, price::text AS price, updated_at::text AS updated_at FROM public.${table} WHERE id = 1`))[0],
+        await mysqlQuery(
+            e2e.sandbox,
+            `INSERT INTO ${table} (id, name, price, updated_at) VALUES (1, 'first ✓ row', 12.34, '2026-11-25 10:11:12.123456')`,
+        );
+        const row = await eventually(
+            `row 1 of ${table} in PostgreSQL`,
+            90_000,
+            async () =>
+                (
+                    await postgresQuery(
+                        e2e.sandbox,
+                        `SELECT id, name, price::text AS price, updated_at::text AS updated_at FROM public.${table} WHERE id = 1`,
+                    )
+                )[0],
         );
         assert.deepEqual(row, { id: 1, name: "first ✓ row", price: "12.34", updated_at: "2026-11-25 10:11:12.123456" });
     });
@@ -49,7 +72,10 @@ e2eSuite("e2e: pulumi up moves a MariaDB row into PostgreSQL", { timeout: 15 * 6
     it("keeps passwords out of Connect's stored config", async () => {
         for (const name of connectorNames) {
             const text = JSON.stringify((await axios.get(`${e2e.sandbox.connectUrl}/connectors/${name}/config`)).data);
-            assert.ok(!text.includes(e2e.sandbox.mariadb.password) && !text.includes(e2e.sandbox.postgres.password), `${name} config holds a password`);
+            assert.ok(
+                !text.includes(e2e.sandbox.mariadb.password) && !text.includes(e2e.sandbox.postgres.password),
+                `${name} config holds a password`,
+            );
             assert.match(text, /"(database|connection)\.password":"\$\{dir:/);
         }
     });

@@ -38,32 +38,62 @@ e2eSuite("e2e: a legacy schema of 46 table pairs", { timeout: 45 * 60 * 1000 }, 
     before(async () => {
         assert.ok(corpus.length >= 40, `the corpus has ${corpus.length} tables`);
         await createCorpus(e2e.sandbox, [...corpus, ...broken], corpusPrelude(suffix));
-        stack = await syncStack(e2e.sandbox, prefix, [...corpus, ...broken].map((table) => table.name), { "tandem:maxRowBytes": String(maxRowBytes) });
+        stack = await syncStack(
+            e2e.sandbox,
+            prefix,
+            [...corpus, ...broken].map((table) => table.name),
+            { "tandem:maxRowBytes": String(maxRowBytes) },
+        );
     });
 
     after(async () => {
         if (process.env.TANDEM_KEEP_STACK === "1") return; // debugging: leave the stack and tables as they are
         await removeSyncStack(e2e.sandbox, stack, []);
-        await dropCorpus(e2e.sandbox, [...corpus, ...broken].reverse().map((table) => table.name), [`DROP TYPE IF EXISTS mood_${suffix}`, `DROP COLLATION IF EXISTS tandem_ci_${suffix}`]);
+        await dropCorpus(
+            e2e.sandbox,
+            [...corpus, ...broken].reverse().map((table) => table.name),
+            [`DROP TYPE IF EXISTS mood_${suffix}`, `DROP COLLATION IF EXISTS tandem_ci_${suffix}`],
+        );
     });
 
     it("preflight at preview lists every schema problem at once, each naming table.column, and creates nothing", async () => {
-        const error = await stack.preview().then(() => assert.fail("preview succeeded"), (failure: Error) => failure.message);
+        const error = await stack.preview().then(
+            () => assert.fail("preview succeeded"),
+            (failure: Error) => failure.message,
+        );
         for (const table of broken) assert.match(error, table.expect, `missing ${table.expect} in:\n${error}`);
         const listed = error.split("\n").filter((line) => /^\s+- /.test(line) && !line.includes("warning"));
         const corpusNames = corpus.map((table) => table.name);
         for (const line of listed) {
-            assert.ok(!corpusNames.some((name) => line.includes(` ${name}.`) || line.includes(`- ${name}.`) || line.includes(`- ${name}:`)), `a corpus table refused: ${line}`);
+            assert.ok(
+                !corpusNames.some((name) => line.includes(` ${name}.`) || line.includes(`- ${name}.`) || line.includes(`- ${name}:`)),
+                `a corpus table refused: ${line}`,
+            );
         }
-        assert.deepEqual(await postgresQuery(e2e.sandbox, "SELECT 1 FROM pg_publication WHERE pubname = $1", [`${prefix.replace(/-/g, "_")}_pub`]), []);
+        assert.deepEqual(
+            await postgresQuery(e2e.sandbox, "SELECT 1 FROM pg_publication WHERE pubname = $1", [`${prefix.replace(/-/g, "_")}_pub`]),
+            [],
+        );
     });
 
     it("pulumi up syncs every table of the corpus, warning about what will be mapped or quarantined; a second up changes nothing", async () => {
-        await setListConfig(stack, "tandem:tables", corpus.map((table) => table.name));
+        await setListConfig(
+            stack,
+            "tandem:tables",
+            corpus.map((table) => table.name),
+        );
         let output = "";
         const result = await stack.up({ onOutput: (text) => (output += text) });
         assert.equal(result.summary.result, "succeeded");
-        for (const kind of ["zero-dates", "time-range", "enum-values", "boolean-values", "key-collation-approximate", "row-size", "unique-one-side"]) {
+        for (const kind of [
+            "zero-dates",
+            "time-range",
+            "enum-values",
+            "boolean-values",
+            "key-collation-approximate",
+            "row-size",
+            "unique-one-side",
+        ]) {
             assert.match(output, new RegExp(`\\((mapped|quarantined); ${kind}\\)`), `no ${kind} warning in:\n${output.slice(0, 3000)}`);
         }
         const again = await stack.preview();
@@ -72,9 +102,15 @@ e2eSuite("e2e: a legacy schema of 46 table pairs", { timeout: 45 * 60 * 1000 }, 
     });
 
     it("rows written on both sides end identical, or in the quarantine for their documented reason; every connector keeps RUNNING", async () => {
-        await runWrites(e2e.sandbox, { mysql: corpus.flatMap((table) => table.writes.mysql), postgres: corpus.flatMap((table) => table.writes.postgres) });
+        await runWrites(e2e.sandbox, {
+            mysql: corpus.flatMap((table) => table.writes.mysql),
+            postgres: corpus.flatMap((table) => table.writes.postgres),
+        });
         // Good rows after the bad ones, on the same tables: they must arrive.
-        await runWrites(e2e.sandbox, { mysql: corpus.flatMap((table) => table.after?.mysql ?? []), postgres: corpus.flatMap((table) => table.after?.postgres ?? []) });
+        await runWrites(e2e.sandbox, {
+            mysql: corpus.flatMap((table) => table.after?.mysql ?? []),
+            postgres: corpus.flatMap((table) => table.after?.postgres ?? []),
+        });
         await waitCorpusConverged(e2e.sandbox, corpus, expectedQuarantine, 240_000);
         // Parents and children changed concurrently on both sides: cascades, cross-side references, updates.
         // (Each side first writes a child of the other side's parent, then deletes its own parent.)
@@ -91,11 +127,31 @@ e2eSuite("e2e: a legacy schema of 46 table pairs", { timeout: 45 * 60 * 1000 }, 
             return records.length >= expected.length ? true : undefined;
         }).catch(() => undefined);
         const quarantined = { records, expected };
-        const missing = quarantined.expected.filter((entry) => !quarantined.records.some((record) =>
-            record.table === entry.table && record.direction === entry.direction && JSON.stringify(quarantinedKey(record)) === JSON.stringify(entry.key) && entry.reason.test(record.error)));
-        assert.deepEqual(missing.map((entry) => `${entry.table} ${entry.key}`), [], `not quarantined as expected; the quarantine holds:\n${quarantined.records.map((r) => `${r.table} ${quarantinedKey(r)}: ${r.error}`).join("\n")}`);
-        const unexpected = quarantined.records.filter((record) => !quarantined.expected.some((entry) => record.table === entry.table && JSON.stringify(quarantinedKey(record)) === JSON.stringify(entry.key)));
-        assert.deepEqual(unexpected.map((record) => `${record.table} ${quarantinedKey(record)}: ${record.error}`), []);
+        const missing = quarantined.expected.filter(
+            (entry) =>
+                !quarantined.records.some(
+                    (record) =>
+                        record.table === entry.table &&
+                        record.direction === entry.direction &&
+                        JSON.stringify(quarantinedKey(record)) === JSON.stringify(entry.key) &&
+                        entry.reason.test(record.error),
+                ),
+        );
+        assert.deepEqual(
+            missing.map((entry) => `${entry.table} ${entry.key}`),
+            [],
+            `not quarantined as expected; the quarantine holds:\n${quarantined.records.map((r) => `${r.table} ${quarantinedKey(r)}: ${r.error}`).join("\n")}`,
+        );
+        const unexpected = quarantined.records.filter(
+            (record) =>
+                !quarantined.expected.some(
+                    (entry) => record.table === entry.table && JSON.stringify(quarantinedKey(record)) === JSON.stringify(entry.key),
+                ),
+        );
+        assert.deepEqual(
+            unexpected.map((record) => `${record.table} ${quarantinedKey(record)}: ${record.error}`),
+            [],
+        );
         await allRunning();
     });
 
@@ -105,15 +161,30 @@ e2eSuite("e2e: a legacy schema of 46 table pairs", { timeout: 45 * 60 * 1000 }, 
         await postgresQuery(e2e.sandbox, `ALTER TABLE "${check.name}" DROP CONSTRAINT IF EXISTS "${check.name}_qty_check"`);
         await postgresQuery(e2e.sandbox, `ALTER TABLE "${notNull.name}" ALTER COLUMN name DROP NOT NULL`);
         // The documented commands, on the stack's outputs.
-        const quarantine = (...args: string[]) => promisify(execFile)(path.join(REPO_ROOT, "scripts", "quarantine"), [...args, "--stack", prefix, "-o", "json"], { maxBuffer: 64 * 1024 * 1024 });
-        const listed = JSON.parse((await quarantine("list", "--table", check.name)).stdout) as { table: string; error: string; replayable: boolean }[];
-        assert.deepEqual(listed.map((record) => [record.table, record.replayable]), [[check.name, true]]);
+        const quarantine = (...args: string[]) =>
+            promisify(execFile)(path.join(REPO_ROOT, "scripts", "quarantine"), [...args, "--stack", prefix, "-o", "json"], {
+                maxBuffer: 64 * 1024 * 1024,
+            });
+        const listed = JSON.parse((await quarantine("list", "--table", check.name)).stdout) as {
+            table: string;
+            error: string;
+            replayable: boolean;
+        }[];
+        assert.deepEqual(
+            listed.map((record) => [record.table, record.replayable]),
+            [[check.name, true]],
+        );
         assert.match(listed[0].error, /violates check constraint/);
         for (const table of [check.name, notNull.name]) {
             assert.equal(JSON.parse((await quarantine("replay", "--table", table, "--yes")).stdout).replayed, 1);
         }
         const fixed = new Set([check.name, notNull.name]);
-        await waitCorpusConverged(e2e.sandbox, corpus.filter((table) => fixed.has(table.name)), () => [], 120_000);
+        await waitCorpusConverged(
+            e2e.sandbox,
+            corpus.filter((table) => fixed.has(table.name)),
+            () => [],
+            120_000,
+        );
         assert.deepEqual(await postgresQuery(e2e.sandbox, `SELECT qty FROM "${check.name}" WHERE id = 3`), [{ qty: -1 }]);
         assert.deepEqual(await postgresQuery(e2e.sandbox, `SELECT name FROM "${notNull.name}" WHERE id = 3`), [{ name: null }]);
         await allRunning();

@@ -15,7 +15,10 @@ e2eSuite("e2e: preflight at preview", { timeout: 10 * 60 * 1000, bail: false }, 
     before(async () => {
         await mysqlQuery(e2e.sandbox, `CREATE TABLE \`${noKey}\` (id INT NOT NULL, name VARCHAR(10))`);
         await postgresQuery(e2e.sandbox, `CREATE TABLE public."${noKey}" (id integer NOT NULL, name varchar(10))`);
-        await mysqlQuery(e2e.sandbox, `CREATE TABLE \`${mismatch}\` (id INT PRIMARY KEY, amount DECIMAL(10,2), paid TINYINT(1), only_mysql INT)`);
+        await mysqlQuery(
+            e2e.sandbox,
+            `CREATE TABLE \`${mismatch}\` (id INT PRIMARY KEY, amount DECIMAL(10,2), paid TINYINT(1), only_mysql INT)`,
+        );
         await postgresQuery(e2e.sandbox, `CREATE TABLE public."${mismatch}" (id integer PRIMARY KEY, amount numeric, paid bytea)`);
         stack = await syncStack(e2e.sandbox, prefix, [noKey, mismatch, `missing_${suffix}`]);
     });
@@ -39,6 +42,13 @@ e2eSuite("e2e: preflight at preview", { timeout: 10 * 60 * 1000, bail: false }, 
             assert.ok(error.includes(expected), `missing "${expected}" in:\n${error}`);
         }
         assert.doesNotMatch(error, /\n\s+at .*\.(ts|js):\d+/, "no stack trace");
-        assert.deepEqual(await mysqlQuery(e2e.sandbox, `SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_NAME = ? AND COLUMN_NAME LIKE '\\\\_tandem\\\\_%'`, [mismatch]), []);
+        assert.deepEqual(
+            await mysqlQuery(
+                e2e.sandbox,
+                `SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_NAME = ? AND COLUMN_NAME LIKE '\\\\_tandem\\\\_%'`,
+                [mismatch],
+            ),
+            [],
+        );
     });
 });

@@ -16,7 +16,12 @@ const run = promisify(execFile);
 /** Runs the real CLI in the repository, with the environment of the tests (toolchain/env.sh). */
 async function pulumi(args: string[], timeoutMs: number): Promise<string> {
     try {
-        const { stdout } = await run("pulumi", args, { cwd: REPO_ROOT, env: process.env, timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 });
+        const { stdout } = await run("pulumi", args, {
+            cwd: REPO_ROOT,
+            env: process.env,
+            timeout: timeoutMs,
+            maxBuffer: 256 * 1024 * 1024,
+        });
         return stdout;
     } catch (error) {
         const failed = error as Error & { stderr?: string; stdout?: string };
@@ -49,7 +54,10 @@ e2eSuite("e2e: PR preview summary of a real `pulumi preview --json`", { timeout:
     before(async () => {
         for (const table of tables) {
             await mysqlQuery(e2e.sandbox, `CREATE TABLE ${table} (id INT PRIMARY KEY, name VARCHAR(100) NOT NULL, updated_at DATETIME(6))`);
-            await postgresQuery(e2e.sandbox, `CREATE TABLE public.${table} (id integer PRIMARY KEY, name varchar(100) NOT NULL, updated_at timestamp(6))`);
+            await postgresQuery(
+                e2e.sandbox,
+                `CREATE TABLE public.${table} (id integer PRIMARY KEY, name varchar(100) NOT NULL, updated_at timestamp(6))`,
+            );
         }
         stack = await syncStack(e2e.sandbox, prefix, [tables[0]]);
     });
@@ -92,7 +100,8 @@ e2eSuite("e2e: PR preview summary of a real `pulumi preview --json`", { timeout:
     it("shows the updated SqlObjects (triggers for the policy) and the new table's", () => {
         assert.match(rowOf(markdown, `${prefix}-postgres-objects`), /^\| `~ update` \| SqlObjects \| .*`apply`/);
         assert.match(rowOf(markdown, `${prefix}-mysql-table-${tables[0]}`), /^\| `~ update` \| SqlObjects \| .*`apply`/);
-        for (const side of ["mysql", "postgres"]) assert.match(rowOf(markdown, `${prefix}-${side}-table-${tables[1]}`), /^\| `\+ create` \| SqlObjects \|/);
+        for (const side of ["mysql", "postgres"])
+            assert.match(rowOf(markdown, `${prefix}-${side}-table-${tables[1]}`), /^\| `\+ create` \| SqlObjects \|/);
     });
 
     it("holds no password, generated or admin, and no secret marker", async () => {
@@ -105,7 +114,8 @@ e2eSuite("e2e: PR preview summary of a real `pulumi preview --json`", { timeout:
         for (const secret of [e2e.sandbox.mariadb.password, e2e.sandbox.postgres.password, ...generated]) {
             assert.ok(!markdown.includes(secret), "a password is in the summary");
         }
-        for (const marker of ["[secret]", "4dabf18193072939515e22adb298388d", "${dir:"]) assert.ok(!markdown.includes(marker), `${marker} in the summary`);
+        for (const marker of ["[secret]", "4dabf18193072939515e22adb298388d", "${dir:"])
+            assert.ok(!markdown.includes(marker), `${marker} in the summary`);
     });
 
     it("stays short next to the raw JSON", () => {

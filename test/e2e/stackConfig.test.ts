@@ -9,7 +9,12 @@ e2eSuite("e2e: stack config errors at preview", { timeout: 5 * 60 * 1000, bail: 
     const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e3)}`;
     const stacks: Stack[] = [];
 
-    async function stackWith(name: string, config: Record<string, string>, secrets: Record<string, string>, lists: Record<string, string[]> = {}): Promise<Stack> {
+    async function stackWith(
+        name: string,
+        config: Record<string, string>,
+        secrets: Record<string, string>,
+        lists: Record<string, string[]> = {},
+    ): Promise<Stack> {
         const stack = await LocalWorkspace.createOrSelectStack({ stackName: `${name}-${suffix}`, workDir: REPO_ROOT });
         stacks.push(stack);
         await stack.setAllConfig({
@@ -39,12 +44,17 @@ e2eSuite("e2e: stack config errors at preview", { timeout: 5 * 60 * 1000, bail: 
     });
 
     it("prod: names every missing or invalid key, and refuses a plaintext kubeconfig", async () => {
-        const stack = await stackWith("cfgprod", {
-            "tandem:environment": "prod",
-            "tandem:connectUrl": "https://connect.internal",
-            "tandem:kubeconfig": "apiVersion: v1",
-            "tandem:topicMinInsyncReplicas": "4",
-        }, {}, { "tandem:awsSubnetIds": ["subnet-0a1b2c3d4e5f60001"] });
+        const stack = await stackWith(
+            "cfgprod",
+            {
+                "tandem:environment": "prod",
+                "tandem:connectUrl": "https://connect.internal",
+                "tandem:kubeconfig": "apiVersion: v1",
+                "tandem:topicMinInsyncReplicas": "4",
+            },
+            {},
+            { "tandem:awsSubnetIds": ["subnet-0a1b2c3d4e5f60001"] },
+        );
         const message = await previewError(stack);
         for (const expected of [
             "invalid stack configuration:",
@@ -62,13 +72,20 @@ e2eSuite("e2e: stack config errors at preview", { timeout: 5 * 60 * 1000, bail: 
     });
 
     it("dev: refuses the addresses the stack creates itself", async () => {
-        const stack = await stackWith("cfgdev", {
-            "tandem:environment": "dev",
-            "tandem:connectUrl": "http://127.0.0.1:18083",
-            "tandem:kafkaBootstrapServers": "127.0.0.1:19092",
-        }, {});
+        const stack = await stackWith(
+            "cfgdev",
+            {
+                "tandem:environment": "dev",
+                "tandem:connectUrl": "http://127.0.0.1:18083",
+                "tandem:kafkaBootstrapServers": "127.0.0.1:19092",
+            },
+            {},
+        );
         const message = await previewError(stack);
         assert.ok(message.includes("tandem:connectUrl must not be set on a dev stack"), message);
-        assert.ok(message.includes("tandem:kafkaBootstrapServers must not be set on a dev stack: the stack creates its Kafka cluster"), message);
+        assert.ok(
+            message.includes("tandem:kafkaBootstrapServers must not be set on a dev stack: the stack creates its Kafka cluster"),
+            message,
+        );
     });
 });

@@ -21,9 +21,15 @@ e2eSuite("e2e: tables added and removed later", { timeout: 30 * 60 * 1000 }, (e2
     before(async () => {
         for (const table of [first, added]) {
             await mysqlQuery(e2e.sandbox, `CREATE TABLE \`${table}\` (id INT PRIMARY KEY, name VARCHAR(40) NOT NULL, n INT)`);
-            await postgresQuery(e2e.sandbox, `CREATE TABLE public."${table}" (id integer PRIMARY KEY, name varchar(40) NOT NULL, n integer)`);
+            await postgresQuery(
+                e2e.sandbox,
+                `CREATE TABLE public."${table}" (id integer PRIMARY KEY, name varchar(40) NOT NULL, n integer)`,
+            );
         }
-        await mysqlQuery(e2e.sandbox, `INSERT INTO \`${first}\` (id, name, n) VALUES ${Array.from({ length: 50 }, (_, i) => `(${i * 2 + 1}, 'first ${i}', ${i})`).join(",")}`);
+        await mysqlQuery(
+            e2e.sandbox,
+            `INSERT INTO \`${first}\` (id, name, n) VALUES ${Array.from({ length: 50 }, (_, i) => `(${i * 2 + 1}, 'first ${i}', ${i})`).join(",")}`,
+        );
         // A table with rows long before it joins the sync.
         for (let start = 0; start < existing; start += 5000) {
             const rows = Array.from({ length: 5000 }, (_, i) => `(${(start + i) * 2 + 1}, 'existing ${start + i}', ${start + i})`);
@@ -33,7 +39,10 @@ e2eSuite("e2e: tables added and removed later", { timeout: 30 * 60 * 1000 }, (e2
         const result = await stack.up({ onOutput: () => undefined });
         assert.equal(result.summary.result, "succeeded");
         await eventually("the first table's snapshot in PostgreSQL", 120_000, async () =>
-            Number((await postgresQuery<{ n: string }>(e2e.sandbox, `SELECT count(*) AS n FROM public."${first}"`))[0].n) === 50 ? true : undefined);
+            Number((await postgresQuery<{ n: string }>(e2e.sandbox, `SELECT count(*) AS n FROM public."${first}"`))[0].n) === 50
+                ? true
+                : undefined,
+        );
     });
 
     after(async () => removeSyncStack(e2e.sandbox, stack, [first, added]));
@@ -48,7 +57,10 @@ e2eSuite("e2e: tables added and removed later", { timeout: 30 * 60 * 1000 }, (e2
         for (let i = 0; i < 20; i++) await mysqlQuery(e2e.sandbox, `UPDATE \`${first}\` SET n = n + 1 WHERE id = 1`);
         // Rows written to the new table during its load arrive too (and win over the snapshot's copy).
         await mysqlQuery(e2e.sandbox, `UPDATE \`${added}\` SET name = 'changed during the load' WHERE id = 1`);
-        await postgresQuery(e2e.sandbox, `INSERT INTO public."${added}" (id, name, n) VALUES (2, 'written in postgres during the load', -1)`);
+        await postgresQuery(
+            e2e.sandbox,
+            `INSERT INTO public."${added}" (id, name, n) VALUES (2, 'written in postgres during the load', -1)`,
+        );
         await eventually(`${existing.toLocaleString("en")} rows of ${added} in PostgreSQL`, 600_000, async () => {
             const [{ n }] = await postgresQuery<{ n: string }>(e2e.sandbox, `SELECT count(*) AS n FROM public."${added}" WHERE id % 2 = 1`);
             return Number(n) === existing ? true : undefined;
@@ -56,7 +68,8 @@ e2eSuite("e2e: tables added and removed later", { timeout: 30 * 60 * 1000 }, (e2
         const [changed] = await postgresQuery<{ name: string }>(e2e.sandbox, `SELECT name FROM public."${added}" WHERE id = 1`);
         assert.equal(changed.name, "changed during the load");
         await eventually("the row written in PostgreSQL in MariaDB", 60_000, async () =>
-            (await mysqlQuery(e2e.sandbox, `SELECT 1 FROM \`${added}\` WHERE id = 2`)).length === 1 ? true : undefined);
+            (await mysqlQuery(e2e.sandbox, `SELECT 1 FROM \`${added}\` WHERE id = 2`)).length === 1 ? true : undefined,
+        );
         const after = (await topicEndOffsets(e2e.sandbox, [firstTopic()]))[firstTopic()];
         assert.equal(after - before, 20, "the first table's topic got its 20 updates, and no copy of its rows");
         const [{ n: firstRows }] = await postgresQuery<{ n: string }>(e2e.sandbox, `SELECT count(*) AS n FROM public."${first}"`);
@@ -76,15 +89,46 @@ e2eSuite("e2e: tables added and removed later", { timeout: 30 * 60 * 1000 }, (e2
         assert.doesNotMatch((await connect(`/connectors/${prefix}-postgres-source/config`))["table.include.list"], new RegExp(added));
         assert.doesNotMatch((await connect(`/connectors/${prefix}-postgres-sink/config`)).topics, new RegExp(added));
         assert.doesNotMatch((await connect(`/connectors/${prefix}-mysql-sink/config`)).topics, new RegExp(added));
-        assert.deepEqual(await mysqlQuery(e2e.sandbox, "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_TABLE = ? OR EVENT_OBJECT_TABLE = ?", [added, `_tandem_del__${added}`]), []);
-        assert.deepEqual(await mysqlQuery(e2e.sandbox, "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME LIKE '\\\\_tandem\\\\_%'", [added]), []);
-        assert.deepEqual(await postgresQuery(e2e.sandbox, "SELECT tgname FROM pg_trigger WHERE tgrelid = $1::regclass AND NOT tgisinternal", [`public."${added}"`]), []);
-        assert.deepEqual(await postgresQuery(e2e.sandbox, "SELECT to_regclass($1) AS tomb", [`public."_tandem_del__${added}"`]), [{ tomb: null }]);
-        assert.deepEqual(await postgresQuery(e2e.sandbox, "SELECT tablename FROM pg_publication_tables WHERE pubname = $1 AND tablename = $2", [`${prefix.replace(/-/g, "_")}_pub`, added]), []);
+        assert.deepEqual(
+            await mysqlQuery(
+                e2e.sandbox,
+                "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_TABLE = ? OR EVENT_OBJECT_TABLE = ?",
+                [added, `_tandem_del__${added}`],
+            ),
+            [],
+        );
+        assert.deepEqual(
+            await mysqlQuery(
+                e2e.sandbox,
+                "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME LIKE '\\\\_tandem\\\\_%'",
+                [added],
+            ),
+            [],
+        );
+        assert.deepEqual(
+            await postgresQuery(e2e.sandbox, "SELECT tgname FROM pg_trigger WHERE tgrelid = $1::regclass AND NOT tgisinternal", [
+                `public."${added}"`,
+            ]),
+            [],
+        );
+        assert.deepEqual(await postgresQuery(e2e.sandbox, "SELECT to_regclass($1) AS tomb", [`public."_tandem_del__${added}"`]), [
+            { tomb: null },
+        ]);
+        assert.deepEqual(
+            await postgresQuery(e2e.sandbox, "SELECT tablename FROM pg_publication_tables WHERE pubname = $1 AND tablename = $2", [
+                `${prefix.replace(/-/g, "_")}_pub`,
+                added,
+            ]),
+            [],
+        );
         // Rows of the application stay; the sync keeps running for the other table.
         assert.equal((await mysqlQuery(e2e.sandbox, `SELECT 1 FROM \`${added}\``)).length, existing + 1);
         await mysqlQuery(e2e.sandbox, `UPDATE \`${first}\` SET name = 'after the removal' WHERE id = 3`);
         await eventually("the other table still syncs", 60_000, async () =>
-            (await postgresQuery<{ name: string }>(e2e.sandbox, `SELECT name FROM public."${first}" WHERE id = 3`))[0].name === "after the removal" ? true : undefined);
+            (await postgresQuery<{ name: string }>(e2e.sandbox, `SELECT name FROM public."${first}" WHERE id = 3`))[0].name ===
+            "after the removal"
+                ? true
+                : undefined,
+        );
     });
 });

@@ -43,15 +43,27 @@ e2eSuite("e2e: types across engines", { timeout: 20 * 60 * 1000 }, (e2e) => {
     let stack: Stack;
     const names = COLUMNS.map(([name]) => name);
     const mysqlText = (id: number) =>
-        mysqlQuery(e2e.sandbox, `SELECT ${names.map((n) => `CAST(\`${n}\` AS CHAR) AS \`${n}\``).join(", ")}, HEX(b_blob) AS b_hex FROM \`${table}\` WHERE id = ?`, [id]);
+        mysqlQuery(
+            e2e.sandbox,
+            `SELECT ${names.map((n) => `CAST(\`${n}\` AS CHAR) AS \`${n}\``).join(", ")}, HEX(b_blob) AS b_hex FROM \`${table}\` WHERE id = ?`,
+            [id],
+        );
     const postgresText = (id: number) =>
-        postgresQuery(e2e.sandbox, `SELECT ${names.map((n) => `"${n}"::text AS "${n}"`).join(", ")} FROM public."${table}" WHERE id = $1`, [id]);
+        postgresQuery(e2e.sandbox, `SELECT ${names.map((n) => `"${n}"::text AS "${n}"`).join(", ")} FROM public."${table}" WHERE id = $1`, [
+            id,
+        ]);
 
     before(async () => {
-        await mysqlQuery(e2e.sandbox, `CREATE TABLE \`${table}\` (id INT PRIMARY KEY, ${COLUMNS.map(([n, t]) => `\`${n}\` ${t.endsWith("NULL") ? t : `${t} NULL`}`).join(", ")}) DEFAULT CHARSET=utf8mb4`);
+        await mysqlQuery(
+            e2e.sandbox,
+            `CREATE TABLE \`${table}\` (id INT PRIMARY KEY, ${COLUMNS.map(([n, t]) => `\`${n}\` ${t.endsWith("NULL") ? t : `${t} NULL`}`).join(", ")}) DEFAULT CHARSET=utf8mb4`,
+        );
         const sizeType = `size_${suffix}`;
         await postgresQuery(e2e.sandbox, `CREATE TYPE public.${sizeType} AS ENUM ('small', 'large')`);
-        await postgresQuery(e2e.sandbox, `CREATE TABLE public."${table}" (id integer PRIMARY KEY, ${COLUMNS.map(([n, , t]) => `"${n}" ${t.replace("size_enum", sizeType)}`).join(", ")})`);
+        await postgresQuery(
+            e2e.sandbox,
+            `CREATE TABLE public."${table}" (id integer PRIMARY KEY, ${COLUMNS.map(([n, , t]) => `"${n}" ${t.replace("size_enum", sizeType)}`).join(", ")})`,
+        );
         stack = await syncStack(e2e.sandbox, prefix, [table]);
         const result = await stack.up({ onOutput: () => undefined });
         assert.equal(result.summary.result, "succeeded");
@@ -63,7 +75,10 @@ e2eSuite("e2e: types across engines", { timeout: 20 * 60 * 1000 }, (e2e) => {
     });
 
     it("MariaDB → PostgreSQL: every value arrives as the mapping says", async () => {
-        await mysqlQuery(e2e.sandbox, `INSERT INTO \`${table}\` (id, ${names.join(", ")}) VALUES (1, ${COLUMNS.map(([, , , value]) => value).join(", ")})`);
+        await mysqlQuery(
+            e2e.sandbox,
+            `INSERT INTO \`${table}\` (id, ${names.join(", ")}) VALUES (1, ${COLUMNS.map(([, , , value]) => value).join(", ")})`,
+        );
         const row = await eventually("the typed row in PostgreSQL", 60_000, async () => (await postgresText(1))[0]);
         assert.deepEqual(row, Object.fromEntries(COLUMNS.map(([name, , , , text]) => [name, text])));
     });
@@ -89,7 +104,10 @@ e2eSuite("e2e: types across engines", { timeout: 20 * 60 * 1000 }, (e2e) => {
     });
 
     it("PostgreSQL → MariaDB: values written by the new app arrive as the mapping says", async () => {
-        await postgresQuery(e2e.sandbox, `INSERT INTO public."${table}" (id, ${names.join(", ")}) SELECT 6, ${names.join(", ")} FROM public."${table}" WHERE id = 1`);
+        await postgresQuery(
+            e2e.sandbox,
+            `INSERT INTO public."${table}" (id, ${names.join(", ")}) SELECT 6, ${names.join(", ")} FROM public."${table}" WHERE id = 1`,
+        );
         const [fromMysql1] = await mysqlText(1);
         const row6 = await eventually("row 6 in MariaDB", 60_000, async () => (await mysqlText(6))[0]);
         assert.deepEqual(row6, fromMysql1);

@@ -11,5 +11,20 @@ export const table: TableDef = {
     ],
 };
 export const lww = { conflicts: "last-writer-wins" as const, tieWinner: "postgres" as const };
-export const mysqlOptions = { database: "app", syncUser: "tandem_sync", policy: lww, flavor: "mariadb" as const, conflictsTable: "tandem_conflicts" };
-export const pgOptions = { schema: "public", syncUser: "tandem_sync", cdcUser: "tandem_cdc", policy: lww, publication: "tandem_pub", heartbeatTable: "tandem_heartbeat", conflictsTable: "tandem_conflicts", functionPrefix: "tandem" };
+export const mysqlOptions = {
+    database: "app",
+    syncUser: "tandem_sync",
+    policy: lww,
+    flavor: "mariadb" as const,
+    conflictsTable: "tandem_conflicts",
+};
+export const pgOptions = {
+    schema: "public",
+    syncUser: "tandem_sync",
+    cdcUser: "tandem_cdc",
+    policy: lww,
+    publication: "tandem_pub",
+    heartbeatTable: "tandem_heartbeat",
+    conflictsTable: "tandem_conflicts",
+    functionPrefix: "tandem",
+};

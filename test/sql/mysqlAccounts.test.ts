@@ -2,7 +2,9 @@ import * as assert from "node:assert/strict";
 import { mysqlAccountGrants, mysqlAccounts, mysqlAccountsTeardown, mysqlTableGrants, mysqlTableRevokes } from "../../sql/mysqlAccounts";
 
 const accounts = { database: "app", cdcUser: "c", syncUser: "s", signalTable: "t_signal", host: "%" };
-const secretsUsed = (statements: string[]) => [...new Set(statements.flatMap((s) => [...s.matchAll(/\{\{secret:([^}]*)\}\}/g)].map((m) => m[1])))];
+const secretsUsed = (statements: string[]) => [
+    ...new Set(statements.flatMap((s) => [...s.matchAll(/\{\{secret:([^}]*)\}\}/g)].map((m) => m[1]))),
+];
 
 describe("MySQL/MariaDB account builders", () => {
     it("creates both accounts, sets their passwords on every run, then grants the reader", () => {
@@ -27,7 +29,10 @@ describe("MySQL/MariaDB account builders", () => {
         assert.equal(apply[0], "CREATE USER IF NOT EXISTS 'o''c'@'10.0.%''h' IDENTIFIED BY {{secret:cdc}}");
         assert.equal(apply[3], "ALTER USER 's\\\\y'@'10.0.%''h' IDENTIFIED BY {{secret:sync}}");
         assert.equal(apply[5], "GRANT INSERT, UPDATE, DELETE ON `app-db$1``x`.`t_signal` TO 'o''c'@'10.0.%''h'");
-        assert.deepEqual(mysqlAccountsTeardown(odd), ["DROP USER IF EXISTS 'o''c'@'10.0.%''h'", "DROP USER IF EXISTS 's\\\\y'@'10.0.%''h'"]);
+        assert.deepEqual(mysqlAccountsTeardown(odd), [
+            "DROP USER IF EXISTS 'o''c'@'10.0.%''h'",
+            "DROP USER IF EXISTS 's\\\\y'@'10.0.%''h'",
+        ]);
     });
 
     it("grants the reader what Debezium needs and the writer only the synced and tombstone tables", () => {
@@ -39,6 +44,9 @@ describe("MySQL/MariaDB account builders", () => {
             "GRANT SELECT, INSERT, UPDATE, DELETE, ALTER ON `app`.`orders` TO 's'@'%'",
             "GRANT SELECT, INSERT, UPDATE, DELETE, ALTER ON `app`.`_tandem_del__orders` TO 's'@'%'",
         ]);
-        assert.deepEqual(mysqlTableRevokes(accounts, "orders")[0], "/* tandem:tolerate 1141,1147 */ REVOKE ALL PRIVILEGES ON `app`.`orders` FROM 's'@'%'");
+        assert.deepEqual(
+            mysqlTableRevokes(accounts, "orders")[0],
+            "/* tandem:tolerate 1141,1147 */ REVOKE ALL PRIVILEGES ON `app`.`orders` FROM 's'@'%'",
+        );
     });
 });

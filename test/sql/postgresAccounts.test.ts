@@ -2,10 +2,16 @@ import * as assert from "node:assert/strict";
 import { postgresAccountGrants, postgresRoles, postgresRolesTeardown } from "../../sql/postgresAccounts";
 import { pgOptions } from "./fixtures";
 
-const secretsUsed = (statements: string[]) => [...new Set(statements.flatMap((s) => [...s.matchAll(/\{\{secret:([^}]*)\}\}/g)].map((m) => m[1])))];
+const secretsUsed = (statements: string[]) => [
+    ...new Set(statements.flatMap((s) => [...s.matchAll(/\{\{secret:([^}]*)\}\}/g)].map((m) => m[1]))),
+];
 
 /** The teardown of one role, exactly as every existing stack holds it (its whitespace included). */
-const revokeBlock = (rolname: string, schema: string, role: string) => `DO $do$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${rolname}) THEN
+const revokeBlock = (
+    rolname: string,
+    schema: string,
+    role: string,
+) => `DO $do$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${rolname}) THEN
                    EXECUTE 'REVOKE ALL ON ALL TABLES IN SCHEMA ${schema} FROM ${role}';
                    EXECUTE 'REVOKE ALL ON SCHEMA ${schema} FROM ${role}';
                    IF current_setting('server_version_num')::int >= 150000 THEN
@@ -38,7 +44,10 @@ describe("PostgreSQL role builders", () => {
     it("quotes schema and role names, twice inside a dynamic EXECUTE", () => {
         const odd = { ...pgOptions, schema: `sales-eu$2 'q"`, cdcUser: "o'c", syncUser: 'we"ird' };
         const [create] = postgresRoles(odd);
-        assert.equal(create, `DO $do$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'o''c') THEN CREATE ROLE "o'c" LOGIN; END IF; END $do$`);
+        assert.equal(
+            create,
+            `DO $do$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'o''c') THEN CREATE ROLE "o'c" LOGIN; END IF; END $do$`,
+        );
         assert.equal(postgresRoles(odd)[3], `ALTER ROLE "we""ird" PASSWORD {{secret:sync}}`);
         assert.match(postgresRoles(odd).join("\n"), /GRANT USAGE ON SCHEMA "sales-eu\$2 'q""" TO "o'c", "we""ird"/);
         const [cdcBlock, dropCdc, syncBlock] = postgresRolesTeardown(odd);

@@ -4,7 +4,10 @@ import { pgOptions } from "./fixtures";
 
 describe("PostgreSQL publication builders", () => {
     it("publishes exactly the synced tables and the heartbeat table", () => {
-        assert.match(postgresPublication(["orders"], pgOptions)[0], /CREATE PUBLICATION "tandem_pub" FOR TABLE "public"\."orders", "public"\."tandem_heartbeat"/);
+        assert.match(
+            postgresPublication(["orders"], pgOptions)[0],
+            /CREATE PUBLICATION "tandem_pub" FOR TABLE "public"\."orders", "public"\."tandem_heartbeat"/,
+        );
     });
 
     it("drops the slot only once the deleted source lets go of it, ending a lingering holder, failing if it stays", () => {

@@ -9,7 +9,10 @@ import { eventually, Sandbox } from "./sandbox";
 
 const q = (name: string) => `\`${name.replace(/`/g, "``")}\``;
 const qi = (name: string) => `"${name.replace(/"/g, '""')}"`;
-const BOOKKEEPING: RenderedColumn[] = [{ name: "_tandem_origin", kind: "text" }, { name: "_tandem_version", kind: "text" }];
+const BOOKKEEPING: RenderedColumn[] = [
+    { name: "_tandem_origin", kind: "text" },
+    { name: "_tandem_version", kind: "text" },
+];
 
 /** A MariaDB session as a legacy PHP app opens it: server defaults (zero dates allowed), UTC. */
 export async function mysqlSession(sandbox: Sandbox): Promise<mysql.Connection> {
@@ -25,7 +28,11 @@ export async function pgSession(sandbox: Sandbox): Promise<PgClient> {
     return db;
 }
 
-export async function createCorpus(sandbox: Sandbox, tables: { name: string; mysql: string; postgres: string; mysqlOptions?: string }[], prelude: string[]): Promise<void> {
+export async function createCorpus(
+    sandbox: Sandbox,
+    tables: { name: string; mysql: string; postgres: string; mysqlOptions?: string }[],
+    prelude: string[],
+): Promise<void> {
     const my = await mysqlSession(sandbox);
     const pg = await pgSession(sandbox);
     try {
@@ -64,8 +71,18 @@ export async function runWrites(sandbox: Sandbox, writes: { mysql: string[]; pos
     const pg = await pgSession(sandbox);
     try {
         await Promise.all([
-            (async () => { for (const statement of writes.mysql) await my.query(statement).catch((e: Error) => { throw new Error(`MariaDB: ${e.message}\n  in: ${statement.slice(0, 300)}`); }); })(),
-            (async () => { for (const statement of writes.postgres) await pg.query(statement).catch((e: Error) => { throw new Error(`PostgreSQL: ${e.message}\n  in: ${statement.slice(0, 300)}`); }); })(),
+            (async () => {
+                for (const statement of writes.mysql)
+                    await my.query(statement).catch((e: Error) => {
+                        throw new Error(`MariaDB: ${e.message}\n  in: ${statement.slice(0, 300)}`);
+                    });
+            })(),
+            (async () => {
+                for (const statement of writes.postgres)
+                    await pg.query(statement).catch((e: Error) => {
+                        throw new Error(`PostgreSQL: ${e.message}\n  in: ${statement.slice(0, 300)}`);
+                    });
+            })(),
         ]);
     } finally {
         await my.end();
@@ -78,13 +95,17 @@ type Row = (string | null)[];
 /** A table's rows on each side, rendered, normalized and sorted by key (collations sort differently). */
 export async function renderTable(sandbox: Sandbox, table: CorpusTable): Promise<{ mysql: Row[]; postgres: Row[] }> {
     const columns = [...table.columns, ...BOOKKEEPING];
-    const sort = (rows: Row[]) => rows.sort((a, b) => (JSON.stringify(a.slice(0, table.key.length)) < JSON.stringify(b.slice(0, table.key.length)) ? -1 : 1));
+    const sort = (rows: Row[]) =>
+        rows.sort((a, b) => (JSON.stringify(a.slice(0, table.key.length)) < JSON.stringify(b.slice(0, table.key.length)) ? -1 : 1));
     const my = await mysqlSession(sandbox);
     const pg = await pgSession(sandbox);
     try {
         const [mine] = await my.query(`SELECT ${selectList(columns, "mysql")} FROM ${q(table.name)}`);
         const theirs = await pg.query(`SELECT ${selectList(columns, "postgres")} FROM ${qi(table.name)}`);
-        return { mysql: sort(normalizeRows(columns, mine as Record<string, unknown>[])), postgres: sort(normalizeRows(columns, theirs.rows)) };
+        return {
+            mysql: sort(normalizeRows(columns, mine as Record<string, unknown>[])),
+            postgres: sort(normalizeRows(columns, theirs.rows)),
+        };
     } finally {
         await my.end();
         await pg.end();
@@ -110,7 +131,10 @@ function describeDifference(table: CorpusTable, mine: Row[], theirs: Row[]): str
             continue;
         }
         row.forEach((value, index) => {
-            if (value !== peer[index]) notes.push(`key ${keyOf(row)} ${names[index]}: MariaDB ${JSON.stringify(value)?.slice(0, 120)} vs PostgreSQL ${JSON.stringify(peer[index])?.slice(0, 120)}`);
+            if (value !== peer[index])
+                notes.push(
+                    `key ${keyOf(row)} ${names[index]}: MariaDB ${JSON.stringify(value)?.slice(0, 120)} vs PostgreSQL ${JSON.stringify(peer[index])?.slice(0, 120)}`,
+                );
         });
     }
     for (const key of other.keys()) notes.push(`key ${key} only in PostgreSQL`);
@@ -118,7 +142,12 @@ function describeDifference(table: CorpusTable, mine: Row[], theirs: Row[]): str
 }
 
 /** Waits until every table holds the same rows on both sides, quarantined keys aside; fails with the differences. */
-export async function waitCorpusConverged(sandbox: Sandbox, tables: CorpusTable[], excluded: (table: CorpusTable) => string[][], timeoutMs: number): Promise<void> {
+export async function waitCorpusConverged(
+    sandbox: Sandbox,
+    tables: CorpusTable[],
+    excluded: (table: CorpusTable) => string[][],
+    timeoutMs: number,
+): Promise<void> {
     let differences: string[] = [];
     try {
         await eventually("every table identical on both sides", timeoutMs, async () => {
@@ -127,7 +156,8 @@ export async function waitCorpusConverged(sandbox: Sandbox, tables: CorpusTable[
                 const rows = await renderTable(sandbox, table);
                 const mine = without(rows.mysql, table.key.length, excluded(table));
                 const theirs = without(rows.postgres, table.key.length, excluded(table));
-                if (JSON.stringify(mine) !== JSON.stringify(theirs)) differences.push(`${table.name}: ${describeDifference(table, mine, theirs)}`);
+                if (JSON.stringify(mine) !== JSON.stringify(theirs))
+                    differences.push(`${table.name}: ${describeDifference(table, mine, theirs)}`);
             }
             return differences.length === 0 ? true : undefined;
         });
@@ -146,6 +176,9 @@ export function quarantinedKey(record: QuarantinedRecord): string[] {
 export async function quarantineOf(sandbox: Sandbox, prefix: string): Promise<QuarantinedRecord[]> {
     return readQuarantine({
         bootstrapServers: sandbox.kafkaBootstrap,
-        deadLetterTopics: { "mysql-to-postgres": `${prefix}.dlq.mysql-to-postgres`, "postgres-to-mysql": `${prefix}.dlq.postgres-to-mysql` },
+        deadLetterTopics: {
+            "mysql-to-postgres": `${prefix}.dlq.mysql-to-postgres`,
+            "postgres-to-mysql": `${prefix}.dlq.postgres-to-mysql`,
+        },
     });
 }

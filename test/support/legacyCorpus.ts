@@ -49,8 +49,10 @@ export function corpusPrelude(suffix: string): string[] {
  * other side's and deletes one of its own.
  */
 function identifierTable(name: string, columns: string[]): CorpusTable {
-    const my = (id: number, tag: string) => `INSERT INTO ${q(name)} (id, ${columns.map(q).join(", ")}) VALUES (${id}, ${columns.map((_, i) => `'${tag}${i}'`).join(", ")})`;
-    const pg = (id: number, tag: string) => `INSERT INTO ${qi(name)} (id, ${columns.map(qi).join(", ")}) VALUES (${id}, ${columns.map((_, i) => `'${tag}${i}'`).join(", ")})`;
+    const my = (id: number, tag: string) =>
+        `INSERT INTO ${q(name)} (id, ${columns.map(q).join(", ")}) VALUES (${id}, ${columns.map((_, i) => `'${tag}${i}'`).join(", ")})`;
+    const pg = (id: number, tag: string) =>
+        `INSERT INTO ${qi(name)} (id, ${columns.map(qi).join(", ")}) VALUES (${id}, ${columns.map((_, i) => `'${tag}${i}'`).join(", ")})`;
     return {
         name,
         mysql: `id INT PRIMARY KEY, ${columns.map((c) => `${q(c)} VARCHAR(30) NULL`).join(", ")}`,
@@ -60,7 +62,10 @@ function identifierTable(name: string, columns: string[]): CorpusTable {
         writes: { mysql: [my(1, "m"), my(3, "m")], postgres: [pg(2, "p"), pg(4, "p")] },
         changes: {
             mysql: [`UPDATE ${q(name)} SET ${q(columns[0])} = 'changed in mysql' WHERE id = 2`, `DELETE FROM ${q(name)} WHERE id = 3`],
-            postgres: [`UPDATE ${qi(name)} SET ${qi(columns[0])} = 'changed in postgres' WHERE id = 1`, `DELETE FROM ${qi(name)} WHERE id = 4`],
+            postgres: [
+                `UPDATE ${qi(name)} SET ${qi(columns[0])} = 'changed in postgres' WHERE id = 1`,
+                `DELETE FROM ${qi(name)} WHERE id = 4`,
+            ],
         },
     };
 }
@@ -91,13 +96,18 @@ export function legacyCorpus(suffix: string): CorpusTable[] {
             name: s("t_integers"),
             // u32: an unsigned int facing a signed PostgreSQL integer (values over 2^31-1 are quarantined).
             mysql: "id INT PRIMARY KEY, ti TINYINT, si SMALLINT, mi MEDIUMINT, i INT, bi BIGINT, tu TINYINT UNSIGNED, su SMALLINT UNSIGNED, iu INT UNSIGNED, bu BIGINT UNSIGNED, y YEAR, u32 INT UNSIGNED",
-            postgres: "id integer PRIMARY KEY, ti smallint, si smallint, mi integer, i integer, bi bigint, tu smallint, su integer, iu bigint, bu numeric(20,0), y smallint, u32 integer",
+            postgres:
+                "id integer PRIMARY KEY, ti smallint, si smallint, mi integer, i integer, bi bigint, tu smallint, su integer, iu bigint, bu numeric(20,0), y smallint, u32 integer",
             columns: ["id", "ti", "si", "mi", "i", "bi", "tu", "su", "iu", "bu", "y", "u32"].map((name) => col(name)),
             key: ["id"],
             writes: {
                 mysql: [
-                    "INSERT INTO `" + s("t_integers") + "` (id, ti, si, mi, i, bi, tu, su, iu, bu, y) VALUES (1, -128, -32768, -8388608, -2147483648, -9223372036854775808, 0, 0, 0, 0, 1901)",
-                    "INSERT INTO `" + s("t_integers") + "` (id, ti, si, mi, i, bi, tu, su, iu, bu, y, u32) VALUES (3, 127, 32767, 8388607, 2147483647, 9223372036854775807, 255, 65535, 4294967295, 18446744073709551615, 2155, 2147483647)",
+                    "INSERT INTO `" +
+                        s("t_integers") +
+                        "` (id, ti, si, mi, i, bi, tu, su, iu, bu, y) VALUES (1, -128, -32768, -8388608, -2147483648, -9223372036854775808, 0, 0, 0, 0, 1901)",
+                    "INSERT INTO `" +
+                        s("t_integers") +
+                        "` (id, ti, si, mi, i, bi, tu, su, iu, bu, y, u32) VALUES (3, 127, 32767, 8388607, 2147483647, 9223372036854775807, 255, 65535, 4294967295, 18446744073709551615, 2155, 2147483647)",
                     "INSERT INTO `" + s("t_integers") + "` (id, u32) VALUES (5, 4294967295)",
                 ],
                 postgres: [
@@ -107,7 +117,10 @@ export function legacyCorpus(suffix: string): CorpusTable[] {
                     `INSERT INTO "${s("t_integers")}" (id, y) VALUES (6, 3000)`,
                 ],
             },
-            after: { mysql: [`INSERT INTO \`${s("t_integers")}\` (id, i) VALUES (101, 1)`], postgres: [`INSERT INTO "${s("t_integers")}" (id, i) VALUES (102, 2)`] },
+            after: {
+                mysql: [`INSERT INTO \`${s("t_integers")}\` (id, i) VALUES (101, 1)`],
+                postgres: [`INSERT INTO "${s("t_integers")}" (id, i) VALUES (102, 2)`],
+            },
             quarantined: [
                 { direction: "mysql-to-postgres", key: ["5"], reason: /out of range|22003/i },
                 { direction: "postgres-to-mysql", key: ["4"], reason: /Out of range|out of range|22003|1264/i },
@@ -121,14 +134,23 @@ export function legacyCorpus(suffix: string): CorpusTable[] {
             columns: ["id", "d", "big", "neg"].map((name) => col(name)),
             key: ["id"],
             writes: {
-                mysql: ["INSERT INTO `" + s("t_decimals") + "` (id, d, big, neg) VALUES (1, -99999999.99, 9999999999999999999999999999.9999999999, -0.99999)"],
+                mysql: [
+                    "INSERT INTO `" +
+                        s("t_decimals") +
+                        "` (id, d, big, neg) VALUES (1, -99999999.99, 9999999999999999999999999999.9999999999, -0.99999)",
+                ],
                 postgres: [
                     `INSERT INTO "${s("t_decimals")}" (id, d, big, neg) VALUES (2, 0.01, -0.0000000001, 0.00001)`,
                     `INSERT INTO "${s("t_decimals")}" (id, d) VALUES (4, 'NaN')`,
                 ],
             },
-            after: { mysql: [`INSERT INTO \`${s("t_decimals")}\` (id, d) VALUES (101, 1.5)`], postgres: [`INSERT INTO "${s("t_decimals")}" (id, d) VALUES (102, 2.5)`] },
-            quarantined: [{ direction: "postgres-to-mysql", key: ["4"], reason: /NaN|Character N is neither|cannot|NumberFormat|Infinite or NaN/i }],
+            after: {
+                mysql: [`INSERT INTO \`${s("t_decimals")}\` (id, d) VALUES (101, 1.5)`],
+                postgres: [`INSERT INTO "${s("t_decimals")}" (id, d) VALUES (102, 2.5)`],
+            },
+            quarantined: [
+                { direction: "postgres-to-mysql", key: ["4"], reason: /NaN|Character N is neither|cannot|NumberFormat|Infinite or NaN/i },
+            ],
         },
         {
             name: s("t_floats"),
@@ -137,14 +159,21 @@ export function legacyCorpus(suffix: string): CorpusTable[] {
             columns: [col("id"), col("f", "float4"), col("d", "float8")],
             key: ["id"],
             writes: {
-                mysql: ["INSERT INTO `" + s("t_floats") + "` (id, f, d) VALUES (1, 3.40282e38, 1.7976931348623157e308), (3, -1.17549e-38, 2.2250738585072014e-308), (5, 0, -0.5)"],
+                mysql: [
+                    "INSERT INTO `" +
+                        s("t_floats") +
+                        "` (id, f, d) VALUES (1, 3.40282e38, 1.7976931348623157e308), (3, -1.17549e-38, 2.2250738585072014e-308), (5, 0, -0.5)",
+                ],
                 postgres: [
                     `INSERT INTO "${s("t_floats")}" (id, f, d) VALUES (2, 1.5, 3.141592653589793)`,
                     `INSERT INTO "${s("t_floats")}" (id, d) VALUES (4, 'NaN')`,
                     `INSERT INTO "${s("t_floats")}" (id, f) VALUES (6, '-Infinity')`,
                 ],
             },
-            after: { mysql: [`INSERT INTO \`${s("t_floats")}\` (id, d) VALUES (101, 1.5)`], postgres: [`INSERT INTO "${s("t_floats")}" (id, d) VALUES (102, 2.5)`] },
+            after: {
+                mysql: [`INSERT INTO \`${s("t_floats")}\` (id, d) VALUES (101, 1.5)`],
+                postgres: [`INSERT INTO "${s("t_floats")}" (id, d) VALUES (102, 2.5)`],
+            },
             quarantined: [
                 { direction: "postgres-to-mysql", key: ["4"], reason: /./ },
                 { direction: "postgres-to-mysql", key: ["6"], reason: /./ },
@@ -158,8 +187,12 @@ export function legacyCorpus(suffix: string): CorpusTable[] {
             key: ["id"],
             writes: {
                 mysql: [
-                    "INSERT INTO `" + s("t_strings") + "` (id, c, v, tt, t, mt, short) VALUES (1, 'abcdefghij', CONCAT(REPEAT('é', 254), '😀'), REPEAT('x', 255), REPEAT('long text ', 6000), REPEAT('m', 100000), '')",
-                    "INSERT INTO `" + s("t_strings") + "` (id, c, v, t) VALUES (3, 'a', 'quote '' backslash \\\\ tab \t newline \n end', 'emoji 😀 and 中文')",
+                    "INSERT INTO `" +
+                        s("t_strings") +
+                        "` (id, c, v, tt, t, mt, short) VALUES (1, 'abcdefghij', CONCAT(REPEAT('é', 254), '😀'), REPEAT('x', 255), REPEAT('long text ', 6000), REPEAT('m', 100000), '')",
+                    "INSERT INTO `" +
+                        s("t_strings") +
+                        "` (id, c, v, t) VALUES (3, 'a', 'quote '' backslash \\\\ tab \t newline \n end', 'emoji 😀 and 中文')",
                     // PostgreSQL refuses NUL characters: quarantined.
                     "INSERT INTO `" + s("t_strings") + "` (id, v) VALUES (5, CONCAT('nul', CHAR(0), 'inside'))",
                 ],
@@ -173,7 +206,10 @@ export function legacyCorpus(suffix: string): CorpusTable[] {
                 mysql: ["UPDATE `" + s("t_strings") + "` SET short = 'ok' WHERE id = 2"],
                 postgres: [`UPDATE "${s("t_strings")}" SET c = 'changed' WHERE id = 1`],
             },
-            after: { mysql: [`INSERT INTO \`${s("t_strings")}\` (id, v) VALUES (101, 'after')`], postgres: [`INSERT INTO "${s("t_strings")}" (id, v) VALUES (102, 'after')`] },
+            after: {
+                mysql: [`INSERT INTO \`${s("t_strings")}\` (id, v) VALUES (101, 'after')`],
+                postgres: [`INSERT INTO "${s("t_strings")}" (id, v) VALUES (102, 'after')`],
+            },
             quarantined: [
                 { direction: "mysql-to-postgres", key: ["5"], reason: /0x00|invalid byte sequence|nul/i },
                 { direction: "postgres-to-mysql", key: ["4"], reason: /Data too long|too long|22001/i },
@@ -194,12 +230,24 @@ export function legacyCorpus(suffix: string): CorpusTable[] {
             name: s("t_temporal"),
             mysql: "id INT PRIMARY KEY, d DATE, t TIME(6), dt DATETIME(6), ts TIMESTAMP(6) NULL, dt0 DATETIME, tm TIME",
             postgres: "id integer PRIMARY KEY, d date, t time(6), dt timestamp(6), ts timestamptz(6), dt0 timestamp(0), tm time(0)",
-            columns: [col("id"), col("d", "date"), col("t", "time6"), col("dt", "datetime6"), col("ts", "timestamptz6"), col("dt0", "datetime6"), col("tm", "time6")],
+            columns: [
+                col("id"),
+                col("d", "date"),
+                col("t", "time6"),
+                col("dt", "datetime6"),
+                col("ts", "timestamptz6"),
+                col("dt0", "datetime6"),
+                col("tm", "time6"),
+            ],
             key: ["id"],
             writes: {
                 mysql: [
-                    "INSERT INTO `" + s("t_temporal") + "` (id, d, t, dt, ts, dt0, tm) VALUES (1, '1000-01-01', '00:00:00', '1000-01-01 00:00:00.000000', '1970-01-01 00:00:01', '2024-02-29 23:59:59', '23:59:59')",
-                    "INSERT INTO `" + s("t_temporal") + "` (id, d, t, dt, ts, dt0, tm) VALUES (3, '9999-12-31', '23:59:59.999999', '9999-12-31 23:59:59.999999', '2038-01-19 03:14:07.999999', '1999-12-31 00:00:00', '00:00:01')",
+                    "INSERT INTO `" +
+                        s("t_temporal") +
+                        "` (id, d, t, dt, ts, dt0, tm) VALUES (1, '1000-01-01', '00:00:00', '1000-01-01 00:00:00.000000', '1970-01-01 00:00:01', '2024-02-29 23:59:59', '23:59:59')",
+                    "INSERT INTO `" +
+                        s("t_temporal") +
+                        "` (id, d, t, dt, ts, dt0, tm) VALUES (3, '9999-12-31', '23:59:59.999999', '9999-12-31 23:59:59.999999', '2038-01-19 03:14:07.999999', '1999-12-31 00:00:00', '00:00:01')",
                     // TIME beyond a day is legal in MySQL, impossible in PostgreSQL: quarantined.
                     "INSERT INTO `" + s("t_temporal") + "` (id, tm) VALUES (5, '838:59:59')",
                     "INSERT INTO `" + s("t_temporal") + "` (id, tm) VALUES (7, '-01:00:00')",
@@ -214,7 +262,10 @@ export function legacyCorpus(suffix: string): CorpusTable[] {
                     `INSERT INTO "${s("t_temporal")}" (id, ts) VALUES (12, '-infinity')`,
                 ],
             },
-            after: { mysql: [`INSERT INTO \`${s("t_temporal")}\` (id, d) VALUES (101, '2001-01-01')`], postgres: [`INSERT INTO "${s("t_temporal")}" (id, d) VALUES (102, '2002-02-02')`] },
+            after: {
+                mysql: [`INSERT INTO \`${s("t_temporal")}\` (id, d) VALUES (101, '2001-01-01')`],
+                postgres: [`INSERT INTO "${s("t_temporal")}" (id, d) VALUES (102, '2002-02-02')`],
+            },
             quarantined: [
                 { direction: "mysql-to-postgres", key: ["5"], reason: /NanoOfDay|time/i },
                 { direction: "mysql-to-postgres", key: ["7"], reason: /NanoOfDay|time/i },
@@ -252,7 +303,11 @@ export function legacyCorpus(suffix: string): CorpusTable[] {
             columns: [col("id"), col("j", "json")],
             key: ["id"],
             writes: {
-                mysql: ["INSERT INTO `" + s("t_json") + "` (id, j) VALUES (1, '{\"b\": [1, 2.5, null, true], \"a\": {\"nested\": \"é\\\\u00e9\"}, \"empty\": {}}'), (3, '[]'), (5, '\"scalar\"')"],
+                mysql: [
+                    "INSERT INTO `" +
+                        s("t_json") +
+                        '` (id, j) VALUES (1, \'{"b": [1, 2.5, null, true], "a": {"nested": "é\\\\u00e9"}, "empty": {}}\'), (3, \'[]\'), (5, \'"scalar"\')',
+                ],
                 postgres: [`INSERT INTO "${s("t_json")}" (id, j) VALUES (2, '{"z": 1, "a": "x"}')`],
             },
         },
@@ -264,7 +319,9 @@ export function legacyCorpus(suffix: string): CorpusTable[] {
             key: ["id"],
             writes: {
                 mysql: [
-                    "INSERT INTO `" + s("t_enums") + "` (id, e, st, m) VALUES (1, 'b,c', 'p,q r', 'b,c'), (3, 'it''s', 'x''y', 'it''s'), (5, 'x\\\\y', '', 'happy'), (7, 'two words', 'p', NULL), (9, '', NULL, NULL)",
+                    "INSERT INTO `" +
+                        s("t_enums") +
+                        "` (id, e, st, m) VALUES (1, 'b,c', 'p,q r', 'b,c'), (3, 'it''s', 'x''y', 'it''s'), (5, 'x\\\\y', '', 'happy'), (7, 'two words', 'p', NULL), (9, '', NULL, NULL)",
                 ],
                 postgres: [
                     `INSERT INTO "${s("t_enums")}" (id, e, st, m) VALUES (2, 'b,c', 'q r,x''y', 'it''s')`,
@@ -272,7 +329,10 @@ export function legacyCorpus(suffix: string): CorpusTable[] {
                     `INSERT INTO "${s("t_enums")}" (id, e) VALUES (4, 'not an option')`,
                 ],
             },
-            after: { mysql: [`INSERT INTO \`${s("t_enums")}\` (id, e) VALUES (101, 'a')`], postgres: [`INSERT INTO "${s("t_enums")}" (id, e) VALUES (102, 'a')`] },
+            after: {
+                mysql: [`INSERT INTO \`${s("t_enums")}\` (id, e) VALUES (101, 'a')`],
+                postgres: [`INSERT INTO "${s("t_enums")}" (id, e) VALUES (102, 'a')`],
+            },
             quarantined: [{ direction: "postgres-to-mysql", key: ["4"], reason: /Data truncated|truncated|01000|1265/i }],
         },
         {
@@ -289,7 +349,10 @@ export function legacyCorpus(suffix: string): CorpusTable[] {
                 ],
                 postgres: [`INSERT INTO "${s("t_booleans")}" (id, flag, num, bit1) VALUES (2, true, 127, false)`],
             },
-            after: { mysql: [`INSERT INTO \`${s("t_booleans")}\` (id, flag) VALUES (101, 1)`], postgres: [`INSERT INTO "${s("t_booleans")}" (id, flag) VALUES (102, false)`] },
+            after: {
+                mysql: [`INSERT INTO \`${s("t_booleans")}\` (id, flag) VALUES (101, 1)`],
+                postgres: [`INSERT INTO "${s("t_booleans")}" (id, flag) VALUES (102, false)`],
+            },
             quarantined: [{ direction: "mysql-to-postgres", key: ["5"], reason: /boolean/i }],
         },
         {
@@ -299,7 +362,11 @@ export function legacyCorpus(suffix: string): CorpusTable[] {
             columns: [col("id"), col("ref")],
             key: ["id"],
             writes: {
-                mysql: ["INSERT INTO `" + s("t_uuid") + "` (id, ref) VALUES ('0b5b8a6e-0f7a-4d3e-9d4e-1c2b3a4d5e6f', '00000000-0000-0000-0000-000000000000')"],
+                mysql: [
+                    "INSERT INTO `" +
+                        s("t_uuid") +
+                        "` (id, ref) VALUES ('0b5b8a6e-0f7a-4d3e-9d4e-1c2b3a4d5e6f', '00000000-0000-0000-0000-000000000000')",
+                ],
                 postgres: [`INSERT INTO "${s("t_uuid")}" (id, ref) VALUES ('ffffffff-ffff-ffff-ffff-ffffffffffff', NULL)`],
             },
         },
@@ -317,7 +384,10 @@ export function legacyCorpus(suffix: string): CorpusTable[] {
                     `INSERT INTO "${s("t_latin1")}" (id, name) VALUES (4, 'emoji 😀')`,
                 ],
             },
-            after: { mysql: [`INSERT INTO \`${s("t_latin1")}\` (id, name) VALUES (101, 'after')`], postgres: [`INSERT INTO "${s("t_latin1")}" (id, name) VALUES (102, 'after')`] },
+            after: {
+                mysql: [`INSERT INTO \`${s("t_latin1")}\` (id, name) VALUES (101, 'after')`],
+                postgres: [`INSERT INTO "${s("t_latin1")}" (id, name) VALUES (102, 'after')`],
+            },
             quarantined: [{ direction: "postgres-to-mysql", key: ["4"], reason: /Incorrect string value|1366|22007|HY000/i }],
         },
     ];
@@ -332,7 +402,9 @@ export function legacyCorpus(suffix: string): CorpusTable[] {
             columns: [col("code"), col("label")],
             key: ["code"],
             writes: {
-                mysql: ["INSERT INTO `" + s("t_string_key") + "` (code, label) VALUES ('ABC', 'mysql'), ('only-mysql', 'm'), ('Émile', 'm')"],
+                mysql: [
+                    "INSERT INTO `" + s("t_string_key") + "` (code, label) VALUES ('ABC', 'mysql'), ('only-mysql', 'm'), ('Émile', 'm')",
+                ],
                 postgres: [`INSERT INTO "${s("t_string_key")}" (code, label) VALUES ('abc', 'postgres'), ('only-postgres', 'p')`],
             },
         },
@@ -470,14 +542,18 @@ export function legacyCorpus(suffix: string): CorpusTable[] {
         {
             name: s("t_generated"),
             mysql: "id INT PRIMARY KEY, price DECIMAL(10,2) NULL, qty INT NULL, total DECIMAL(20,2) AS (price * qty) VIRTUAL",
-            postgres: "id integer PRIMARY KEY, price numeric(10,2), qty integer, total numeric(20,2) GENERATED ALWAYS AS (price * qty) STORED",
+            postgres:
+                "id integer PRIMARY KEY, price numeric(10,2), qty integer, total numeric(20,2) GENERATED ALWAYS AS (price * qty) STORED",
             columns: ["id", "price", "qty", "total"].map((name) => col(name)),
             key: ["id"],
             writes: {
                 mysql: ["INSERT INTO `" + s("t_generated") + "` (id, price, qty) VALUES (1, 2.50, 4)"],
                 postgres: [`INSERT INTO "${s("t_generated")}" (id, price, qty) VALUES (2, 1.25, 8)`],
             },
-            changes: { mysql: ["UPDATE `" + s("t_generated") + "` SET qty = 10 WHERE id = 2"], postgres: [`UPDATE "${s("t_generated")}" SET price = 3.00 WHERE id = 1`] },
+            changes: {
+                mysql: ["UPDATE `" + s("t_generated") + "` SET qty = 10 WHERE id = 2"],
+                postgres: [`UPDATE "${s("t_generated")}" SET price = 3.00 WHERE id = 1`],
+            },
         },
         {
             // ON UPDATE CURRENT_TIMESTAMP keeps the value that travelled (the sink names every column).
@@ -490,17 +566,27 @@ export function legacyCorpus(suffix: string): CorpusTable[] {
                 mysql: ["INSERT INTO `" + s("t_on_update") + "` (id, v, updated_at) VALUES (1, 1, '2001-01-01 00:00:00')"],
                 postgres: [`INSERT INTO "${s("t_on_update")}" (id, v, updated_at) VALUES (2, 2, '2002-02-02 00:00:00+00')`],
             },
-            changes: { mysql: [], postgres: [`UPDATE "${s("t_on_update")}" SET v = 10, updated_at = '2003-03-03 00:00:00+00' WHERE id = 1`] },
+            changes: {
+                mysql: [],
+                postgres: [`UPDATE "${s("t_on_update")}" SET v = 10, updated_at = '2003-03-03 00:00:00+00' WHERE id = 1`],
+            },
         },
         {
             name: s("t_autoinc"),
             mysql: "id INT AUTO_INCREMENT PRIMARY KEY, status VARCHAR(10) NOT NULL DEFAULT 'new'",
-            postgres: "id integer GENERATED BY DEFAULT AS IDENTITY (START WITH 2 INCREMENT BY 2) PRIMARY KEY, status varchar(10) NOT NULL DEFAULT 'new'",
+            postgres:
+                "id integer GENERATED BY DEFAULT AS IDENTITY (START WITH 2 INCREMENT BY 2) PRIMARY KEY, status varchar(10) NOT NULL DEFAULT 'new'",
             columns: [col("id"), col("status")],
             key: ["id"],
             writes: {
-                mysql: ["INSERT INTO `" + s("t_autoinc") + "` (status) VALUES ('m1'), ('m2')", "INSERT INTO `" + s("t_autoinc") + "` () VALUES ()"],
-                postgres: [`INSERT INTO "${s("t_autoinc")}" (status) VALUES ('p1'), ('p2')`, `INSERT INTO "${s("t_autoinc")}" DEFAULT VALUES`],
+                mysql: [
+                    "INSERT INTO `" + s("t_autoinc") + "` (status) VALUES ('m1'), ('m2')",
+                    "INSERT INTO `" + s("t_autoinc") + "` () VALUES ()",
+                ],
+                postgres: [
+                    `INSERT INTO "${s("t_autoinc")}" (status) VALUES ('p1'), ('p2')`,
+                    `INSERT INTO "${s("t_autoinc")}" DEFAULT VALUES`,
+                ],
             },
         },
     ];
@@ -513,7 +599,10 @@ export function legacyCorpus(suffix: string): CorpusTable[] {
             columns: [col("id"), col("qty")],
             key: ["id"],
             writes: { mysql: ["INSERT INTO `" + s("t_check_pg") + "` (id, qty) VALUES (1, 5), (3, -1), (5, 7)"], postgres: [] },
-            after: { mysql: [`INSERT INTO \`${s("t_check_pg")}\` (id, qty) VALUES (101, 1)`], postgres: [`INSERT INTO "${s("t_check_pg")}" (id, qty) VALUES (102, 2)`] },
+            after: {
+                mysql: [`INSERT INTO \`${s("t_check_pg")}\` (id, qty) VALUES (101, 1)`],
+                postgres: [`INSERT INTO "${s("t_check_pg")}" (id, qty) VALUES (102, 2)`],
+            },
             quarantined: [{ direction: "mysql-to-postgres", key: ["3"], reason: /check constraint|23514/i }],
         },
         {
@@ -523,7 +612,10 @@ export function legacyCorpus(suffix: string): CorpusTable[] {
             columns: [col("id"), col("name")],
             key: ["id"],
             writes: { mysql: ["INSERT INTO `" + s("t_not_null_pg") + "` (id, name) VALUES (1, 'x'), (3, NULL), (5, 'y')"], postgres: [] },
-            after: { mysql: [`INSERT INTO \`${s("t_not_null_pg")}\` (id, name) VALUES (101, 'after')`], postgres: [`INSERT INTO "${s("t_not_null_pg")}" (id, name) VALUES (102, 'after')`] },
+            after: {
+                mysql: [`INSERT INTO \`${s("t_not_null_pg")}\` (id, name) VALUES (101, 'after')`],
+                postgres: [`INSERT INTO "${s("t_not_null_pg")}" (id, name) VALUES (102, 'after')`],
+            },
             quarantined: [{ direction: "mysql-to-postgres", key: ["3"], reason: /null value|not-null|23502/i }],
         },
         {
@@ -537,7 +629,10 @@ export function legacyCorpus(suffix: string): CorpusTable[] {
                 mysql: ["INSERT INTO `" + s("t_unique_my") + "` (id, email) VALUES (1, 'a@example.org')"],
                 postgres: [`INSERT INTO "${s("t_unique_my")}" (id, email) VALUES (2, 'b@example.org'), (4, 'A@example.org')`],
             },
-            after: { mysql: [`INSERT INTO \`${s("t_unique_my")}\` (id, email) VALUES (101, 'c@example.org')`], postgres: [`INSERT INTO "${s("t_unique_my")}" (id, email) VALUES (102, 'd@example.org')`] },
+            after: {
+                mysql: [`INSERT INTO \`${s("t_unique_my")}\` (id, email) VALUES (101, 'c@example.org')`],
+                postgres: [`INSERT INTO "${s("t_unique_my")}" (id, email) VALUES (102, 'd@example.org')`],
+            },
             quarantined: [{ direction: "postgres-to-mysql", key: ["4"], reason: /collides on a unique key|Duplicate/i }],
         },
         {
@@ -556,7 +651,10 @@ export function legacyCorpus(suffix: string): CorpusTable[] {
                 ],
                 postgres: [`INSERT INTO "${s("t_big_rows")}" (id, body) VALUES (2, repeat('pg large ', 250000))`],
             },
-            after: { mysql: [`INSERT INTO \`${s("t_big_rows")}\` (id, body) VALUES (101, 'after')`], postgres: [`INSERT INTO "${s("t_big_rows")}" (id, body) VALUES (102, 'after')`] },
+            after: {
+                mysql: [`INSERT INTO \`${s("t_big_rows")}\` (id, body) VALUES (101, 'after')`],
+                postgres: [`INSERT INTO "${s("t_big_rows")}" (id, body) VALUES (102, 'after')`],
+            },
             quarantined: [{ direction: "mysql-to-postgres", key: ["5"], reason: /bytes as a change event, more than/ }],
         },
     ];
@@ -568,18 +666,83 @@ export function legacyCorpus(suffix: string): CorpusTable[] {
 export function brokenTables(suffix: string): { name: string; mysql: string; postgres: string; expect: RegExp }[] {
     const s = (name: string) => `${name}_${suffix}`;
     return [
-        { name: s("b_no_key"), mysql: "id INT NOT NULL, v INT", postgres: "id integer NOT NULL, v integer", expect: new RegExp(`${s("b_no_key")} has no primary key in MySQL/MariaDB`) },
-        { name: s("b_ci_key"), mysql: "code VARCHAR(10) PRIMARY KEY", postgres: "code varchar(10) PRIMARY KEY", expect: new RegExp(`${s("b_ci_key")}\\.code: MySQL's utf8mb4_general_ci ignores case`) },
-        { name: s("b_identity"), mysql: "id INT PRIMARY KEY", postgres: "id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY", expect: new RegExp(`${s("b_identity")}\\.id: a GENERATED ALWAYS identity`) },
-        { name: s("b_computed"), mysql: "id INT PRIMARY KEY, a INT, b INT AS (a + 1) VIRTUAL", postgres: "id integer PRIMARY KEY, a integer, b integer", expect: new RegExp(`${s("b_computed")}\\.b: generated in MySQL/MariaDB only`) },
-        { name: s("b_numeric"), mysql: "id INT PRIMARY KEY, n DECIMAL(10,2)", postgres: "id integer PRIMARY KEY, n numeric", expect: new RegExp(`${s("b_numeric")}\\.n: give the PostgreSQL numeric a precision`) },
-        { name: s("b_spatial"), mysql: "id INT PRIMARY KEY, p POINT", postgres: "id integer PRIMARY KEY, p point", expect: new RegExp(`${s("b_spatial")}\\.p: MySQL type point is not supported`) },
-        { name: s("b_fraction"), mysql: "id INT PRIMARY KEY, t DATETIME", postgres: "id integer PRIMARY KEY, t timestamp", expect: new RegExp(`${s("b_fraction")}\\.t: PostgreSQL keeps 6 fractional-second digits, MySQL 0`) },
-        { name: s("b_scale"), mysql: "id INT PRIMARY KEY, d DECIMAL(10,4)", postgres: "id integer PRIMARY KEY, d numeric(10,2)", expect: new RegExp(`${s("b_scale")}\\.d: MySQL decimal\\(10,4\\) keeps 4 decimal places`) },
-        { name: s("b_missing_col"), mysql: "id INT PRIMARY KEY, only_here INT", postgres: "id integer PRIMARY KEY", expect: new RegExp(`${s("b_missing_col")}\\.only_here exists in MySQL/MariaDB but not in PostgreSQL`) },
-        { name: `${s("b_dq")}"x`, mysql: "id INT PRIMARY KEY", postgres: "id integer PRIMARY KEY", expect: /quotes names without escaping the quote characters/ },
-        { name: `  ${s("b_lead_space")}`, mysql: "id INT PRIMARY KEY", postgres: "id integer PRIMARY KEY", expect: /Debezium's JDBC sink trims the spaces around names/ },
-        { name: `${s("b_topic")} x`, mysql: "id INT PRIMARY KEY", postgres: "id integer PRIMARY KEY", expect: /map to the same Kafka topic name/ },
-        { name: `${s("b_topic")}_x`, mysql: "id INT PRIMARY KEY", postgres: "id integer PRIMARY KEY", expect: /map to the same Kafka topic name/ },
+        {
+            name: s("b_no_key"),
+            mysql: "id INT NOT NULL, v INT",
+            postgres: "id integer NOT NULL, v integer",
+            expect: new RegExp(`${s("b_no_key")} has no primary key in MySQL/MariaDB`),
+        },
+        {
+            name: s("b_ci_key"),
+            mysql: "code VARCHAR(10) PRIMARY KEY",
+            postgres: "code varchar(10) PRIMARY KEY",
+            expect: new RegExp(`${s("b_ci_key")}\\.code: MySQL's utf8mb4_general_ci ignores case`),
+        },
+        {
+            name: s("b_identity"),
+            mysql: "id INT PRIMARY KEY",
+            postgres: "id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+            expect: new RegExp(`${s("b_identity")}\\.id: a GENERATED ALWAYS identity`),
+        },
+        {
+            name: s("b_computed"),
+            mysql: "id INT PRIMARY KEY, a INT, b INT AS (a + 1) VIRTUAL",
+            postgres: "id integer PRIMARY KEY, a integer, b integer",
+            expect: new RegExp(`${s("b_computed")}\\.b: generated in MySQL/MariaDB only`),
+        },
+        {
+            name: s("b_numeric"),
+            mysql: "id INT PRIMARY KEY, n DECIMAL(10,2)",
+            postgres: "id integer PRIMARY KEY, n numeric",
+            expect: new RegExp(`${s("b_numeric")}\\.n: give the PostgreSQL numeric a precision`),
+        },
+        {
+            name: s("b_spatial"),
+            mysql: "id INT PRIMARY KEY, p POINT",
+            postgres: "id integer PRIMARY KEY, p point",
+            expect: new RegExp(`${s("b_spatial")}\\.p: MySQL type point is not supported`),
+        },
+        {
+            name: s("b_fraction"),
+            mysql: "id INT PRIMARY KEY, t DATETIME",
+            postgres: "id integer PRIMARY KEY, t timestamp",
+            expect: new RegExp(`${s("b_fraction")}\\.t: PostgreSQL keeps 6 fractional-second digits, MySQL 0`),
+        },
+        {
+            name: s("b_scale"),
+            mysql: "id INT PRIMARY KEY, d DECIMAL(10,4)",
+            postgres: "id integer PRIMARY KEY, d numeric(10,2)",
+            expect: new RegExp(`${s("b_scale")}\\.d: MySQL decimal\\(10,4\\) keeps 4 decimal places`),
+        },
+        {
+            name: s("b_missing_col"),
+            mysql: "id INT PRIMARY KEY, only_here INT",
+            postgres: "id integer PRIMARY KEY",
+            expect: new RegExp(`${s("b_missing_col")}\\.only_here exists in MySQL/MariaDB but not in PostgreSQL`),
+        },
+        {
+            name: `${s("b_dq")}"x`,
+            mysql: "id INT PRIMARY KEY",
+            postgres: "id integer PRIMARY KEY",
+            expect: /quotes names without escaping the quote characters/,
+        },
+        {
+            name: `  ${s("b_lead_space")}`,
+            mysql: "id INT PRIMARY KEY",
+            postgres: "id integer PRIMARY KEY",
+            expect: /Debezium's JDBC sink trims the spaces around names/,
+        },
+        {
+            name: `${s("b_topic")} x`,
+            mysql: "id INT PRIMARY KEY",
+            postgres: "id integer PRIMARY KEY",
+            expect: /map to the same Kafka topic name/,
+        },
+        {
+            name: `${s("b_topic")}_x`,
+            mysql: "id INT PRIMARY KEY",
+            postgres: "id integer PRIMARY KEY",
+            expect: /map to the same Kafka topic name/,
+        },
     ];
 }

@@ -13,7 +13,9 @@ type ConfigFile = { config?: Record<string, unknown> };
 
 /** The plain config a stack file gives (secure values left out: tests supply their own). */
 export function shippedConfig(stack: string): Record<string, string> {
-    const project = yaml.load(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as { config: Record<string, { default?: unknown }> };
+    const project = yaml.load(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as {
+        config: Record<string, { default?: unknown }>;
+    };
     const stackFile = yaml.load(fs.readFileSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as ConfigFile;
     const config: Record<string, string> = {};
     const put = (key: string, value: unknown) => {
@@ -30,7 +32,11 @@ export interface ProgramRun {
     outputs: Record<string, unknown>;
 }
 
-export async function runProgram(stack: string, overrides: Record<string, string>, secretOverrides: Record<string, string>): Promise<ProgramRun> {
+export async function runProgram(
+    stack: string,
+    overrides: Record<string, string>,
+    secretOverrides: Record<string, string>,
+): Promise<ProgramRun> {
     const registered = mock(stack);
     const all = { ...shippedConfig(stack), ...overrides, ...secretOverrides };
     pulumi.runtime.setAllConfig(all, Object.keys(secretOverrides));
@@ -52,7 +58,9 @@ export function plaintextOccurrences(value: unknown, needle: string, at = "$"): 
     if (Array.isArray(value)) return value.flatMap((item, index) => plaintextOccurrences(item, needle, `${at}[${index}]`));
     if (value && typeof value === "object") {
         if ((value as Record<string, unknown>)[specialSigKey] === specialSecretSig) return [];
-        return Object.entries(value).flatMap(([key, item]) => (key === "__provider" ? [] : plaintextOccurrences(item, needle, `${at}.${key}`)));
+        return Object.entries(value).flatMap(([key, item]) =>
+            key === "__provider" ? [] : plaintextOccurrences(item, needle, `${at}.${key}`),
+        );
     }
     return [];
 }

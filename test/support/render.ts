@@ -3,18 +3,7 @@
 // normalized here (and only those): floats by value, JSON by value, booleans, hex case.
 
 export type RenderKind =
-    | "text"
-    | "bool"
-    | "hex"
-    | "float4"
-    | "float8"
-    | "json"
-    | "date"
-    | "zerodate"
-    | "zerodatetime"
-    | "datetime6"
-    | "time6"
-    | "timestamptz6";
+    "text" | "bool" | "hex" | "float4" | "float8" | "json" | "date" | "zerodate" | "zerodatetime" | "datetime6" | "time6" | "timestamptz6";
 
 export interface RenderedColumn {
     name: string;
@@ -76,7 +65,10 @@ export function postgresRender(column: RenderedColumn): string {
 function stableJson(value: unknown): string {
     if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
     if (value && typeof value === "object") {
-        return `{${Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${stableJson((value as Record<string, unknown>)[key])}`).join(",")}}`;
+        return `{${Object.keys(value)
+            .sort()
+            .map((key) => `${JSON.stringify(key)}:${stableJson((value as Record<string, unknown>)[key])}`)
+            .join(",")}}`;
     }
     return JSON.stringify(value);
 }

@@ -26,7 +26,12 @@ export async function postgresQuery<T = Record<string, unknown>>(sandbox: Sandbo
 }
 
 /** A stack of this project for one suite, with its own prefix, tables and server id. */
-export async function syncStack(sandbox: Sandbox, prefix: string, tables: string[], extra: Record<string, string | string[]> = {}): Promise<Stack> {
+export async function syncStack(
+    sandbox: Sandbox,
+    prefix: string,
+    tables: string[],
+    extra: Record<string, string | string[]> = {},
+): Promise<Stack> {
     const stack = await LocalWorkspace.createOrSelectStack({ stackName: prefix, workDir: REPO_ROOT });
     await stack.setAllConfig({
         "tandem:environment": { value: "local" },
@@ -45,7 +50,11 @@ export async function syncStack(sandbox: Sandbox, prefix: string, tables: string
         "tandem:postgresDatabase": { value: sandbox.postgres.database },
         "tandem:postgresUser": { value: sandbox.postgres.user },
         "tandem:postgresPassword": { value: sandbox.postgres.password, secret: true },
-        ...Object.fromEntries(Object.entries(extra).filter(([, value]) => !Array.isArray(value)).map(([key, value]) => [key, { value: value as string }])),
+        ...Object.fromEntries(
+            Object.entries(extra)
+                .filter(([, value]) => !Array.isArray(value))
+                .map(([key, value]) => [key, { value: value as string }]),
+        ),
     });
     await setListConfig(stack, "tandem:tables", tables);
     for (const [key, value] of Object.entries(extra)) if (Array.isArray(value)) await setListConfig(stack, key, value);
@@ -74,7 +83,9 @@ export async function removeSyncStack(sandbox: Sandbox, stack: Stack | undefined
 
 export async function setConnectorsPaused(sandbox: Sandbox, names: string[], paused: boolean): Promise<void> {
     for (const name of names) {
-        await axios.put(`${sandbox.connectUrl}/connectors/${name}/${paused ? "pause" : "resume"}`, null, { headers: { "Content-Type": "application/json" } });
+        await axios.put(`${sandbox.connectUrl}/connectors/${name}/${paused ? "pause" : "resume"}`, null, {
+            headers: { "Content-Type": "application/json" },
+        });
     }
     await eventually(`${names.join(", ")} ${paused ? "paused" : "running"}`, 60_000, async () => {
         for (const name of names) {
@@ -122,7 +133,12 @@ function canonical(rows: Record<string, unknown>[]): string {
  * Waits until a table holds the same rows on both sides. `columns` are compared as text computed by each
  * database (`CAST(... AS CHAR)` / `::text`), so formatting differences of the drivers do not count.
  */
-export async function waitConverged(sandbox: Sandbox, table: string, columns: string[], timeoutMs = 60_000): Promise<Record<string, unknown>[]> {
+export async function waitConverged(
+    sandbox: Sandbox,
+    table: string,
+    columns: string[],
+    timeoutMs = 60_000,
+): Promise<Record<string, unknown>[]> {
     const mysqlSql = `SELECT ${columns.map((c) => `CAST(\`${c}\` AS CHAR) AS \`${c}\``).join(", ")} FROM \`${table}\` ORDER BY id`;
     const postgresSql = `SELECT ${columns.map((c) => `"${c}"::text AS "${c}"`).join(", ")} FROM public."${table}" ORDER BY id`;
     let last = "";

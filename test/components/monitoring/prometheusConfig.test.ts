@@ -2,7 +2,12 @@ import * as assert from "node:assert/strict";
 import * as yaml from "js-yaml";
 import { AlertRule, alertRules, scrapeConfig, toYaml } from "../../../components/monitoring/prometheusConfig";
 
-const base = { environment: "prod", pipeline: "tandem", connectTargets: ["connect-0:9404", "connect-1:9404"], ruleFiles: ["tandem-rules.yml"] };
+const base = {
+    environment: "prod",
+    pipeline: "tandem",
+    connectTargets: ["connect-0:9404", "connect-1:9404"],
+    ruleFiles: ["tandem-rules.yml"],
+};
 
 const ALERTS = [
     "TandemConnectorFailed",
@@ -27,23 +32,39 @@ describe("prometheusConfig: scrapeConfig", () => {
         assert.deepEqual(config.global, { scrape_interval: "30s", scrape_timeout: "10s", evaluation_interval: "30s" });
         assert.deepEqual(config.rule_files, ["tandem-rules.yml"]);
         assert.deepEqual(config.scrape_configs, [
-            { job_name: "tandem-kafka-connect", static_configs: [{ targets: ["connect-0:9404", "connect-1:9404"], labels: { environment: "prod", pipeline: "tandem" } }] },
+            {
+                job_name: "tandem-kafka-connect",
+                static_configs: [{ targets: ["connect-0:9404", "connect-1:9404"], labels: { environment: "prod", pipeline: "tandem" } }],
+            },
         ]);
     });
 
     it("discovers every worker through a DNS name (headless Service) when given one, with the same labels", () => {
-        const [job] = scrapeConfig({ ...base, connectTargets: [], connectDiscovery: { dnsName: "tandem-connect-workers.tandem.svc", port: 9404 } }).scrape_configs;
+        const [job] = scrapeConfig({
+            ...base,
+            connectTargets: [],
+            connectDiscovery: { dnsName: "tandem-connect-workers.tandem.svc", port: 9404 },
+        }).scrape_configs;
         assert.deepEqual(job, {
             job_name: "tandem-kafka-connect",
             dns_sd_configs: [{ names: ["tandem-connect-workers.tandem.svc"], type: "A", port: 9404 }],
-            relabel_configs: [{ target_label: "environment", replacement: "prod" }, { target_label: "pipeline", replacement: "tandem" }],
+            relabel_configs: [
+                { target_label: "environment", replacement: "prod" },
+                { target_label: "pipeline", replacement: "tandem" },
+            ],
         });
     });
 
     it("adds broker and health-monitor jobs only when they have targets", () => {
         const jobs = scrapeConfig({ ...base, kafkaTargets: ["kafka-0:9404"], monitorTargets: ["monitor:9100"] }).scrape_configs;
-        assert.deepEqual(jobs.map((job) => job.job_name), ["tandem-kafka-connect", "tandem-kafka", "tandem-monitor"]);
-        assert.deepEqual(jobs[2], { job_name: "tandem-monitor", static_configs: [{ targets: ["monitor:9100"], labels: { environment: "prod", pipeline: "tandem" } }] });
+        assert.deepEqual(
+            jobs.map((job) => job.job_name),
+            ["tandem-kafka-connect", "tandem-kafka", "tandem-monitor"],
+        );
+        assert.deepEqual(jobs[2], {
+            job_name: "tandem-monitor",
+            static_configs: [{ targets: ["monitor:9100"], labels: { environment: "prod", pipeline: "tandem" } }],
+        });
         assert.equal(scrapeConfig({ ...base, kafkaTargets: [], monitorTargets: [] }).scrape_configs.length, 1);
     });
 
@@ -98,34 +119,46 @@ describe("prometheusConfig: alertRules", () => {
     });
 
     it("reads Debezium's streaming metrics of both sources and maps their server name to the connector", () => {
-        const streaming = "{context=\"streaming\", name=~`tandem\\.(mysql-to-postgres|postgres-to-mysql)`}";
+        const streaming = '{context="streaming", name=~`tandem\\.(mysql-to-postgres|postgres-to-mysql)`}';
         const behind = rules.TandemBehindSource.expr;
         assert.ok(behind.includes(`debezium_metrics_millisecondsbehindsource${streaming} > 1000`), behind);
         assert.ok(behind.includes('"connector", "tandem-mysql-source", "name", `tandem\\.mysql-to-postgres`'), behind);
         assert.ok(behind.includes('"connector", "tandem-postgres-source", "name", `tandem\\.postgres-to-mysql`'), behind);
-        assert.ok(rules.TandemSourceDisconnected.expr.includes(`debezium_metrics_connected${streaming} == 0 unless on (instance, plugin, name) debezium_metrics_snapshotrunning{context="snapshot"} == 1`));
-        assert.ok(rules.TandemSourceQueueNearlyFull.expr.includes(`debezium_metrics_queueremainingcapacity${streaming} < 0.1 * debezium_metrics_queuetotalcapacity${streaming}`));
+        assert.ok(
+            rules.TandemSourceDisconnected.expr.includes(
+                `debezium_metrics_connected${streaming} == 0 unless on (instance, plugin, name) debezium_metrics_snapshotrunning{context="snapshot"} == 1`,
+            ),
+        );
+        assert.ok(
+            rules.TandemSourceQueueNearlyFull.expr.includes(
+                `debezium_metrics_queueremainingcapacity${streaming} < 0.1 * debezium_metrics_queuetotalcapacity${streaming}`,
+            ),
+        );
         assert.equal(rules.TandemBehindSource.for, "5m");
     });
 
     it("defines the slot and lag alerts on the metrics the health monitor is to export", () => {
-        assert.equal(rules.TandemReplicationSlotWalGrowing.expr,
-            'pg_replication_slots_retained_wal_bytes{slot_name="tandem_slot"} > 1073741824 and delta(pg_replication_slots_retained_wal_bytes{slot_name="tandem_slot"}[30m]) > 0');
+        assert.equal(
+            rules.TandemReplicationSlotWalGrowing.expr,
+            'pg_replication_slots_retained_wal_bytes{slot_name="tandem_slot"} > 1073741824 and delta(pg_replication_slots_retained_wal_bytes{slot_name="tandem_slot"}[30m]) > 0',
+        );
         assert.ok(rules.TandemConsumerLag.expr.includes("kafka_consumergroup_lag{consumergroup=~`connect-tandem-(mysql|postgres)-sink`}"));
         assert.ok(rules.TandemConsumerLag.expr.endsWith("> 10000"));
         assert.equal(rules.TandemScrapeTargetDown.expr, 'up{pipeline="tandem"} == 0');
     });
 
     it("takes thresholds as options", () => {
-        const custom = byName(alertRules({
-            pipeline: "tandem",
-            latencyObjectiveMs: 250,
-            queueRemainingRatio: 0.2,
-            dlqWindowMinutes: 30,
-            retainedWalBytes: 5e9,
-            consumerLagMessages: 500,
-            snapshotMaxMinutes: 60,
-        }).groups[0].rules);
+        const custom = byName(
+            alertRules({
+                pipeline: "tandem",
+                latencyObjectiveMs: 250,
+                queueRemainingRatio: 0.2,
+                dlqWindowMinutes: 30,
+                retainedWalBytes: 5e9,
+                consumerLagMessages: 500,
+                snapshotMaxMinutes: 60,
+            }).groups[0].rules,
+        );
         assert.ok(custom.TandemBehindSource.expr.includes("> 250"));
         assert.match(custom.TandemBehindSource.annotations.description, /250 ms/);
         assert.ok(custom.TandemSourceQueueNearlyFull.expr.includes("< 0.2 * "));
@@ -152,7 +185,12 @@ describe("prometheusConfig: toYaml", () => {
         assert.deepEqual(yaml.load(toYaml(config)), config);
         assert.deepEqual(yaml.load(toYaml(rules)), rules);
         for (const rule of rules.groups[0].rules) {
-            assert.ok(toYaml(rules).split("\n").some((line) => line.includes(rule.expr)), rule.alert);
+            assert.ok(
+                toYaml(rules)
+                    .split("\n")
+                    .some((line) => line.includes(rule.expr)),
+                rule.alert,
+            );
         }
     });
 });

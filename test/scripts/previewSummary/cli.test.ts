@@ -17,8 +17,12 @@ describe("scripts/previewSummary/cli", function () {
     const script = path.join(ROOT, "scripts", "previewSummary", "cli.ts");
     const node = (args: string[], input?: string) =>
         new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-            const child = execFile(process.execPath, ["-r", "ts-node/register/transpile-only", script, ...args], { cwd: ROOT }, (error, stdout, stderr) =>
-                resolve({ code: error ? Number((error as NodeJS.ErrnoException & { code?: number }).code ?? 1) : 0, stdout, stderr }),
+            const child = execFile(
+                process.execPath,
+                ["-r", "ts-node/register/transpile-only", script, ...args],
+                { cwd: ROOT },
+                (error, stdout, stderr) =>
+                    resolve({ code: error ? Number((error as NodeJS.ErrnoException & { code?: number }).code ?? 1) : 0, stdout, stderr }),
             );
             child.stdin?.end(input ?? "");
         });
@@ -45,7 +49,12 @@ describe("scripts/previewSummary/cli", function () {
     });
 
     it("parses --stack in each form and names what is wrong with bad arguments", () => {
-        const forms = [["--stack", "dev", "p.json"], ["-s", "dev", "p.json"], ["--stack=dev", "p.json"], ["p.json", "-sdev"]];
+        const forms = [
+            ["--stack", "dev", "p.json"],
+            ["-s", "dev", "p.json"],
+            ["--stack=dev", "p.json"],
+            ["p.json", "-sdev"],
+        ];
         for (const args of forms) {
             assert.deepEqual(readArguments(args), { help: false, stack: "dev", file: "p.json" }, args.join(" "));
         }
@@ -58,7 +67,11 @@ describe("scripts/previewSummary/cli", function () {
     });
 
     it("runs through the bash wrapper", async () => {
-        const { stdout } = await run("bash", [path.join(ROOT, "scripts", "preview-summary"), "--stack=dev", path.join(FIXTURES, "connectors-update.json")], { cwd: "/" });
+        const { stdout } = await run(
+            "bash",
+            [path.join(ROOT, "scripts", "preview-summary"), "--stack=dev", path.join(FIXTURES, "connectors-update.json")],
+            { cwd: "/" },
+        );
         assert.match(stdout, /^### Pulumi preview: `dev`/);
     });
 });

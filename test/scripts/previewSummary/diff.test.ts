@@ -8,13 +8,26 @@ describe("scripts/previewSummary/diff", () => {
             { key: "config", quoted: false },
             { key: "poll.interval.ms", quoted: true },
         ]);
-        assert.deepEqual(parsePropertyPath("config.poll.interval.ms").map((s) => s.key), ["config", "poll", "interval", "ms"]);
-        assert.deepEqual(parsePropertyPath('apply[3]').map((s) => s.key), ["apply", "3"]);
-        assert.deepEqual(parsePropertyPath('config["a\\"b"]').map((s) => s.key), ["config", 'a"b']);
+        assert.deepEqual(
+            parsePropertyPath("config.poll.interval.ms").map((s) => s.key),
+            ["config", "poll", "interval", "ms"],
+        );
+        assert.deepEqual(
+            parsePropertyPath("apply[3]").map((s) => s.key),
+            ["apply", "3"],
+        );
+        assert.deepEqual(
+            parsePropertyPath('config["a\\"b"]').map((s) => s.key),
+            ["config", 'a"b'],
+        );
     });
 
     it("diffs config keys as Connect sees them (strings), secrets and unknowns opaque", () => {
-        assert.deepEqual(diffConfigKeys({ a: "1", b: "x", c: "y" }, { a: 1, b: "z", d: "w" }), { added: ["d"], removed: ["c"], changed: ["b"] });
+        assert.deepEqual(diffConfigKeys({ a: "1", b: "x", c: "y" }, { a: 1, b: "z", d: "w" }), {
+            added: ["d"],
+            removed: ["c"],
+            changed: ["b"],
+        });
         assert.equal(diffConfigKeys("[secret]", { a: "1" }).opaque, "secret");
         assert.equal(diffConfigKeys({ a: "1" }, "04da6b54-80e4-46f7-96ec-b56ff0331ba9").opaque, "unknown");
     });
@@ -27,8 +40,20 @@ describe("scripts/previewSummary/diff", () => {
             op: "replace",
             urn: `urn:pulumi:dev::tandem::${type}::tandem.orders`,
             replaceReasons: ["partitions"],
-            detailedDiff: { 'config["retention.ms"]': { kind: "update" }, "config.cleanup.policy": { kind: "add" }, partitions: { kind: "update-replace" }, "tags[0]": {} },
+            detailedDiff: {
+                'config["retention.ms"]': { kind: "update" },
+                "config.cleanup.policy": { kind: "add" },
+                partitions: { kind: "update-replace" },
+                "tags[0]": {},
+            },
         });
-        assert.deepEqual(changes, { replaceOn: ["partitions"], properties: [{ name: "config", note: undefined }, { name: "tags", note: undefined }], config: undefined });
+        assert.deepEqual(changes, {
+            replaceOn: ["partitions"],
+            properties: [
+                { name: "config", note: undefined },
+                { name: "tags", note: undefined },
+            ],
+            config: undefined,
+        });
     });
 });

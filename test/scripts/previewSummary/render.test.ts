@@ -33,7 +33,12 @@ describe("scripts/previewSummary/render", () => {
         it("lists one row per changing resource, riskiest first, unchanged ones left out", () => {
             const rows = markdown.split("\n").filter((line) => line.startsWith("| `"));
             assert.deepEqual(
-                rows.map((row) => row.split(" | ").slice(0, 3).map((cell) => cell.replace(/^\| /, ""))),
+                rows.map((row) =>
+                    row
+                        .split(" | ")
+                        .slice(0, 3)
+                        .map((cell) => cell.replace(/^\| /, "")),
+                ),
                 [
                     ["`+- replace`", "Connector", "`tandem-postgres-source`"],
                     ["`- delete`", "SqlObjects", "`tandem-initial-load-signal`"],
@@ -53,7 +58,10 @@ describe("scripts/previewSummary/render", () => {
 
         it("lists Connector config keys computed from old/new inputs when detailedDiff is null", () => {
             const row = rowOf(markdown, "tandem-mysql-source");
-            assert.match(row, /config: changed `table\.include\.list`; added `signal\.data\.collection`; removed `heartbeat\.interval\.ms`/);
+            assert.match(
+                row,
+                /config: changed `table\.include\.list`; added `signal\.data\.collection`; removed `heartbeat\.interval\.ms`/,
+            );
             // tasks.max went from "1" to 1: the same for Connect.
             assert.doesNotMatch(row, /tasks\.max/);
             assert.doesNotMatch(row, /`auth`|`__provider`/);
@@ -71,7 +79,13 @@ describe("scripts/previewSummary/render", () => {
             const secrets = raw.match(/FIXTURE-[a-z-]+-\d+/g) ?? [];
             assert.ok(secrets.length >= 10, "the fixture holds its marked secrets");
             for (const secret of secrets) assert.ok(!markdown.includes(secret), `${secret} printed`);
-            for (const marker of ["4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270", "[secret]", "plaintext", "exports.handler"]) {
+            for (const marker of [
+                "4dabf18193072939515e22adb298388d",
+                "1b47061264138c4ac30d75fd1eb44270",
+                "[secret]",
+                "plaintext",
+                "exports.handler",
+            ]) {
                 assert.ok(!markdown.includes(marker), `${marker} printed`);
             }
             // Plain values of inputs stay out too: only keys are shown.
@@ -82,7 +96,10 @@ describe("scripts/previewSummary/render", () => {
 
         it("lists warnings, shortened and redacted, and counts infos", () => {
             assert.match(markdown, /\*\*Diagnostics:\*\* 0 errors, 2 warnings/);
-            assert.match(markdown, /- \*\*warning\*\* \(Connector tandem-postgres-sink\): connector tandem-postgres-sink: Connect not reachable/);
+            assert.match(
+                markdown,
+                /- \*\*warning\*\* \(Connector tandem-postgres-sink\): connector tandem-postgres-sink: Connect not reachable/,
+            );
             assert.match(markdown, /2 info messages not shown/);
             assert.doesNotMatch(markdown, /some inputs are not known yet|program printed a line/);
         });
@@ -122,8 +139,14 @@ describe("scripts/previewSummary/render", () => {
         const steps = Array.from({ length: 60 }, (_, i) => ({
             op: i % 10 === 0 ? "create" : "update",
             urn: `urn:pulumi:prod::tandem::tandem:index:BidirectionalSync$pulumi-nodejs:dynamic/tandem:Connector::prod-connector-${i}`,
-            oldState: { type: "pulumi-nodejs:dynamic/tandem:Connector", inputs: { config: Object.fromEntries(Array.from({ length: 40 }, (_, k) => [`key.${k}`, "old"])) } },
-            newState: { type: "pulumi-nodejs:dynamic/tandem:Connector", inputs: { config: Object.fromEntries(Array.from({ length: 40 }, (_, k) => [`key.${k}`, `new-${i}`])) } },
+            oldState: {
+                type: "pulumi-nodejs:dynamic/tandem:Connector",
+                inputs: { config: Object.fromEntries(Array.from({ length: 40 }, (_, k) => [`key.${k}`, "old"])) },
+            },
+            newState: {
+                type: "pulumi-nodejs:dynamic/tandem:Connector",
+                inputs: { config: Object.fromEntries(Array.from({ length: 40 }, (_, k) => [`key.${k}`, `new-${i}`])) },
+            },
         }));
         const diagnostics = Array.from({ length: 30 }, (_, i) => ({ message: `warning ${i}: ${"x".repeat(5000)}`, severity: "warning" }));
         const markdown = summarizePreview({ steps, diagnostics, changeSummary: { create: 6, update: 54 } }, { stack: "prod" });
@@ -143,7 +166,12 @@ describe("scripts/previewSummary/render", () => {
             assert.match(markdown, /- …and 20 more/);
             assert.ok(markdown.length < 20000, `summary is ${markdown.length} characters`);
             const options = { maxRows: 5, maxDiagnostics: 2 };
-            assert.equal(summarizePreview({ steps, diagnostics }, options).split("\n").filter((line) => line.startsWith("| `")).length, 5);
+            assert.equal(
+                summarizePreview({ steps, diagnostics }, options)
+                    .split("\n")
+                    .filter((line) => line.startsWith("| `")).length,
+                5,
+            );
         });
 
         it("counts from the steps when changeSummary is missing", () => {
@@ -164,18 +192,31 @@ describe("scripts/previewSummary/render", () => {
             const state = { type: "pulumi-nodejs:dynamic/tandem:Connector", inputs: { __provider: "v1", config: { a: "1" } } };
             const drift = summarizePreview({ steps: [{ op: "update", urn: urn("c"), oldState: state, newState: state }] });
             assert.match(drift, /no input change \(the provider reports drift/);
-            const code = summarizePreview({ steps: [{ op: "update", urn: urn("c"), oldState: state, newState: { ...state, inputs: { ...state.inputs, __provider: "v2" } } }] });
+            const code = summarizePreview({
+                steps: [
+                    { op: "update", urn: urn("c"), oldState: state, newState: { ...state, inputs: { ...state.inputs, __provider: "v2" } } },
+                ],
+            });
             assert.match(code, /no input change \(provider code changed\)/);
         });
 
         it("hides the keys of a config that is secret as a whole", () => {
             const markdown = summarizePreview({
-                steps: [{
-                    op: "update",
-                    urn: urn("c"),
-                    oldState: { inputs: { config: "[secret]" } },
-                    newState: { inputs: { config: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", plaintext: '{"secret.key":"v"}' } } },
-                }],
+                steps: [
+                    {
+                        op: "update",
+                        urn: urn("c"),
+                        oldState: { inputs: { config: "[secret]" } },
+                        newState: {
+                            inputs: {
+                                config: {
+                                    "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+                                    plaintext: '{"secret.key":"v"}',
+                                },
+                            },
+                        },
+                    },
+                ],
             });
             assert.match(markdown, /config \(secret: keys hidden\)/);
             assert.doesNotMatch(markdown, /secret\.key/);
@@ -196,7 +237,10 @@ describe("scripts/previewSummary/render", () => {
         });
 
         it("masks given literals in diagnostics", () => {
-            const markdown = summarizePreview({ diagnostics: [{ severity: "error", message: "error: login failed with s3cr3t-value" }] }, { redact: ["s3cr3t-value"] });
+            const markdown = summarizePreview(
+                { diagnostics: [{ severity: "error", message: "error: login failed with s3cr3t-value" }] },
+                { redact: ["s3cr3t-value"] },
+            );
             assert.doesNotMatch(markdown, /s3cr3t-value/);
             assert.match(markdown, /login failed with \\\[redacted\\\]/);
         });
