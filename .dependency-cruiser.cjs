@@ -3,7 +3,7 @@
 //
 //   core/  ←  sql/, preflight/  ←  connectors/, database/, kafka/  ←  components/  ←  index.ts
 //                                  ↑ operator tools (scripts/, ops/, cli/, monitor/, reconcile/, loadtest/)
-const TOOLS = "^(scripts|ops|cli|monitor|reconcile|loadtest)/";
+const TOOLS = "^(scripts|ops|cli|monitor|reconcile|loadtest|bench)/";
 const OURS_OUTSIDE = (...allowed) => `^(?!(${allowed.join("|")})/)(?!node_modules/)[^/]+/|^index\\.ts$`;
 
 /** @type {import('dependency-cruiser').IConfiguration} */

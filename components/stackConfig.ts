@@ -1,47 +1,15 @@
 // Reads the stack's config: the keys, their types and defaults are those Pulumi.yaml declares (the one list of
 // them; test/components/stackConfig.test.ts checks that validateSettings reads exactly these), validated by
 // components/settings.ts so that `pulumi preview` fails with every bad key named at once.
-import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import * as yaml from "js-yaml";
+import { CONFIG_NAMESPACE, configSchema } from "../core/projectConfig";
 import { RawSettings } from "./configValues";
 import { SecretSettings, Settings, validateSettings } from "./settings";
 
-export const CONFIG_NAMESPACE = "tandem";
-const PROJECT_FILE = path.join(__dirname, "..", "Pulumi.yaml");
-
-/** A config key as Pulumi.yaml declares it. */
-export interface DeclaredKey {
-    type: "string" | "integer" | "boolean" | "array";
-    default?: unknown;
-    secret?: boolean;
-    description?: string;
-}
-
 /** Keys holding secrets that Pulumi.yaml cannot mark `secret` (they have a default): read as secrets, never as settings. */
 export const SECRET_STRINGS = ["connectRestPassword", "kubeconfig"];
-
-/** The keys of the `tandem` namespace declared in Pulumi.yaml, by name without the namespace. */
-export function configSchema(projectFile: string = PROJECT_FILE): Record<string, DeclaredKey> {
-    const project = yaml.load(fs.readFileSync(projectFile, "utf8")) as { config?: Record<string, DeclaredKey> };
-    const prefix = `${CONFIG_NAMESPACE}:`;
-    return Object.fromEntries(
-        Object.entries(project.config ?? {})
-            .filter(([key]) => key.startsWith(prefix))
-            .map(([key, declared]) => [key.slice(prefix.length), declared]),
-    );
-}
-
-/** The settings a stack gets for the keys it leaves unset (Pulumi applies Pulumi.yaml's defaults the same way). */
-export function configDefaults(schema: Record<string, DeclaredKey> = configSchema()): RawSettings {
-    return Object.fromEntries(
-        Object.entries(schema)
-            .filter(([, declared]) => declared.default !== undefined)
-            .map(([key, declared]) => [key, declared.default]),
-    );
-}
 
 /**
  * The `local` stack targets the sandbox by default: its Connect worker serves `<state dir>/connect-secrets`

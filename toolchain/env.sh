@@ -33,7 +33,7 @@ export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE-tandem-local-sandbox
 
 case ":$PATH:" in
   *":$TANDEM_PULUMI_HOME/bin:"*) ;;
-  *) export PATH="$TANDEM_PULUMI_HOME/bin:$TANDEM_ROOT/node_modules/.bin:$PATH" ;;
+  *) export PATH="$TANDEM_PULUMI_HOME/bin:$TANDEM_ROOT/bin:$TANDEM_ROOT/node_modules/.bin:$PATH" ;;
 esac
 
 # node.sh fills TANDEM_NODE_HOME atomically: when it holds a node, that node (and its npm) comes first.

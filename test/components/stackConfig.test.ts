@@ -3,7 +3,8 @@
 import * as assert from "node:assert/strict";
 import { RawSettings } from "../../components/configValues";
 import { validateSettings } from "../../components/settings";
-import { configDefaults, configSchema, SECRET_STRINGS } from "../../components/stackConfig";
+import { SECRET_STRINGS } from "../../components/stackConfig";
+import { configDefaults, configSchema } from "../../core/projectConfig";
 
 const schema = configSchema();
 const defaults = configDefaults(schema);

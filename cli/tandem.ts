@@ -1,0 +1,26 @@
+// `tandem`: the operators' command line. One command per file in cli/commands/, registered here; each command
+// prints for people by default and JSON with `-o json`, and exits 0 on success, 1 when what it checks failed,
+// 2 on bad usage.
+import { Command } from "commander";
+import { loadtestCommand } from "./commands/loadtest";
+
+export function tandemProgram(): Command {
+    const program = new Command("tandem")
+        .description("Operate a tandem bidirectional sync (MySQL/MariaDB ⇄ PostgreSQL).")
+        .showHelpAfterError();
+    program.exitOverride((error) => {
+        // commander's own usage errors exit 2 (bad usage), like kubectl's.
+        process.exit(error.exitCode === 0 ? 0 : 2);
+    });
+    program.addCommand(loadtestCommand());
+    return program;
+}
+
+if (require.main === module) {
+    tandemProgram()
+        .parseAsync(process.argv)
+        .catch((error: Error) => {
+            process.stderr.write(`error: ${error.message}\n`);
+            process.exit(1);
+        });
+}

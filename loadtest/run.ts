@@ -1,0 +1,355 @@
+// Effects: a load test against a running stack. Writes the planned rows on each side with concurrent writers
+// (paced when asked), logs arrivals inside the receiving databases, waits for both sides to converge, counts
+// the topics' events and the conflicts recorded, compares the table row by row, and cleans up after itself.
+import { Kafka, logLevel } from "kafkajs";
+import mysql from "mysql2/promise";
+import { Pool as PgPool } from "pg";
+import { mysqlFamily } from "../core/columnTypes";
+import { syncNames, TableDef } from "../core/model";
+import { syncTopics } from "../core/topics";
+import { Direction, directionOf, Side } from "../core/vocabulary";
+import { readMysql, readPostgres } from "../database/catalog";
+import { q } from "../sql/mysqlSql";
+import { qi } from "../sql/postgresSql";
+import { LoadtestOptions } from "./options";
+import { assignWriters, countKinds, planSide, sharedKeyCount, Write } from "./plan";
+import { generatedValue, keyBase, keyOf, ownRow, writableColumns, WritableColumn } from "./rows";
+import * as sql from "./sql";
+import { StackTarget } from "./stackTarget";
+import { diffRows, LatencySummary, summarizeLatencies } from "./stats";
+
+export interface DirectionResult {
+    writes: ReturnType<typeof countKinds>;
+    writeSeconds: number;
+    /** Writes per second achieved by the writers. */
+    throughput: number;
+    latencyMs: LatencySummary;
+    /** Events on the direction's topic during the run, and those beyond the application's writes (echoes). */
+    events: number;
+    echoes: number;
+}
+
+export interface LoadtestResult {
+    stack: string;
+    table: string;
+    options: Omit<LoadtestOptions, "directions"> & { directions: Direction[] };
+    directions: Partial<Record<Direction, DirectionResult>>;
+    /** Milliseconds from the last write to both sides being equal; null when they did not converge in time. */
+    convergedAfterMs: number | null;
+    conflictsRecorded: Record<Side, number>;
+    rows: Record<Side, number>;
+    differences: ReturnType<typeof diffRows>;
+    ok: boolean;
+}
+
+export interface Progress {
+    start(direction: Direction, total: number): void;
+    advance(direction: Direction): void;
+    phase(message: string): void;
+    stop(): void;
+}
+
+interface Databases {
+    mysql: mysql.Pool;
+    postgres: PgPool;
+}
+
+/** A statement to run on one side: the SQL and its parameters, in that driver's placeholder style. */
+type Statement = [string, unknown[]];
+
+export interface TableShape {
+    name: string;
+    key: string;
+    /** Columns written besides the key (own table: fixed; --table: from each side's catalog). */
+    columns: Record<Side, WritableColumn[]>;
+    /** Integer keys take numbers from a fresh range; text keys the same numbers spelled `lt<n>`. */
+    keyKind: "integer" | "text";
+    own: boolean;
+}
+
+/** The first key above every row either side holds, so that the run's keys are fresh. */
+async function nextIntegerKey(db: Databases, schema: string, table: TableShape): Promise<number> {
+    const [[mysqlRows], postgresRows] = await Promise.all([
+        db.mysql.query(`SELECT COALESCE(MAX(${q(table.key)}), 0) AS m FROM ${q(table.name)}`),
+        db.postgres.query(`SELECT COALESCE(MAX(${qi(table.key)}), 0) AS m FROM ${qi(schema)}.${qi(table.name)}`),
+    ]);
+    return Math.max(Number((mysqlRows as { m: number }[])[0].m), Number(postgresRows.rows[0].m)) + 1;
+}
+
+/** The MySQL address without the flavor, which the driver does not take. */
+export function mysqlAddress(target: StackTarget) {
+    const { flavor: _flavor, ...address } = target.mysql;
+    return address;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function statementFor(side: Side, table: TableShape, schema: string, write: Write, id: number | string): Statement {
+    const columns = table.own ? ["side", "seq", "payload", "amount", "updated_at"] : table.columns[side].map((column) => column.name);
+    const values: unknown[] = table.own
+        ? Object.values(ownRow(side, write.seq))
+        : table.columns[side].map((column) => generatedValue(column, write.seq, side));
+    const now = side === "mysql" ? "NOW(6)" : "localtimestamp";
+    if (side === "mysql") {
+        const t = q(table.name);
+        const placeholders = columns.map((_, i) => (table.own && i === 4 ? now : "?"));
+        const bound = table.own ? values.slice(0, 4) : values;
+        if (write.kind === "delete") return [`DELETE FROM ${t} WHERE ${q(table.key)} = ?`, [id]];
+        if (write.kind === "insert") {
+            return [
+                `INSERT INTO ${t} (${[table.key, ...columns].map(q).join(", ")}) VALUES (?, ${placeholders.join(", ")})`,
+                [id, ...bound],
+            ];
+        }
+        return [
+            `UPDATE ${t} SET ${columns.map((column, i) => `${q(column)} = ${placeholders[i]}`).join(", ")} WHERE ${q(table.key)} = ?`,
+            [...bound, id],
+        ];
+    }
+    const t = `${qi(schema)}.${qi(table.name)}`;
+    let n = 0;
+    const placeholders = columns.map((_, i) => (table.own && i === 4 ? now : `$${++n}`));
+    if (write.kind === "delete") return [`DELETE FROM ${t} WHERE ${qi(table.key)} = $1`, [id]];
+    if (write.kind === "insert") {
+        const shifted = placeholders.map((p) => (p.startsWith("$") ? `$${Number(p.slice(1)) + 1}` : p));
+        return [`INSERT INTO ${t} (${[table.key, ...columns].map(qi).join(", ")}) VALUES ($1, ${shifted.join(", ")})`, [id, ...values]];
+    }
+    return [
+        `UPDATE ${t} SET ${columns.map((column, i) => `${qi(column)} = ${placeholders[i]}`).join(", ")} WHERE ${qi(table.key)} = $${n + 1}`,
+        [...values, id],
+    ];
+}
+
+async function run(db: Databases, side: Side, [text, params]: Statement): Promise<void> {
+    try {
+        if (side === "mysql") await db.mysql.query(text, params);
+        else await db.postgres.query(text, params);
+    } catch (error) {
+        throw new Error(`${side}: ${(error as Error).message}\n  in: ${text}\n  with: ${JSON.stringify(params)}`, { cause: error });
+    }
+}
+
+async function rowsOf(db: Databases, side: Side, text: string): Promise<Record<string, unknown>[]> {
+    if (side === "mysql") return (await db.mysql.query(text))[0] as Record<string, unknown>[];
+    return (await db.postgres.query(text)).rows;
+}
+
+/** Writes one side's plan with `writers` connections, paced to `rate` writes/s when given. */
+async function writeSide(
+    db: Databases,
+    side: Side,
+    writes: Write[],
+    options: LoadtestOptions,
+    idOf: (write: Write) => number | string,
+    statement: (write: Write, id: number | string) => Statement,
+    progress: Progress,
+): Promise<number> {
+    const direction = directionOf(side);
+    const started = Date.now();
+    let issued = 0;
+    const pace = async () => {
+        if (!options.rate) return;
+        const due = started + (issued++ * 1000) / options.rate;
+        if (due > Date.now()) await sleep(due - Date.now());
+    };
+    await Promise.all(
+        assignWriters(writes, options.concurrent).map(async (queue) => {
+            for (const write of queue) {
+                await pace();
+                await run(db, side, statement(write, idOf(write)));
+                progress.advance(direction);
+            }
+        }),
+    );
+    return (Date.now() - started) / 1000;
+}
+
+async function topicEvents(bootstrapServers: string, topics: string[]): Promise<Record<string, number>> {
+    const kafka = new Kafka({ clientId: "tandem-loadtest", brokers: bootstrapServers.split(","), logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+        const existing = new Set(await admin.listTopics());
+        const result: Record<string, number> = {};
+        for (const topic of topics) {
+            result[topic] = existing.has(topic) ? (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0) : 0;
+        }
+        return result;
+    } finally {
+        await admin.disconnect();
+    }
+}
+
+async function versions(db: Databases, target: StackTarget, table: TableShape): Promise<Record<Side, Map<string, string>>> {
+    const read = async (side: Side) => {
+        const rows = await rowsOf(db, side, sql.versionsSql(side, target.postgres.schema, table.name, [table.key]));
+        return new Map(rows.map((row) => [String(row.k), String(row.v)]));
+    };
+    const [mysqlRows, postgresRows] = await Promise.all([read("mysql"), read("postgres")]);
+    return { mysql: mysqlRows, postgres: postgresRows };
+}
+
+async function waitConverged(db: Databases, target: StackTarget, table: TableShape, timeoutMs: number): Promise<number | null> {
+    const started = Date.now();
+    while (Date.now() - started < timeoutMs) {
+        const both = await versions(db, target, table);
+        if (diffRows(both.mysql, both.postgres).count === 0) return Date.now() - started;
+        await sleep(250);
+    }
+    return null;
+}
+
+/** The shape of a synced table given with --table: its single-column key and the columns both sides can take. */
+export async function tableShape(target: StackTarget, name: string): Promise<TableShape> {
+    const [mysqlFacts, postgresFacts] = await Promise.all([
+        readMysql(mysqlAddress(target)),
+        readPostgres({ ...target.postgres }, target.postgres.schema),
+    ]);
+    const find = (tables: TableDef[], side: Side) => {
+        const table = tables.find((candidate) => candidate.name === name);
+        if (!table) throw new Error(`table ${name} does not exist on the ${side} side`);
+        if (table.primaryKey.length !== 1) throw new Error(`--table ${name}: the load test writes tables with a one-column primary key`);
+        return table;
+    };
+    const onMysql = find(mysqlFacts.tables, "mysql");
+    const onPostgres = find(postgresFacts.tables, "postgres");
+    const key = onMysql.primaryKey[0];
+    const nonKey = (table: TableDef) => ({ ...table, columns: table.columns.filter((column) => column.name !== key) });
+    const mysqlColumns = writableColumns(nonKey(onMysql).columns, "mysql");
+    const postgresColumns = writableColumns(nonKey(onPostgres).columns, "postgres");
+    const unsupported = [...mysqlColumns.unsupported, ...postgresColumns.unsupported];
+    if (unsupported.length > 0) throw new Error(`--table ${name}: no generated values for ${unsupported.join(", ")}`);
+    const keyFamily = mysqlFamily(onMysql.columns.find((column) => column.name === key)!.type);
+    if (keyFamily !== "integer" && keyFamily !== "text") throw new Error(`--table ${name}: the key ${key} must be an integer or a string`);
+    return { name, key, columns: { mysql: mysqlColumns.columns, postgres: postgresColumns.columns }, keyKind: keyFamily, own: false };
+}
+
+export async function runLoadtest(
+    target: StackTarget,
+    table: TableShape,
+    options: LoadtestOptions,
+    progress: Progress,
+): Promise<LoadtestResult> {
+    const db: Databases = {
+        mysql: mysql.createPool({ ...mysqlAddress(target), connectionLimit: options.concurrent + 2, dateStrings: true }),
+        postgres: new PgPool({ ...target.postgres, max: options.concurrent + 2 }),
+    };
+    const names = syncNames(target.prefix);
+    const schema = target.postgres.schema;
+    const mysqlArrivals = sql.mysqlArrivalSql(table.name, [table.key]);
+    const postgresArrivals = sql.postgresArrivalSql(schema, table.name, [table.key]);
+    const base = table.keyKind === "integer" && !table.own ? await nextIntegerKey(db, schema, table) : keyBase(Date.now());
+    const idOf = (side: Side) => (write: Write) => {
+        const number = keyOf(write, side, base, options.records);
+        return table.keyKind === "integer" ? number : `lt${number}`;
+    };
+    try {
+        progress.phase("arrival log: triggers in both databases");
+        for (const statement of mysqlArrivals.setup) await db.mysql.query(statement);
+        for (const statement of postgresArrivals.setup) await db.postgres.query(statement);
+
+        const sides = options.directions.map((direction) => (direction === "mysql-to-postgres" ? "mysql" : "postgres") as Side);
+        const plans = Object.fromEntries(
+            sides.map((side) => [side, planSide(side, options.records, options.mix, options.conflicts, 0x7a11d)]),
+        );
+        const shared = sharedKeyCount(options.records, options.conflicts);
+        if (shared > 0) {
+            progress.phase(`seeding ${shared} shared keys from MySQL for the conflicts`);
+            for (let key = 0; key < shared; key++) {
+                const write: Write = { kind: "insert", key, shared: true, seq: -1 - key };
+                await run(db, "mysql", statementFor("mysql", table, schema, write, idOf("mysql")(write)));
+            }
+            if ((await waitConverged(db, target, table, options.convergeTimeoutSeconds * 1000)) === null) {
+                throw new Error(
+                    `the ${shared} seeded rows did not reach PostgreSQL within ${options.convergeTimeoutSeconds} s: is the stack running?`,
+                );
+            }
+        }
+
+        const topics = Object.fromEntries(
+            options.directions.map((direction) => {
+                const namespace = direction === "mysql-to-postgres" ? target.mysql.database : schema;
+                return [direction, syncTopics(target.prefix, direction, namespace, [table.name]).rows[0]];
+            }),
+        ) as Record<Direction, string>;
+        const countConflicts = async () => {
+            const [[mysqlRows], postgresRows] = await Promise.all([
+                db.mysql.query(sql.conflictCountSql("mysql", schema, names.conflictsTable, table.name)),
+                db.postgres.query(sql.conflictCountSql("postgres", schema, names.conflictsTable, table.name)),
+            ]);
+            return { mysql: Number((mysqlRows as { n: number }[])[0].n), postgres: Number(postgresRows.rows[0].n) };
+        };
+        const eventsBefore = await topicEvents(target.kafkaBootstrapServers, Object.values(topics));
+        const conflictsBefore = await countConflicts();
+
+        for (const side of sides) progress.start(directionOf(side), plans[side].writes.length);
+        const writeSeconds = Object.fromEntries(
+            await Promise.all(
+                sides.map(async (side) => {
+                    const seconds = await writeSide(
+                        db,
+                        side,
+                        plans[side].writes,
+                        options,
+                        idOf(side),
+                        (write, id) => statementFor(side, table, schema, write, id),
+                        progress,
+                    );
+                    return [side, seconds] as const;
+                }),
+            ),
+        ) as Record<Side, number>;
+        progress.phase("waiting for both sides to converge");
+        const convergedAfterMs = await waitConverged(db, target, table, options.convergeTimeoutSeconds * 1000);
+        // Events still in flight when the sides did not converge are counted as they stand.
+        await sleep(convergedAfterMs === null ? 0 : 1000);
+        const eventsAfter = await topicEvents(target.kafkaBootstrapServers, Object.values(topics));
+        const conflictsAfter = await countConflicts();
+
+        const directions: Partial<Record<Direction, DirectionResult>> = {};
+        for (const side of sides) {
+            const direction = directionOf(side);
+            const receiving: Side = side === "mysql" ? "postgres" : "mysql";
+            const latencies = (await rowsOf(db, receiving, sql.arrivalLatencySql(receiving, schema))).map(
+                (row) => Number(row.latency) / 1000,
+            );
+            const writes = countKinds(plans[side].writes);
+            const events = eventsAfter[topics[direction]] - eventsBefore[topics[direction]];
+            directions[direction] = {
+                writes,
+                writeSeconds: writeSeconds[side],
+                throughput: plans[side].writes.length / Math.max(writeSeconds[side], 0.001),
+                latencyMs: summarizeLatencies(latencies),
+                events,
+                echoes: Math.max(0, events - plans[side].writes.length),
+            };
+        }
+        const both = await versions(db, target, table);
+        let differences = diffRows(both.mysql, both.postgres);
+        if (table.own && differences.count === 0) {
+            const rendered = async (side: Side) =>
+                new Map((await rowsOf(db, side, sql.ownRowsSql(side, schema))).map((row) => [String(row.r).split("|")[0], String(row.r)]));
+            const [mysqlRows, postgresRows] = await Promise.all([rendered("mysql"), rendered("postgres")]);
+            differences = diffRows(mysqlRows, postgresRows);
+        }
+        return {
+            stack: target.stack,
+            table: table.name,
+            options,
+            directions,
+            convergedAfterMs,
+            conflictsRecorded: {
+                mysql: conflictsAfter.mysql - conflictsBefore.mysql,
+                postgres: conflictsAfter.postgres - conflictsBefore.postgres,
+            },
+            rows: { mysql: both.mysql.size, postgres: both.postgres.size },
+            differences,
+            ok: convergedAfterMs !== null && differences.count === 0,
+        };
+    } finally {
+        progress.stop();
+        for (const statement of mysqlArrivals.teardown) await db.mysql.query(statement).catch(() => undefined);
+        for (const statement of postgresArrivals.teardown) await db.postgres.query(statement).catch(() => undefined);
+        await Promise.all([db.mysql.end(), db.postgres.end()]);
+    }
+}

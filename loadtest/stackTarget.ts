@@ -1,0 +1,121 @@
+// Effects: what a tool needs to know about a stack — its databases (as the machine running the tool reaches
+// them, with the admin accounts), Kafka, topic prefix and synced tables — read with the Pulumi CLI from the
+// stack's config (Pulumi.yaml's defaults for the keys it leaves unset) and outputs.
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { CONFIG_NAMESPACE, configDefaults } from "../core/projectConfig";
+import { MysqlFlavor } from "../core/vocabulary";
+
+export interface DatabaseAddress {
+    host: string;
+    port: number;
+    user: string;
+    password: string;
+    database: string;
+}
+
+export interface StackTarget {
+    stack: string;
+    prefix: string;
+    mysql: DatabaseAddress & { flavor: MysqlFlavor };
+    postgres: DatabaseAddress & { schema: string };
+    kafkaBootstrapServers: string;
+    /** `tandem:tables` as the stack sets it (empty when it selects tables with tableInclude). */
+    configuredTables: string[];
+    /** The tables the last `pulumi up` synced (stack output). */
+    syncedTables: string[];
+}
+
+function pulumi(args: string[]): string {
+    try {
+        return execFileSync("pulumi", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+    } catch (error) {
+        const stderr = (error as { stderr?: string }).stderr?.trim();
+        throw new Error(
+            `pulumi ${args.filter((arg) => !arg.startsWith("--show-secrets")).join(" ")} failed: ${stderr || (error as Error).message}`,
+            {
+                cause: error,
+            },
+        );
+    }
+}
+
+/** The stack's config values by key (without the namespace), Pulumi.yaml's defaults filled in. */
+export function readStackConfig(stack: string): Record<string, unknown> {
+    const raw = JSON.parse(pulumi(["config", "--json", "--show-secrets", "--stack", stack])) as Record<
+        string,
+        { value?: string; objectValue?: unknown }
+    >;
+    const values: Record<string, unknown> = { ...configDefaults() };
+    for (const [name, entry] of Object.entries(raw)) {
+        if (!name.startsWith(`${CONFIG_NAMESPACE}:`)) continue;
+        values[name.slice(CONFIG_NAMESPACE.length + 1)] = entry.objectValue ?? entry.value;
+    }
+    return values;
+}
+
+function list(value: unknown): string[] {
+    if (Array.isArray(value)) return value.map(String);
+    if (typeof value === "string" && value.startsWith("[")) return (JSON.parse(value) as unknown[]).map(String);
+    return [];
+}
+
+export function readStackTarget(stack: string): StackTarget {
+    const config = readStackConfig(stack);
+    const outputs = JSON.parse(pulumi(["stack", "output", "--json", "--show-secrets=false", "--stack", stack])) as {
+        kafkaBootstrapServers?: string;
+        tables?: string[];
+    };
+    const text = (key: string) => String(config[key] ?? "");
+    const port = (key: string, fallback: string) => Number(config[key]) || Number(config[fallback]);
+    if (!outputs.kafkaBootstrapServers)
+        throw new Error(`stack ${stack} has no kafkaBootstrapServers output: run \`pulumi up --stack ${stack}\` first`);
+    return {
+        stack,
+        prefix: text("topicPrefix"),
+        mysql: {
+            flavor: text("mysqlFlavor") as MysqlFlavor,
+            host: text("mysqlAdminHost") || text("mysqlHost"),
+            port: port("mysqlAdminPort", "mysqlPort"),
+            user: text("mysqlUser"),
+            password: text("mysqlPassword"),
+            database: text("mysqlDatabase"),
+        },
+        postgres: {
+            host: text("postgresAdminHost") || text("postgresHost"),
+            port: port("postgresAdminPort", "postgresPort"),
+            user: text("postgresUser"),
+            password: text("postgresPassword"),
+            database: text("postgresDatabase"),
+            schema: text("postgresSchema"),
+        },
+        kafkaBootstrapServers: outputs.kafkaBootstrapServers,
+        configuredTables: list(config.tables),
+        syncedTables: outputs.tables ?? [],
+    };
+}
+
+/** The stack's config file as it is, to put back byte for byte afterwards (the CLI rewrites the whole file). */
+export function saveStackConfigFile(stack: string, projectDir: string = process.cwd()): { restore(): void } {
+    const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
+    const saved = fs.existsSync(file) ? fs.readFileSync(file) : undefined;
+    return {
+        restore() {
+            if (saved) fs.writeFileSync(file, saved);
+        },
+    };
+}
+
+/** Runs `pulumi up` on the stack as its config now stands. */
+export function upStack(stack: string): void {
+    pulumi(["up", "--yes", "--skip-preview", "--suppress-progress", "--stack", stack]);
+}
+
+/** Sets `tandem:tables` and runs `pulumi up`, so that the stack syncs exactly these tables. */
+export function applyStackTables(stack: string, tables: string[]): void {
+    pulumi(["config", "rm", `${CONFIG_NAMESPACE}:tables`, "--stack", stack]);
+    // One entry at a time: names may hold anything a table name can (commas, quotes), the CLI quotes nothing.
+    tables.forEach((table, index) => pulumi(["config", "set", "--path", `${CONFIG_NAMESPACE}:tables[${index}]`, table, "--stack", stack]));
+    upStack(stack);
+}
