@@ -11,6 +11,9 @@ import { REPO_ROOT } from "../support/sandbox";
 import { e2eSuite } from "../support/e2eSuite";
 import { mysqlQuery, postgresQuery, removeSyncStack, syncStack } from "../support/syncStack";
 
+// Connect's REST API takes JSON bodies only, even where the body is empty.
+const JSON_BODY = { headers: { "Content-Type": "application/json" } };
+
 function tandem(args: string[]): { status: number | null; stdout: string; stderr: string } {
     const run = spawnSync(path.join(REPO_ROOT, "bin", "tandem"), args, { cwd: REPO_ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
     return { status: run.status, stdout: run.stdout, stderr: run.stderr };
@@ -84,7 +87,7 @@ e2eSuite("e2e: tandem loadtest", { timeout: 20 * 60 * 1000 }, (e2e) => {
 
     it("with the MySQL sink paused: reports non-convergence and exits 1", async () => {
         const connector = `${prefix}-mysql-sink`;
-        await axios.put(`${e2e.sandbox.connectUrl}/connectors/${connector}/pause`);
+        await axios.put(`${e2e.sandbox.connectUrl}/connectors/${connector}/pause`, {}, JSON_BODY);
         try {
             const run = tandem([
                 "loadtest",
@@ -103,7 +106,7 @@ e2eSuite("e2e: tandem loadtest", { timeout: 20 * 60 * 1000 }, (e2e) => {
             assert.match(run.stdout, /converged: NO within 15 s/);
             assert.match(run.stdout, /FAILED/);
         } finally {
-            await axios.put(`${e2e.sandbox.connectUrl}/connectors/${connector}/resume`);
+            await axios.put(`${e2e.sandbox.connectUrl}/connectors/${connector}/resume`, {}, JSON_BODY);
         }
     });
 });
