@@ -90,6 +90,9 @@ export function loadtestCommand(): Command {
                     throw new Error(`stack ${target.stack} does not sync ${options.table} (its tables: ${target.syncedTables.join(", ")})`);
                 table = await tableShape(target, options.table);
             } else {
+                // A leftover of the command's own table that the stack does not sync (an interrupted run, another
+                // stack's run) may hold rows on one side only: start from empty tables.
+                if (ownAdded) await onBothSides(target, dropLoadtestTableSql(target.postgres.schema, tombstoneTable(LOADTEST_TABLE)));
                 await onBothSides(target, loadtestTableSql(target.postgres.schema));
                 if (ownAdded) {
                     if (target.configuredTables.length === 0) {
