@@ -31,9 +31,14 @@ describe("syncConnectors", () => {
 
     it("drops echoes at the source, keeps deletes on the table's topic, takes the table name along, quarantines oversized rows", () => {
         const transforms = sourceTransforms("tandem", "postgres", "public", ["orders", "order items"], 8 * MB);
-        assert.equal(
-            transforms["transforms.echo.condition"],
-            "value.op == 'd' ? value.before._tandem_origin != 'deleting' : (value.after != null && value.after._tandem_origin == 'postgres')",
+        assert.deepEqual(
+            [
+                transforms["transforms.echo.type"],
+                transforms["transforms.echo.origin.field"],
+                transforms["transforms.echo.side"],
+                transforms["transforms.echo.deleting.value"],
+            ],
+            ["dev.tandem.connect.transforms.DropEchoes", "_tandem_origin", "postgres", "deleting"],
         );
         assert.equal(
             transforms["transforms.echo.topic.regex"],

@@ -1,0 +1,110 @@
+// Benchmark helpers: run `tandem loadtest`, change the stack's connectors behind Pulumi (and put them back with
+// `pulumi up --refresh`), the machine's description, results as JSON files that bench/render.ts turns into
+// docs/performance.md.
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import axios from "axios";
+import { LoadtestResult } from "../loadtest/run";
+
+export const ROOT = path.resolve(__dirname, "..");
+export const RESULTS = path.join(ROOT, "bench", "results");
+export const STACK = process.env.TANDEM_BENCH_STACK ?? "local";
+
+export function log(message: string): void {
+    process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+export function loadtest(args: string[]): LoadtestResult {
+    log(`tandem loadtest ${args.join(" ")}`);
+    const run = spawnSync(path.join(ROOT, "bin", "tandem"), ["loadtest", "--stack", STACK, "-o", "json", ...args], {
+        cwd: ROOT,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+        maxBuffer: 256 * 1024 * 1024,
+    });
+    if (!run.stdout) throw new Error(`tandem loadtest printed nothing (exit ${run.status})`);
+    return JSON.parse(run.stdout) as LoadtestResult;
+}
+
+export function stackOutputs(): { connectUrl: string; connectors: Record<string, { name: string }> } {
+    return JSON.parse(execFileSync("pulumi", ["stack", "output", "--json", "--stack", STACK], { cwd: ROOT, encoding: "utf8" }));
+}
+
+/** Sets config keys of the stack's connectors through Connect's REST API (not through Pulumi), waits for RUNNING. */
+export async function overrideConnectors(changes: Record<string, Record<string, string>>): Promise<void> {
+    const outputs = stackOutputs();
+    for (const [key, settings] of Object.entries(changes)) {
+        const name = outputs.connectors[key].name;
+        const url = `${outputs.connectUrl}/connectors/${encodeURIComponent(name)}`;
+        const config = (await axios.get(`${url}/config`)).data as Record<string, string>;
+        await axios.put(`${url}/config`, { ...config, ...settings }, { headers: { "Content-Type": "application/json" } });
+        log(
+            `${name}: ${Object.entries(settings)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(", ")}`,
+        );
+    }
+    await waitRunning(outputs);
+}
+
+async function waitRunning(outputs: ReturnType<typeof stackOutputs>): Promise<void> {
+    for (let attempt = 0; attempt < 120; attempt++) {
+        const states = await Promise.all(
+            Object.values(outputs.connectors).map(async ({ name }) => {
+                const status = (await axios.get(`${outputs.connectUrl}/connectors/${encodeURIComponent(name)}/status`)).data;
+                return (
+                    status.connector.state === "RUNNING" &&
+                    status.tasks.length > 0 &&
+                    status.tasks.every((task: { state: string }) => task.state === "RUNNING")
+                );
+            }),
+        );
+        if (states.every(Boolean)) return;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    throw new Error("the connectors did not return to RUNNING");
+}
+
+/** Puts the connectors back as the stack declares them. */
+export function restoreConnectors(): void {
+    log("pulumi up --refresh (connectors back to the stack's settings)");
+    execFileSync("pulumi", ["up", "--yes", "--refresh", "--skip-preview", "--suppress-progress", "--stack", STACK], {
+        cwd: ROOT,
+        stdio: "ignore",
+    });
+}
+
+export function machine(): Record<string, string> {
+    const version = (command: string, args: string[]) => {
+        try {
+            return execFileSync(command, args, { encoding: "utf8" }).trim().split("\n")[0];
+        } catch {
+            return "unknown";
+        }
+    };
+    return {
+        cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "unknown"}`,
+        memory: `${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+        os: `${os.type()} ${os.release()}`,
+        node: process.version,
+        java:
+            version("java", ["-version"]) === "unknown"
+                ? version("sh", ["-c", "java -version 2>&1"])
+                : version("sh", ["-c", "java -version 2>&1"]),
+        mariadb: version("mariadb", ["--version"]),
+        postgres: version("sh", ["-c", `${process.env.PG_BIN ?? "/usr/lib/postgresql/15/bin"}/postgres --version`]),
+        kafka: process.env.KAFKA_VERSION ?? "unknown",
+        debezium: process.env.DEBEZIUM_VERSION ?? "unknown",
+    };
+}
+
+export function saveResult(name: string, value: unknown): void {
+    fs.mkdirSync(RESULTS, { recursive: true });
+    fs.writeFileSync(
+        path.join(RESULTS, `${name}.json`),
+        `${JSON.stringify({ measuredAt: new Date().toISOString(), machine: machine(), ...(value as object) }, null, 2)}\n`,
+    );
+    log(`saved bench/results/${name}.json`);
+}

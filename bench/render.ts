@@ -1,0 +1,113 @@
+// Writes docs/performance.md from bench/results/*.json: every benchmark of the table with its figure, its anchor
+// measured in the same run, the ratio and the goal. A benchmark without results says so.
+import * as fs from "fs";
+import * as path from "path";
+import { ROOT, RESULTS } from "./lib";
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- results are our own JSON files
+
+function read(name: string): Json | undefined {
+    const file = path.join(RESULTS, `${name}.json`);
+    return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : undefined;
+}
+
+const ms = (value: number) => (value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`);
+const rate = (value: number) => `${(value / 1000).toFixed(1)}k rows/s`;
+
+function latencyRows(result: Json | undefined): string[] {
+    if (!result)
+        return [
+            "| 1 | latency, 1,000 rows/s each way, 60 s | not run yet | | | p50 ≤ 200 ms, p99 ≤ 1 s |",
+            "| 2 | same load, the old tool's settings | not run yet | | | ours ≥ 3× better p50 |",
+        ];
+    const rows: string[] = [];
+    for (const direction of ["mysql-to-postgres", "postgres-to-mysql"]) {
+        const ours = result.ours.directions[direction];
+        const old = result.old.directions[direction];
+        const met = ours.latencyMs.p50 <= 200 && ours.latencyMs.p99 <= 1000;
+        rows.push(
+            `| 1 | latency ${direction}, ${result.rate} rows/s offered each way at once, ${result.seconds} s (achieved ${Math.round(ours.throughput)} rows/s) | p50 ${ms(ours.latencyMs.p50)}, p90 ${ms(ours.latencyMs.p90)}, p99 ${ms(ours.latencyMs.p99)}, max ${ms(ours.latencyMs.max)} | — | — | p50 ≤ 200 ms, p99 ≤ 1 s: ${met ? "**met**" : "**missed**"} |`,
+        );
+        const ratio = old.latencyMs.p50 / Math.max(ours.latencyMs.p50, 1);
+        rows.push(
+            `| 2 | latency ${direction}, same load, the old tool's settings | p50 ${ms(ours.latencyMs.p50)}, p99 ${ms(ours.latencyMs.p99)} | old settings: p50 ${ms(old.latencyMs.p50)}, p99 ${ms(old.latencyMs.p99)} (achieved ${Math.round(old.throughput)} rows/s) | ${ratio.toFixed(1)}× better p50 | ≥ 3×: ${ratio >= 3 ? "**met**" : "**missed**"} |`,
+        );
+    }
+    return rows;
+}
+
+function burstRows(result: Json | undefined): string[] {
+    if (!result) return ["| 3 | sustained apply rate, burst of 200k rows | not run yet | | | ≥ 50% of the ceiling |"];
+    return (["mysqlToPostgres", "postgresToMysql"] as const).map((key) => {
+        const d = result[key];
+        const share = d.rowsPerSecond / d.ceilingRowsPerSecond;
+        const label = key === "mysqlToPostgres" ? "MariaDB → PostgreSQL" : "PostgreSQL → MariaDB";
+        return `| 3 | apply rate ${label}, burst of ${result.rows.toLocaleString("en")} rows | ${rate(d.rowsPerSecond)} (all arrived after ${d.seconds.toFixed(1)} s) | batched upserts from a plain client: ${rate(d.ceilingRowsPerSecond)} | ${(share * 100).toFixed(0)}% | ≥ 50%: ${share >= 0.5 ? "**met**" : "**missed**"} |`;
+    });
+}
+
+function main(): void {
+    const latency = read("latency");
+    const burst = read("burst");
+    const any = latency ?? burst;
+    const machine = any?.machine ?? {};
+    const lines = [
+        "# Performance",
+        "",
+        "Figures measured by `bench/run.sh` on the build machine, each beside its anchor **measured in the same run**",
+        "(nothing quoted from elsewhere). Regenerate with `bench/run.sh` (all benchmarks, ~10 minutes, needs the local",
+        "stack up: `scripts/demo.sh`), or one benchmark with `npx ts-node --transpile-only bench/<name>.ts` followed by",
+        "`npx ts-node --transpile-only bench/render.ts`.",
+        "",
+        `Measured: ${[latency?.measuredAt, burst?.measuredAt].filter(Boolean).join(", ") || "never"}.`,
+        `Machine: ${
+            Object.entries(machine)
+                .map(([key, value]) => `${key} ${value}`)
+                .join("; ") || "unknown"
+        }.`,
+        "Everything (MariaDB, PostgreSQL, Kafka, Connect, the load generator) runs on this one 2-core machine.",
+        "",
+        "| # | benchmark | ours | anchor (same run) | ratio | goal |",
+        "|---|---|---|---|---|---|",
+        ...latencyRows(latency),
+        ...burstRows(burst),
+        "| 4 | initial load 1M rows × 8 columns MariaDB → PostgreSQL vs pgloader | not run yet | | | ≤ 1.5× pgloader |",
+        "| 5 | 200 synced tables: first `up`, no-op `up`, `preview`, Connect heap | not run yet | | | ≤ 20 s, 0 changes, heap ≤ 1.5 GB |",
+        "| 6 | scaling: 1 vs 3 partitions and sink tasks; 1 vs 2 workers | not run yet | | | gain reported |",
+        "",
+        "How latency is taken: `tandem loadtest` logs, inside the receiving database, the database's clock when the sync",
+        "writes each row version, against the version's write time on the other side (`_tandem_version`); both",
+        "databases share the machine's clock. The load generator paces each direction's writes (`--rate`) over 10",
+        "connections; `achieved` is what the writers reached on the shared cores.",
+        "",
+    ];
+    lines.push(
+        "## Where the time goes, and what was tuned",
+        "",
+        "- **Profile of a 100k-row burst** (JFR on the Connect worker, `jcmd <pid> JFR.start settings=profile`): the worker",
+        "  used ~150% of the two cores while PostgreSQL used ~20%. Inclusive samples: Connect's runtime 18%, **Groovy",
+        "  scripting ~25%** (the echo filter, Debezium's `Filter` SMT evaluating a Groovy condition per record), Jackson",
+        "  JSON 13%, the PostgreSQL source 7%, the JDBC sink 5%.",
+        "- **The echo filter is now Java** (`DropEchoes` in connect-plugins/, same rule, unit-tested): at 300 rows/s each way",
+        "  p50 went from 53 ms / 89 ms to 51 ms / 76 ms and p99 from 150 ms / 167 ms to 89 ms / 128 ms",
+        "  (MariaDB → PostgreSQL / PostgreSQL → MariaDB, `tandem loadtest --records 6000 --rate 300`, warm).",
+        "- **PostgreSQL's WAL writer set a floor**: with `synchronous_commit = off` (the sandbox's setting) logical decoding",
+        "  sees a commit only after the WAL writer flushes it, every `wal_writer_delay` (200 ms by default). With",
+        "  `wal_writer_delay = 10ms`, PostgreSQL → MariaDB p50 at 300 rows/s went from 203 ms to 89 ms. Production",
+        "  servers with `synchronous_commit = on` (RDS's default) have no such floor; docs/bidirectional.md says so.",
+        "- **Sink batching alone does not lift the apply rate**: `reWriteBatchedInserts=true`, `batch.size` and",
+        "  `max.poll.records` 2000 moved the 100k burst from 5.5k to 5.9k rows/s (MariaDB → PostgreSQL) and from 4.5k to",
+        "  4.9k rows/s (other way): the worker's per-record work (JSON, transforms) dominates, not the database round",
+        "  trips. Not adopted; next steps: converters without inline schemas, more sink tasks and partitions",
+        "  (benchmark 6), and a bulk path for initial loads (`COPY` into a staging table, one version-aware merge).",
+        "",
+    );
+    if (latency) {
+        lines.push("The old tool's settings (benchmark 2), applied to the same connectors through Connect's REST API for the run:", "");
+        lines.push("```json", JSON.stringify(latency.oldToolSettings, null, 2), "```", "");
+    }
+    fs.writeFileSync(path.join(ROOT, "docs", "performance.md"), `${lines.join("\n")}`);
+    process.stderr.write("wrote docs/performance.md\n");
+}
+
+main();
