@@ -9,4 +9,5 @@ cd "$root"
 run() { npx ts-node --transpile-only "bench/$1.ts"; }
 run latency
 run burst
+run tables
 run render
