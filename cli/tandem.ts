@@ -8,19 +8,17 @@ export function tandemProgram(): Command {
     const program = new Command("tandem")
         .description("Operate a tandem bidirectional sync (MySQL/MariaDB ⇄ PostgreSQL).")
         .showHelpAfterError();
-    program.exitOverride((error) => {
-        // commander's own usage errors exit 2 (bad usage), like kubectl's.
-        process.exit(error.exitCode === 0 ? 0 : 2);
-    });
     program.addCommand(loadtestCommand());
+    // commander's own usage errors (unknown option, missing argument) exit 2 (bad usage), like kubectl's.
+    for (const command of [program, ...program.commands]) command.exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
     return program;
 }
 
 if (require.main === module) {
     tandemProgram()
         .parseAsync(process.argv)
-        .catch((error: Error) => {
+        .catch((error: Error & { exitCode?: number }) => {
             process.stderr.write(`error: ${error.message}\n`);
-            process.exit(1);
+            process.exit(error.exitCode ?? 1);
         });
 }

@@ -37,6 +37,11 @@ export interface RawLoadtestOptions {
     keep?: boolean;
 }
 
+/** Bad usage: the CLI exits 2 on it. */
+export class InvalidOptions extends Error {
+    readonly exitCode = 2;
+}
+
 export const DEFAULT_MIX: Mix = { insert: 70, update: 25, delete: 5 };
 
 /** `insert:70,update:25,delete:5` → shares; the operations left out count 0. */
@@ -86,7 +91,7 @@ export function validateLoadtestOptions(raw: RawLoadtestOptions): LoadtestOption
     const convergeTimeoutSeconds = check("timeout", wholeNumber(raw.timeout, 120, 1, 86_400));
     if (raw.table !== undefined && (raw.table.length === 0 || raw.table.length > 64))
         problems.push(`--table must be a table name, got "${raw.table}"`);
-    if (problems.length > 0) throw new Error(`invalid options:\n  - ${problems.join("\n  - ")}`);
+    if (problems.length > 0) throw new InvalidOptions(`invalid options:\n  - ${problems.join("\n  - ")}`);
     return {
         records,
         concurrent,

@@ -1,0 +1,27 @@
+// The `tandem` command's front door: help exits 0, bad usage exits 2 naming what is wrong (no stack needed).
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+
+const TANDEM = path.resolve(__dirname, "..", "..", "bin", "tandem");
+const run = (args: string[]) => spawnSync(TANDEM, args, { encoding: "utf8" });
+
+describe("tandem CLI", function () {
+    this.timeout(30_000);
+
+    it("prints help with exit 0, listing loadtest", () => {
+        const help = run(["--help"]);
+        assert.equal(help.status, 0);
+        assert.match(help.stdout, /loadtest/);
+    });
+
+    it("exits 2 on bad usage, naming every bad flag", () => {
+        const unknown = run(["loadtest", "--nope"]);
+        assert.equal(unknown.status, 2);
+        assert.match(unknown.stderr, /unknown option '--nope'/);
+        const invalid = run(["loadtest", "--records", "0", "--mix", "insert:5"]);
+        assert.equal(invalid.status, 2);
+        assert.match(invalid.stderr, /--records must be a whole number/);
+        assert.match(invalid.stderr, /--mix shares must add up to 100, got 5/);
+    });
+});
