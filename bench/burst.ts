@@ -4,9 +4,9 @@
 // 500, INSERT … ON CONFLICT / ON DUPLICATE KEY UPDATE) into a table of the same shape without the sync.
 import mysql from "mysql2/promise";
 import { Pool } from "pg";
+import { keyBase } from "../loadtest/rows";
 import { LOADTEST_TABLE, loadtestTableSql } from "../loadtest/sql";
-import { mysqlAddress } from "../loadtest/run";
-import { applyStackTables, readStackTarget, saveStackConfigFile, StackTarget, upStack } from "../loadtest/stackTarget";
+import { applyStackTables, mysqlAddress, readStackTarget, saveStackConfigFile, StackTarget, upStack } from "../loadtest/stackTarget";
 import { log, saveResult, STACK } from "./lib";
 
 const ROWS = Number(process.env.BENCH_BURST_ROWS ?? 200_000);
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
             log(`adding ${LOADTEST_TABLE} to stack ${STACK}`);
             applyStackTables(STACK, [...target.configuredTables, LOADTEST_TABLE]);
         }
-        const base = (Math.floor(Date.now() / 1000) % 100_000_000) * 10_000_000;
+        const base = keyBase(Date.now());
         const toPostgres = await burst(db, target, "mysql", base);
         const toMysql = await burst(db, target, "postgres", base + 2 * ROWS);
         const postgresCeiling = await upsertCeiling(db, target, "postgres");

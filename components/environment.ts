@@ -89,6 +89,16 @@ function topicSettings(args: Omit<DevEnvironmentArgs, "hostSecretsDir">, spec: S
     };
 }
 
+/** What a Connect worker of the environment is told: its Kafka, group and the environment's replication and security. */
+function workerOf(prefix: string, kafka: KafkaCluster, spec: Sizing & { kafkaSecurity: KafkaSecurity }) {
+    return {
+        bootstrapServers: kafka.bootstrapServers,
+        groupId: `${prefix}-connect`,
+        replicationFactor: spec.replicationFactor,
+        security: spec.kafkaSecurity,
+    };
+}
+
 export function devEnvironment(args: DevEnvironmentArgs, parent?: pulumi.Resource): DeployedEnvironment {
     const spec = environmentSpec("dev", args.sizing);
     const ports = spec.hostPorts;
@@ -113,12 +123,7 @@ export function devEnvironment(args: DevEnvironmentArgs, parent?: pulumi.Resourc
             hostPort: ports.connectRest,
             metricsHostPort: ports.connectMetrics,
             hostSecretsDir: args.hostSecretsDir,
-            worker: {
-                bootstrapServers: kafka.bootstrapServers,
-                groupId: `${args.prefix}-connect`,
-                replicationFactor: spec.replicationFactor,
-                security: spec.kafkaSecurity,
-            },
+            worker: workerOf(args.prefix, kafka, spec),
         },
         { parent, dependsOn: [topics] },
     );
@@ -197,12 +202,7 @@ export function prodEnvironment(args: ProdEnvironmentArgs, parent?: pulumi.Resou
             restPassword: args.connectRestPassword,
             iamRoleArn: args.connectIamRoleArn,
             resources: spec.connectWorkerResources,
-            worker: {
-                bootstrapServers: kafka.bootstrapServers,
-                groupId: `${args.prefix}-connect`,
-                replicationFactor: spec.replicationFactor,
-                security: spec.kafkaSecurity,
-            },
+            worker: workerOf(args.prefix, kafka, spec),
         },
         { parent, dependsOn: [topics] },
     );

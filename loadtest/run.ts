@@ -15,7 +15,7 @@ import { LoadtestOptions } from "./options";
 import { assignWriters, countKinds, planSide, sharedKeyCount, Write } from "./plan";
 import { generatedValue, keyBase, keyOf, ownRow, writableColumns, WritableColumn } from "./rows";
 import * as sql from "./sql";
-import { StackTarget } from "./stackTarget";
+import { mysqlAddress, StackTarget } from "./stackTarget";
 import { diffRows, LatencySummary, summarizeLatencies } from "./stats";
 
 export interface DirectionResult {
@@ -76,12 +76,6 @@ async function nextIntegerKey(db: Databases, schema: string, table: TableShape):
     return Math.max(Number((mysqlRows as { m: number }[])[0].m), Number(postgresRows.rows[0].m)) + 1;
 }
 
-/** The MySQL address without the flavor, which the driver does not take. */
-export function mysqlAddress(target: StackTarget) {
-    const { flavor: _flavor, ...address } = target.mysql;
-    return address;
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function statementFor(side: Side, table: TableShape, schema: string, write: Write, id: number | string): Statement {
@@ -89,33 +83,26 @@ function statementFor(side: Side, table: TableShape, schema: string, write: Writ
     const values: unknown[] = table.own
         ? Object.values(ownRow(side, write.seq))
         : table.columns[side].map((column) => generatedValue(column, write.seq, side));
+    const quote = side === "mysql" ? q : qi;
+    const t = side === "mysql" ? q(table.name) : `${qi(schema)}.${qi(table.name)}`;
+    const key = quote(table.key);
+    const param = (n: number) => (side === "mysql" ? "?" : `$${n}`);
+    // The own table's updated_at is the writing database's clock, not a parameter.
     const now = side === "mysql" ? "NOW(6)" : "localtimestamp";
-    if (side === "mysql") {
-        const t = q(table.name);
-        const placeholders = columns.map((_, i) => (table.own && i === 4 ? now : "?"));
-        const bound = table.own ? values.slice(0, 4) : values;
-        if (write.kind === "delete") return [`DELETE FROM ${t} WHERE ${q(table.key)} = ?`, [id]];
-        if (write.kind === "insert") {
-            return [
-                `INSERT INTO ${t} (${[table.key, ...columns].map(q).join(", ")}) VALUES (?, ${placeholders.join(", ")})`,
-                [id, ...bound],
-            ];
-        }
+    const expressions = (first: number) => {
+        let n = first;
+        return columns.map((column) => (table.own && column === "updated_at" ? now : param(n++)));
+    };
+    if (write.kind === "delete") return [`DELETE FROM ${t} WHERE ${key} = ${param(1)}`, [id]];
+    if (write.kind === "insert") {
         return [
-            `UPDATE ${t} SET ${columns.map((column, i) => `${q(column)} = ${placeholders[i]}`).join(", ")} WHERE ${q(table.key)} = ?`,
-            [...bound, id],
+            `INSERT INTO ${t} (${[table.key, ...columns].map(quote).join(", ")}) VALUES (${param(1)}, ${expressions(2).join(", ")})`,
+            [id, ...values],
         ];
     }
-    const t = `${qi(schema)}.${qi(table.name)}`;
-    let n = 0;
-    const placeholders = columns.map((_, i) => (table.own && i === 4 ? now : `$${++n}`));
-    if (write.kind === "delete") return [`DELETE FROM ${t} WHERE ${qi(table.key)} = $1`, [id]];
-    if (write.kind === "insert") {
-        const shifted = placeholders.map((p) => (p.startsWith("$") ? `$${Number(p.slice(1)) + 1}` : p));
-        return [`INSERT INTO ${t} (${[table.key, ...columns].map(qi).join(", ")}) VALUES ($1, ${shifted.join(", ")})`, [id, ...values]];
-    }
+    const set = expressions(1);
     return [
-        `UPDATE ${t} SET ${columns.map((column, i) => `${qi(column)} = ${placeholders[i]}`).join(", ")} WHERE ${qi(table.key)} = $${n + 1}`,
+        `UPDATE ${t} SET ${columns.map((column, i) => `${quote(column)} = ${set[i]}`).join(", ")} WHERE ${key} = ${param(values.length + 1)}`,
         [...values, id],
     ];
 }

@@ -112,6 +112,12 @@ export function upStack(stack: string): void {
     pulumi(["up", "--yes", "--skip-preview", "--suppress-progress", "--stack", stack]);
 }
 
+/** The MySQL address without the flavor, which the driver does not take. */
+export function mysqlAddress(target: StackTarget) {
+    const { flavor: _flavor, ...address } = target.mysql;
+    return address;
+}
+
 /** Sets `tandem:tables` and runs `pulumi up`, so that the stack syncs exactly these tables. */
 export function applyStackTables(stack: string, tables: string[]): void {
     pulumi(["config", "rm", `${CONFIG_NAMESPACE}:tables`, "--stack", stack]);

@@ -10,9 +10,9 @@ import { postgresTableFunction, tombstoneTable } from "../../core/names";
 import { Direction } from "../../core/vocabulary";
 import { RawLoadtestOptions, validateLoadtestOptions } from "../../loadtest/options";
 import { renderReport } from "../../loadtest/report";
-import { mysqlAddress, Progress, runLoadtest, TableShape, tableShape } from "../../loadtest/run";
+import { Progress, runLoadtest, TableShape, tableShape } from "../../loadtest/run";
 import { dropLoadtestTableSql, LOADTEST_TABLE, loadtestTableSql } from "../../loadtest/sql";
-import { applyStackTables, readStackTarget, saveStackConfigFile, StackTarget, upStack } from "../../loadtest/stackTarget";
+import { applyStackTables, mysqlAddress, readStackTarget, saveStackConfigFile, StackTarget, upStack } from "../../loadtest/stackTarget";
 import { qi } from "../../sql/postgresSql";
 
 function progressOnStderr(): Progress {
