@@ -2,8 +2,8 @@
 // import fails with the rule's name, both files, and the comment saying why.
 //
 //   core/  ←  sql/, preflight/  ←  connectors/, database/, kafka/  ←  components/  ←  index.ts
-//                                  ↑ operator tools (scripts/, ops/, cli/, monitor/, reconcile/, loadtest/)
-const TOOLS = "^(scripts|ops|cli|monitor|reconcile|loadtest|bench)/";
+//                                  ↑ operator tools (scripts/, ops/, cli/, monitor/, reconcile/, loadtest/, bulkload/)
+const TOOLS = "^(scripts|ops|cli|monitor|reconcile|loadtest|bulkload|bench)/";
 const OURS_OUTSIDE = (...allowed) => `^(?!(${allowed.join("|")})/)(?!node_modules/)[^/]+/|^index\\.ts$`;
 
 /** @type {import('dependency-cruiser').IConfiguration} */

@@ -51,5 +51,7 @@ export = async () => {
         connectors: Object.fromEntries(Object.entries(sync.connectors).map(([key, connector]) => [key, describe(connector)])),
         topics: { ...sync.topics, managed: environment.topics },
         dashboards: environment.urls,
+        // Secret: read by `tandem load`, which writes its bulk copies as the sink does.
+        postgresSyncWriter: sync.postgresSyncWriter,
     };
 };

@@ -6,7 +6,7 @@ import mysql from "mysql2/promise";
 import { Pool } from "pg";
 import { keyBase } from "../loadtest/rows";
 import { LOADTEST_TABLE, loadtestTableSql } from "../loadtest/sql";
-import { applyStackTables, mysqlAddress, readStackTarget, saveStackConfigFile, StackTarget, upStack } from "../loadtest/stackTarget";
+import { applyStackTables, mysqlAddress, readStackTarget, saveStackConfigFile, StackTarget, upStack } from "../ops/stackTarget";
 import { log, saveResult, STACK } from "./lib";
 
 const ROWS = Number(process.env.BENCH_BURST_ROWS ?? 200_000);

@@ -1,7 +1,7 @@
 // Benchmarks 1 and 2: latency at a paced load in both directions at once, with the stack's settings, then
 // with the old tool's connector settings (Debezium's and Kafka's defaults) in the same run.
 import { LOADTEST_TABLE } from "../loadtest/sql";
-import { readStackTarget, saveStackConfigFile, upStack } from "../loadtest/stackTarget";
+import { readStackTarget, saveStackConfigFile, upStack } from "../ops/stackTarget";
 import { loadtest, log, overrideConnectors, restoreConnectors, saveResult, STACK } from "./lib";
 
 const RATE = Number(process.env.BENCH_RATE ?? 1000);

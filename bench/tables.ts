@@ -7,7 +7,7 @@ import * as path from "path";
 import axios from "axios";
 import mysql from "mysql2/promise";
 import { Pool } from "pg";
-import { mysqlAddress, readStackTarget } from "../loadtest/stackTarget";
+import { mysqlAddress, readStackTarget } from "../ops/stackTarget";
 import { log, ROOT, saveResult } from "./lib";
 
 const TABLES = Number(process.env.BENCH_TABLES ?? 200);

@@ -87,6 +87,8 @@ export function tableResourceKey(table: string): string {
 export class BidirectionalSync extends pulumi.ComponentResource {
     readonly connectors: Record<"mysqlSource" | "postgresSource" | "postgresSink" | "mysqlSink", Connector>;
     readonly topics: Record<"mysqlToPostgres" | "postgresToMysql", { rows: string[]; deadLetter: string }>;
+    /** The PostgreSQL account the sink writes with (secret): `tandem load` merges its bulk copies as it. */
+    readonly postgresSyncWriter: pulumi.Output<{ user: string; password: string }>;
 
     constructor(name: string, args: BidirectionalSyncArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tandem:index:BidirectionalSync", name, {}, opts);
@@ -113,6 +115,7 @@ export class BidirectionalSync extends pulumi.ComponentResource {
             heartbeatTable: names.heartbeatTable,
             conflictsTable: names.conflictsTable,
             functionPrefix: names.functionPrefix,
+            progressTable: names.progressTable,
         };
         const mysqlOptions = {
             database: args.mysql.database,
@@ -136,6 +139,9 @@ export class BidirectionalSync extends pulumi.ComponentResource {
             postgresCdc: password("postgres-cdc"),
             postgresSync: password("postgres-sync"),
         };
+        this.postgresSyncWriter = pulumi.secret(
+            pulumi.all([names.syncUser, passwords.postgresSync]).apply(([user, pw]) => ({ user, password: pw })),
+        );
 
         // MySQL/MariaDB: what every table shares, the accounts, then each table.
         const mysqlObjects = new SqlObjects(

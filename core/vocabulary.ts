@@ -25,8 +25,11 @@ export type MysqlFlavor = (typeof MYSQL_FLAVORS)[number];
 export const CONFLICT_POLICIES = ["last-writer-wins", "mysql-wins", "postgres-wins"] as const;
 export type ConflictPolicy = (typeof CONFLICT_POLICIES)[number];
 
-/** How the rows that exist before the sync starts reach the other side. */
-export const INITIAL_LOADS = ["snapshot", "incremental", "none"] as const;
+/**
+ * How the rows that exist before the sync starts reach the other side: Debezium's snapshot, its incremental
+ * snapshot, tandem's bulk copy (`tandem load`: COPY and a version-aware merge), or none (copied already).
+ */
+export const INITIAL_LOADS = ["snapshot", "incremental", "bulk", "none"] as const;
 export type InitialLoad = (typeof INITIAL_LOADS)[number];
 
 /** Where a stack runs: existing services (the sandbox), Docker, or AWS + Kubernetes. */

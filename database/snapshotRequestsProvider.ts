@@ -12,7 +12,10 @@ export interface SnapshotRequestsInputs {
     signalTable: string;
     /** Every synced table; those new since the last update are snapshotted. */
     tables: string[];
-    /** snapshot: the connector's initial snapshot loads the first tables; incremental: signal them too; none: never. */
+    /**
+     * snapshot: the connector's initial snapshot loads the first tables; incremental: signal them too;
+     * bulk and none: never (`tandem load` copies them, or nobody needs to).
+     */
     initialLoad: InitialLoad;
     /** How long to wait for the source to open its first snapshot window. */
     timeoutSeconds?: number;
@@ -83,7 +86,10 @@ export const snapshotRequestsProvider: pulumi.dynamic.ResourceProvider<SnapshotR
 
     async update(_id, olds, news) {
         const added = news.tables.filter((table) => !olds.tables.includes(table));
-        const requested = news.initialLoad !== "none" && added.length > 0 ? await requestSnapshot(news, added) : [];
+        const requested =
+            (news.initialLoad === "snapshot" || news.initialLoad === "incremental") && added.length > 0
+                ? await requestSnapshot(news, added)
+                : [];
         return { outs: { ...news, requested } };
     },
 };

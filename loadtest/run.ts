@@ -15,7 +15,7 @@ import { LoadtestOptions } from "./options";
 import { assignWriters, countKinds, planSide, sharedKeyCount, Write } from "./plan";
 import { generatedValue, keyBase, keyOf, ownRow, writableColumns, WritableColumn } from "./rows";
 import * as sql from "./sql";
-import { mysqlAddress, StackTarget } from "./stackTarget";
+import { mysqlAddress, StackTarget } from "../ops/stackTarget";
 import { diffRows, LatencySummary, summarizeLatencies } from "./stats";
 
 export interface DirectionResult {

@@ -220,9 +220,23 @@ export function mysqlSignalTable(signalTable: string): string {
  * based snapshot: chunked, resumable, interleaved with streaming). Tables are named in Debezium's quoted form,
  * which it reads verbatim (dots, quotes and all). `requestId` tells one request from another.
  */
-export function mysqlIncrementalSnapshotSignal(signalTable: string, database: string, tables: string[], requestId: string): string {
+export function mysqlIncrementalSnapshotSignal(
+    signalTable: string,
+    database: string,
+    tables: string[],
+    requestId: string,
+    /** Per table, a WHERE condition limiting the rows snapshotted (Debezium's `additional-conditions`). */
+    conditions: Record<string, string> = {},
+): string {
     const collections = tables.map((table) => debeziumQuotedId(database, table));
-    const data = JSON.stringify({ "data-collections": collections, type: "incremental" });
+    const additional = tables
+        .filter((table) => conditions[table] !== undefined)
+        .map((table) => ({ "data-collection": debeziumQuotedId(database, table), filter: conditions[table] }));
+    const data = JSON.stringify({
+        "data-collections": collections,
+        type: "incremental",
+        ...(additional.length > 0 ? { "additional-conditions": additional } : {}),
+    });
     return `INSERT IGNORE INTO ${q(signalTable)} (id, type, data) VALUES (${literal(requestId)}, 'execute-snapshot', ${literal(data)})`;
 }
 

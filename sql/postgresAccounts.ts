@@ -51,6 +51,9 @@ export function postgresAccountGrants(options: PostgresSyncOptions): string[] {
         `ALTER ROLE ${qi(options.cdcUser)} WITH LOGIN REPLICATION`,
         `GRANT USAGE ON SCHEMA ${s} TO ${qi(options.cdcUser)}, ${qi(options.syncUser)}`,
         `GRANT SELECT, INSERT, UPDATE ON ${s}.${qi(options.heartbeatTable)} TO ${qi(options.cdcUser)}`,
+        ...(options.progressTable
+            ? [`GRANT SELECT, INSERT, UPDATE, DELETE ON ${s}.${qi(options.progressTable)} TO ${qi(options.syncUser)}`]
+            : []),
         // Schema evolution of the sink adds columns; it must own nothing else.
         `GRANT CREATE ON SCHEMA ${s} TO ${qi(options.syncUser)}`,
         // The sink's sessions run with session_replication_role = replica (see postgresSql.ts); PostgreSQL 15 lets a

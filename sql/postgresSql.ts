@@ -29,6 +29,8 @@ export interface PostgresSyncOptions {
     conflictsTable: string;
     /** Prefix of this sync's functions (one sync's teardown must not touch another's). */
     functionPrefix: string;
+    /** `tandem load`'s resume positions per table (sync writer reads and writes them). */
+    progressTable?: string;
 }
 
 /**
@@ -80,6 +82,7 @@ export function postgresCommonSetup(options: PostgresSyncOptions): string[] {
   detected_at timestamptz NOT NULL DEFAULT clock_timestamp()
 )`,
         `CREATE TABLE IF NOT EXISTS ${s}.${qi(options.heartbeatTable)} (id int PRIMARY KEY, beat timestamptz NOT NULL)`,
+        ...(options.progressTable ? [postgresLoadProgressSql(options.schema, options.progressTable)] : []),
         // Stamps application writes; resolves the sync writer's writes against the current version.
         `CREATE OR REPLACE FUNCTION ${beforeWrite(options)}() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = ${s}, pg_temp AS $fn$
@@ -136,6 +139,20 @@ BEGIN
 END
 $fn$`,
     ];
+}
+
+/** Where each table's load stands: resumed from `last_key` after a crash, skipped once `finished_at` is set. */
+export function postgresLoadProgressSql(schema: string, progressTable: string): string {
+    return `CREATE TABLE IF NOT EXISTS ${qi(schema)}.${qi(progressTable)} (
+  table_name text PRIMARY KEY,
+  last_key jsonb,
+  rows_copied bigint NOT NULL DEFAULT 0,
+  rows_to_stream bigint NOT NULL DEFAULT 0,
+  pending_keys jsonb,
+  started_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  updated_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  finished_at timestamptz
+)`;
 }
 
 function cascadeStatements(cascade: MysqlCascade, options: PostgresSyncOptions): string {
@@ -254,6 +271,7 @@ export function postgresCommonTeardown(options: PostgresSyncOptions): string[] {
         `DROP FUNCTION IF EXISTS ${beforeWrite(options)}()`,
         `DROP TABLE IF EXISTS ${s}.${qi(options.conflictsTable)}`,
         `DROP TABLE IF EXISTS ${s}.${qi(options.heartbeatTable)}`,
+        ...(options.progressTable ? [`DROP TABLE IF EXISTS ${s}.${qi(options.progressTable)}`] : []),
     ];
 }
 

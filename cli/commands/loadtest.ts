@@ -12,7 +12,7 @@ import { RawLoadtestOptions, validateLoadtestOptions } from "../../loadtest/opti
 import { renderReport } from "../../loadtest/report";
 import { Progress, runLoadtest, TableShape, tableShape } from "../../loadtest/run";
 import { dropLoadtestTableSql, LOADTEST_TABLE, loadtestTableSql } from "../../loadtest/sql";
-import { applyStackTables, mysqlAddress, readStackTarget, saveStackConfigFile, StackTarget, upStack } from "../../loadtest/stackTarget";
+import { applyStackTables, mysqlAddress, readStackTarget, saveStackConfigFile, StackTarget, upStack } from "../../ops/stackTarget";
 import { qi } from "../../sql/postgresSql";
 
 function progressOnStderr(): Progress {

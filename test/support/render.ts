@@ -3,7 +3,19 @@
 // normalized here (and only those): floats by value, JSON by value, booleans, hex case.
 
 export type RenderKind =
-    "text" | "bool" | "hex" | "float4" | "float8" | "json" | "date" | "zerodate" | "zerodatetime" | "datetime6" | "time6" | "timestamptz6";
+    | "text"
+    | "year"
+    | "bool"
+    | "hex"
+    | "float4"
+    | "float8"
+    | "json"
+    | "date"
+    | "zerodate"
+    | "zerodatetime"
+    | "datetime6"
+    | "time6"
+    | "timestamptz6";
 
 export interface RenderedColumn {
     name: string;
@@ -23,6 +35,9 @@ export function mysqlRender(column: RenderedColumn): string {
             return `CASE WHEN ${c} IS NULL THEN NULL WHEN ${c} <> 0 THEN 'true' ELSE 'false' END`;
         case "hex":
             return `LOWER(HEX(${c}))`;
+        case "year":
+            return `CAST(CAST(${c} AS UNSIGNED) AS CHAR)`; // 0000 is the number 0
+
         case "float4":
         case "float8":
             return `CAST(CAST(${c} AS DOUBLE) AS CHAR)`;

@@ -32,6 +32,9 @@ import io.debezium.time.ZonedTimestamp;
  * <li><b>TINYINT(1) facing a PostgreSQL boolean</b> ({@code boolean.columns}): 0 and 1 travel as
  * {@code "false"}/{@code "true"}; any other number travels as itself and PostgreSQL refuses it, instead of
  * Debezium's boolean converter making it {@code true}.</li>
+ * <li><b>YEAR 0000</b>: the binlog stores a YEAR as its offset from 1900, and Debezium adds 1900 back
+ * without looking, so MySQL's 0000 arrives as 1900 (a year MySQL cannot hold); here it stays 0, the value
+ * MySQL shows and the snapshot reads.</li>
  * </ul>
  * Options ({@code <name>.} prefix): {@code zero.dates} (default true), {@code boolean.columns} (comma-separated
  * regular expressions on {@code database.table.column}, commas inside written as {@code \x{2c}}).
@@ -84,6 +87,11 @@ public class LegacyValueConverter implements CustomConverter<SchemaBuilder, Rela
                 return;
             }
         }
+        if ("YEAR".equals(type)) {
+            final SchemaBuilder schema = io.debezium.time.Year.builder();
+            registration.register(column.isOptional() ? schema.optional() : schema, LegacyValueConverter::year);
+            return;
+        }
         if (("TINYINT".equals(type) || "BOOLEAN".equals(type) || "BOOL".equals(type)) && !booleanColumns.isEmpty()
                 && matches(column.dataCollection() + "." + column.name())) {
             final SchemaBuilder schema = SchemaBuilder.string();
@@ -135,6 +143,30 @@ public class LegacyValueConverter implements CustomConverter<SchemaBuilder, Rela
     /** Debezium reads DATETIME as java.sql.Timestamp in snapshots; its own path turns it into LocalDateTime first. */
     private static Object localDateTime(Object raw) {
         return raw instanceof java.sql.Timestamp ? ((java.sql.Timestamp) raw).toLocalDateTime() : raw;
+    }
+
+    /** A YEAR as MySQL shows it: 0 for 0000 (1900 from the binlog), else the year, whatever Java type carries it. */
+    static Integer year(Object raw) {
+        if (raw == null) {
+            return null;
+        }
+        final int value;
+        if (raw instanceof java.time.Year) {
+            value = ((java.time.Year) raw).getValue();
+        }
+        else if (raw instanceof java.sql.Date) {
+            value = ((java.sql.Date) raw).toLocalDate().getYear();
+        }
+        else if (raw instanceof java.time.LocalDate) {
+            value = ((java.time.LocalDate) raw).getYear();
+        }
+        else if (raw instanceof Number) {
+            value = ((Number) raw).intValue();
+        }
+        else {
+            value = Integer.parseInt(raw.toString().trim());
+        }
+        return value == 1900 ? 0 : value;
     }
 
     static String booleanText(Object raw) {

@@ -113,4 +113,16 @@ class LegacyValueConverterTest {
         assertFalse(LegacyValueConverter.isZero(LocalDate.EPOCH));
         assertFalse(LegacyValueConverter.isZeroTimestamp(ZonedDateTime.of(1970, 1, 1, 0, 0, 1, 0, ZoneOffset.UTC)));
     }
+
+    @Test
+    void keepsYearZeroAsMysqlShowsIt() {
+        final Registered year = register(new Properties(), column("app.t", "yr", "YEAR", 4, true));
+        assertEquals(Schema.Type.INT32, year.schema.type());
+        assertTrue(year.schema.isOptional());
+        assertEquals(0, year.converter.convert(1900));
+        assertEquals(2155, year.converter.convert(2155));
+        assertEquals(1901, year.converter.convert(java.time.Year.of(1901)));
+        assertEquals(2024, year.converter.convert(java.sql.Date.valueOf("2024-01-01")));
+        assertNull(year.converter.convert(null));
+    }
 }

@@ -21,6 +21,8 @@ export interface StackTarget {
     mysql: DatabaseAddress & { flavor: MysqlFlavor };
     postgres: DatabaseAddress & { schema: string };
     kafkaBootstrapServers: string;
+    /** Kafka Connect's REST API as the stack reaches it (stack output). */
+    connectUrl: string;
     /** `tandem:tables` as the stack sets it (empty when it selects tables with tableInclude). */
     configuredTables: string[];
     /** The tables the last `pulumi up` synced (stack output). */
@@ -65,6 +67,7 @@ export function readStackTarget(stack: string): StackTarget {
     const config = readStackConfig(stack);
     const outputs = JSON.parse(pulumi(["stack", "output", "--json", "--show-secrets=false", "--stack", stack])) as {
         kafkaBootstrapServers?: string;
+        connectUrl?: string;
         tables?: string[];
     };
     const text = (key: string) => String(config[key] ?? "");
@@ -91,9 +94,21 @@ export function readStackTarget(stack: string): StackTarget {
             schema: text("postgresSchema"),
         },
         kafkaBootstrapServers: outputs.kafkaBootstrapServers,
+        connectUrl: outputs.connectUrl ?? "",
         configuredTables: list(config.tables),
         syncedTables: outputs.tables ?? [],
     };
+}
+
+/** The PostgreSQL account the sink writes with (the stack's secret output `postgresSyncWriter`). */
+export function readPostgresSyncWriter(stack: string): { user: string; password: string } {
+    const writer = JSON.parse(pulumi(["stack", "output", "postgresSyncWriter", "--json", "--show-secrets", "--stack", stack])) as {
+        user?: string;
+        password?: string;
+    } | null;
+    if (!writer?.user || !writer.password)
+        throw new Error(`stack ${stack} has no postgresSyncWriter output: run \`pulumi up --stack ${stack}\` with this version first`);
+    return { user: writer.user, password: writer.password };
 }
 
 /** The stack's config file as it is, to put back byte for byte afterwards (the CLI rewrites the whole file). */
