@@ -108,3 +108,42 @@ export function saveResult(name: string, value: unknown): void {
     );
     log(`saved bench/results/${name}.json`);
 }
+
+/**
+ * A stack of its own for a benchmark, beside the local one: the local stack's config with a fresh topic prefix,
+ * server id and table list (written into the stack file in one go: hundreds of `pulumi config set` calls would
+ * take minutes), teardown on destroy.
+ */
+export function createBenchStack(stack: string, serverId: number, tables: string[], extra: Record<string, string> = {}): void {
+    execFileSync("pulumi", ["stack", "init", stack], { cwd: ROOT, stdio: "ignore" });
+    execFileSync("pulumi", ["config", "cp", "--stack", "local", "--dest", stack], { cwd: ROOT, stdio: "ignore" });
+    const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
+    let text = fs
+        .readFileSync(file, "utf8")
+        .replace(/ {2}tandem:tables:\n( {4}- .*\n)+/, "")
+        // A prefix of its own per run: whatever an interrupted run left (connector offsets, topics) is never reused.
+        .replace(/tandem:topicPrefix: .*/, `tandem:topicPrefix: ${stack}-${Date.now().toString(36)}`)
+        .replace(/ {2}tandem:mysqlServerId: .*\n/, "");
+    for (const key of Object.keys(extra)) text = text.replace(new RegExp(` {2}tandem:${key}: .*\\n`), "");
+    const settings = { mysqlServerId: String(serverId), teardownOnDestroy: "true", ...extra };
+    fs.writeFileSync(
+        file,
+        `${text}${Object.entries(settings)
+            .map(([key, value]) => `  tandem:${key}: "${value}"\n`)
+            .join("")}  tandem:tables:\n${tables.map((name) => `    - ${name}\n`).join("")}`,
+    );
+}
+
+/** Destroys a benchmark's stack (its connectors, topics and what it added to the databases) and forgets it. */
+export function removeBenchStack(stack: string): void {
+    try {
+        execFileSync("pulumi", ["destroy", "--yes", "--skip-preview", "--suppress-progress", "--stack", stack], {
+            cwd: ROOT,
+            stdio: "ignore",
+        });
+        execFileSync("pulumi", ["stack", "rm", "--yes", stack], { cwd: ROOT, stdio: "ignore" });
+    } catch (error) {
+        log(`cleanup of stack ${stack}: ${(error as Error).message.split("\n")[0]}`);
+    }
+    fs.rmSync(path.join(ROOT, `Pulumi.${stack}.yaml`), { force: true });
+}

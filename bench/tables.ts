@@ -2,13 +2,11 @@
 // no-op `up` and of `preview` (with their change counts), and the Connect worker's heap afterwards. Runs on
 // its own stack (`bench200`, prefix bench200) beside the local one, and removes it with its tables after.
 import { execFileSync } from "child_process";
-import * as fs from "fs";
-import * as path from "path";
 import axios from "axios";
 import mysql from "mysql2/promise";
 import { Pool } from "pg";
 import { mysqlAddress, readStackTarget } from "../ops/stackTarget";
-import { log, ROOT, saveResult } from "./lib";
+import { createBenchStack, log, removeBenchStack, ROOT, saveResult } from "./lib";
 
 const TABLES = Number(process.env.BENCH_TABLES ?? 200);
 const STACK = "bench200";
@@ -50,15 +48,7 @@ async function main(): Promise<void> {
                 `CREATE TABLE IF NOT EXISTS ${local.postgres.schema}.${name} (id bigint PRIMARY KEY, label varchar(60) NOT NULL, ${columns.map((i) => `c${i} ${i % 2 ? "integer" : "varchar(40)"}`).join(", ")})`,
             );
         }
-        execFileSync("pulumi", ["stack", "init", STACK], { cwd: ROOT, stdio: "ignore" });
-        execFileSync("pulumi", ["config", "cp", "--stack", "local", "--dest", STACK], { cwd: ROOT, stdio: "ignore" });
-        // The table list written into the stack file in one go (200 `pulumi config set` calls would take minutes).
-        const file = path.join(ROOT, `Pulumi.${STACK}.yaml`);
-        const text = fs.readFileSync(file, "utf8").replace(/ {2}tandem:tables:\n( {4}- .*\n)+/, "");
-        fs.writeFileSync(
-            file,
-            `${text.replace(/tandem:topicPrefix: .*/, `tandem:topicPrefix: ${STACK}`).replace(/tandem:mysqlServerId: .*\n/, "")}  tandem:mysqlServerId: "184200"\n  tandem:teardownOnDestroy: "true"\n  tandem:tables:\n${names.map((name) => `    - ${name}\n`).join("")}`,
-        );
+        createBenchStack(STACK, 184200, names);
         log(`first pulumi up (${TABLES} tables)`);
         const first = pulumi(["up", "--yes", "--skip-preview", "--suppress-progress"]);
         log(`first up: ${first.seconds.toFixed(1)} s (${changes(first.output)})`);
@@ -77,13 +67,7 @@ async function main(): Promise<void> {
         });
     } finally {
         log("removing the bench stack and its tables");
-        try {
-            pulumi(["destroy", "--yes", "--skip-preview", "--suppress-progress"]);
-            execFileSync("pulumi", ["stack", "rm", "--yes", STACK], { cwd: ROOT, stdio: "ignore" });
-        } catch (error) {
-            log(`cleanup: ${(error as Error).message.split("\n")[0]}`);
-        }
-        fs.rmSync(path.join(ROOT, `Pulumi.${STACK}.yaml`), { force: true });
+        removeBenchStack(STACK);
         for (const name of names) {
             await my.query(`DROP TABLE IF EXISTS ${name}, _tandem_del__${name}`);
             await pg.query(`DROP TABLE IF EXISTS ${local.postgres.schema}.${name}, ${local.postgres.schema}._tandem_del__${name}`);

@@ -12,7 +12,7 @@ import { bulkPlan, BulkPlan, mysqlKeysCondition } from "../sql/bulkLoadSql";
 import { mysqlIncrementalSnapshotSignal } from "../sql/mysqlSql";
 import { qi } from "../sql/postgresSql";
 import { DatabaseAddress } from "../ops/stackTarget";
-import { ChunkCopier, chunksOf, mysqlReader, postgresWriter, restoreKey, StoredKey } from "./copyTable";
+import { ChunkCopier, chunksOf, LoadPhases, mysqlReader, postgresWriter, restoreKey, StoredKey } from "./copyTable";
 
 export interface LoadTarget {
     stack: string;
@@ -48,6 +48,8 @@ export interface TableLoadResult {
     handedToStreamKeys: StoredKey[];
     resumed: boolean;
     seconds: number;
+    /** Where the time went, in seconds: waiting for MySQL, COPY into staging, the merge, commits. */
+    phases?: LoadPhases;
     rowsPerSecond: number;
     error?: string;
 }
@@ -135,6 +137,14 @@ async function loadTable(
     const { progressTable } = syncNames(target.prefix);
     const { schema } = target.postgres;
     const started = Date.now();
+    const copier = new ChunkCopier(pg, plan, {
+        mysqlDatabase: target.mysql.database,
+        schema,
+        tombstones: tombstoneTable(plan.table),
+        progressTable,
+        chunkRows: options.chunkRows,
+        maxRefusedRows: options.maxRefusedRows,
+    });
     const result = (outcome: TableOutcome, rows: number, handed: StoredKey[], resumed: boolean, error?: string): TableLoadResult => {
         const seconds = (Date.now() - started) / 1000;
         return {
@@ -145,6 +155,7 @@ async function loadTable(
             handedToStreamKeys: handed.slice(0, 100),
             resumed,
             seconds,
+            phases: { ...copier.phases },
             rowsPerSecond: Math.round(rows / Math.max(seconds, 0.001)),
             error,
         };
@@ -161,23 +172,15 @@ async function loadTable(
         plan.table,
     ]);
     progress.table(plan.table, Number((estimate as unknown as string[][])[0]?.[0] ?? 0), state.rowsCopied);
-    const copier = new ChunkCopier(pg, plan, {
-        mysqlDatabase: target.mysql.database,
-        schema,
-        tombstones: tombstoneTable(plan.table),
-        progressTable,
-        chunkRows: options.chunkRows,
-        maxRefusedRows: options.maxRefusedRows,
-    });
     let rows = 0;
     let refused = state.pendingKeys.length;
-    for await (const chunk of chunksOf(
-        db,
-        target.mysql.database,
-        plan,
-        state.lastKey ? restoreKey(state.lastKey) : undefined,
-        options.chunkRows,
-    )) {
+    const chunks = chunksOf(db, target.mysql.database, plan, state.lastKey ? restoreKey(state.lastKey) : undefined, options.chunkRows);
+    for (;;) {
+        const started = performance.now();
+        const next = await chunks.next();
+        copier.phases.read += (performance.now() - started) / 1000;
+        if (next.done) break;
+        const chunk = next.value;
         const written = await copier.writeChunk(chunk);
         rows += written.rows;
         refused += written.refused;

@@ -273,6 +273,8 @@ export class BidirectionalSync extends pulumi.ComponentResource {
                     name: connectorName,
                     connectorClass: resolved.connectorClass,
                     config: resolved.config,
+                    // With the teardown, the slot and the sync's topics go too: positions in them must go as well.
+                    resetOffsetsOnDelete: teardownOnDelete,
                     ...stored.args,
                 },
                 { parent: this, dependsOn: [...prepared, ...stored.dependsOn, ...(args.connectorsWaitFor ?? [])] },

@@ -133,6 +133,23 @@ export class ConnectClient {
         await this.call(() => this.http.post(`/connectors/${encodeURIComponent(name)}/restart?includeTasks=true&onlyFailed=true`));
     }
 
+    /**
+     * Forgets a connector's offsets (KIP-875: only a STOPPED connector's can be deleted): stops it, waits until
+     * it is, then deletes them. A connector already gone is not an error.
+     */
+    async resetOffsets(name: string, timeoutMs = 60_000): Promise<void> {
+        const path = `/connectors/${encodeURIComponent(name)}`;
+        if (!(await this.getStatus(name))) return;
+        await this.stop(name);
+        const deadline = Date.now() + timeoutMs;
+        while ((await this.getStatus(name))?.connector.state !== "STOPPED") {
+            if (Date.now() > deadline)
+                throw new Error(`connector ${name} did not stop within ${timeoutMs / 1000} s: its offsets were not reset`);
+            await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+        await this.call(() => this.http.delete(`${path}/offsets`));
+    }
+
     /** Deletes a connector; one already gone is not an error. Returns whether it existed. */
     async deleteConnector(name: string): Promise<boolean> {
         try {

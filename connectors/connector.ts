@@ -27,6 +27,8 @@ export interface ConnectorArgs {
     state?: pulumi.Input<DesiredState>;
     /** Seconds to wait for the connector and its tasks to reach the state (default 180). */
     timeoutSeconds?: pulumi.Input<number>;
+    /** Delete its offsets with it (a source whose position dies with it, e.g. a dropped slot). */
+    resetOffsetsOnDelete?: pulumi.Input<boolean>;
 }
 
 export class Connector extends pulumi.dynamic.Resource {
@@ -58,6 +60,7 @@ export class Connector extends pulumi.dynamic.Resource {
                 secretsDir: args.secretsDir,
                 kubernetesSecret: args.kubernetesSecret,
                 state: args.state,
+                resetOffsetsOnDelete: args.resetOffsetsOnDelete,
                 timeoutSeconds: args.timeoutSeconds,
                 // outputs
                 sensitiveHashes: undefined,

@@ -41,6 +41,11 @@ export interface ConnectorInputs {
     state?: DesiredState;
     /** How long create/update wait for the connector and its tasks to reach the state (default 180). */
     timeoutSeconds?: number;
+    /**
+     * Delete the connector's offsets with it (stop, `DELETE …/offsets`, delete): for a source whose position dies
+     * with it (a dropped replication slot), so that a connector created again under the name starts afresh.
+     */
+    resetOffsetsOnDelete?: boolean;
 }
 
 export interface TaskState {
@@ -207,6 +212,7 @@ export function diffConnector(olds: ConnectorOutputs, news: ConnectorInputs): Co
     if (olds.secretsDir !== news.secretsDir) changed.push("secretsDir");
     if (olds.kubernetesSecret !== news.kubernetesSecret) changed.push("kubernetesSecret");
     if (olds.timeoutSeconds !== news.timeoutSeconds) changed.push("timeoutSeconds");
+    if (Boolean(olds.resetOffsetsOnDelete) !== Boolean(news.resetOffsetsOnDelete)) changed.push("resetOffsetsOnDelete");
     if (olds.auth?.username !== news.auth?.username || olds.auth?.password !== news.auth?.password) changed.push("auth");
     return { changes: changed.length > 0, replaces, changed };
 }

@@ -246,6 +246,7 @@ export const connectorProvider: pulumi.dynamic.ResourceProvider<ConnectorInputs,
     },
 
     async delete(id, props) {
+        if (props.resetOffsetsOnDelete) await clientFor(props).resetOffsets(id);
         await clientFor(props).deleteConnector(id);
         if (props.secretsDir) removeConnectorSecrets(props.secretsDir, props.name);
     },

@@ -27,6 +27,8 @@ export interface StackTarget {
     configuredTables: string[];
     /** The tables the last `pulumi up` synced (stack output). */
     syncedTables: string[];
+    /** The PostgreSQL account the sink writes with (secret output; read when asked for). */
+    postgresSyncWriter?: { user: string; password: string };
 }
 
 function pulumi(args: string[]): string {
@@ -63,13 +65,23 @@ function list(value: unknown): string[] {
     return [];
 }
 
-export function readStackTarget(stack: string): StackTarget {
+/**
+ * The stack as tools see it. `withSyncWriter` also reads the secret output `postgresSyncWriter` (the account the
+ * sink writes with), in the same CLI call.
+ */
+export function readStackTarget(stack: string, options: { withSyncWriter?: boolean } = {}): StackTarget {
     const config = readStackConfig(stack);
-    const outputs = JSON.parse(pulumi(["stack", "output", "--json", "--show-secrets=false", "--stack", stack])) as {
+    const outputs = JSON.parse(
+        pulumi(["stack", "output", "--json", options.withSyncWriter ? "--show-secrets" : "--show-secrets=false", "--stack", stack]),
+    ) as {
         kafkaBootstrapServers?: string;
         connectUrl?: string;
         tables?: string[];
+        postgresSyncWriter?: { user?: string; password?: string };
     };
+    const writer = outputs.postgresSyncWriter;
+    if (options.withSyncWriter && (!writer?.user || !writer.password))
+        throw new Error(`stack ${stack} has no postgresSyncWriter output: run \`pulumi up --stack ${stack}\` with this version first`);
     const text = (key: string) => String(config[key] ?? "");
     const port = (key: string, fallback: string) => Number(config[key]) || Number(config[fallback]);
     if (!outputs.kafkaBootstrapServers)
@@ -97,18 +109,8 @@ export function readStackTarget(stack: string): StackTarget {
         connectUrl: outputs.connectUrl ?? "",
         configuredTables: list(config.tables),
         syncedTables: outputs.tables ?? [],
+        ...(options.withSyncWriter ? { postgresSyncWriter: { user: writer!.user!, password: writer!.password! } } : {}),
     };
-}
-
-/** The PostgreSQL account the sink writes with (the stack's secret output `postgresSyncWriter`). */
-export function readPostgresSyncWriter(stack: string): { user: string; password: string } {
-    const writer = JSON.parse(pulumi(["stack", "output", "postgresSyncWriter", "--json", "--show-secrets", "--stack", stack])) as {
-        user?: string;
-        password?: string;
-    } | null;
-    if (!writer?.user || !writer.password)
-        throw new Error(`stack ${stack} has no postgresSyncWriter output: run \`pulumi up --stack ${stack}\` with this version first`);
-    return { user: writer.user, password: writer.password };
 }
 
 /** The stack's config file as it is, to put back byte for byte afterwards (the CLI rewrites the whole file). */

@@ -9,13 +9,11 @@ import { qi } from "./postgresSql";
 
 const { version: V } = BOOKKEEPING;
 
-/** One copied column: how MySQL renders it for PostgreSQL's COPY text format. */
+/** One copied column: the MySQL expression rendering its value as a field of PostgreSQL's COPY text format. */
 export interface BulkColumn {
     name: string;
-    /** SELECT expression on the MySQL side. */
-    select: string;
-    /** Rendered as hex by MySQL: COPY takes it as bytea's `\x…`. */
-    hex: boolean;
+    /** Never NULL: `\N` for NULL, text escaped (backslash, tab, newline, carriage return), bytes as `\\x…`. */
+    field: string;
 }
 
 export interface BulkPlan {
@@ -37,25 +35,39 @@ function zeroDateToNull(column: string): string {
     return `CASE WHEN ${column} IS NULL OR MONTH(${column}) = 0 OR DAYOFMONTH(${column}) = 0 THEN NULL ELSE ${column} END`;
 }
 
-function selectFor(mysql: ColumnDef, family: TypeFamily): { select: string; hex: boolean } {
+// MySQL string literals (the reader's session runs without NO_BACKSLASH_ESCAPES): '\\' is one backslash.
+const NULL_FIELD = String.raw`'\\N'`;
+
+/** COPY's text escapes, done by MySQL: far cheaper there than parsing every value in the loader. */
+function escapedText(expression: string): string {
+    return String.raw`REPLACE(REPLACE(REPLACE(REPLACE(CONVERT(${expression} USING utf8mb4), '\\', '\\\\'), '\t', '\\t'), '\n', '\\n'), '\r', '\\r')`;
+}
+
+function fieldFor(mysql: ColumnDef, family: TypeFamily): string {
     const column = q(mysql.name);
+    const orNull = (expression: string) => `IFNULL(${expression}, ${NULL_FIELD})`;
     switch (family) {
         case "boolean":
             // BIT(1) is a byte; TINYINT(1) stays a number: 0/1 become false/true, any other number is refused by a
             // boolean column and so takes the streaming path (and its quarantine), as it would there.
-            return { select: /^bit/i.test(mysql.type) ? `CAST(${column} AS UNSIGNED)` : column, hex: false };
+            return orNull(/^bit/i.test(mysql.type) ? `CAST(${column} AS UNSIGNED)` : column);
         case "float":
             // MySQL prints FLOAT with 6 digits; as DOUBLE it is the exact binary value Debezium carries.
-            return { select: /^float/i.test(mysql.type) ? `CAST(${column} AS DOUBLE)` : column, hex: false };
+            return orNull(/^float/i.test(mysql.type) ? `CAST(${column} AS DOUBLE)` : column);
         case "binary":
-            return { select: `HEX(${column})`, hex: true };
+            return orNull(String.raw`CONCAT('\\\\x', HEX(${column}))`);
         case "date":
         case "datetime":
         case "timestamptz":
-            return { select: zeroDateToNull(column), hex: false };
+            return orNull(zeroDateToNull(column));
+        case "text":
+        case "json":
+        case "uuid":
+            // Text, ENUM/SET labels, JSON, UUID text: MySQL's text is PostgreSQL's input, once escaped.
+            return orNull(escapedText(column));
         default:
-            // Integers, decimals, text, ENUM/SET labels, JSON, TIME, UUID text: MySQL's text is PostgreSQL's input.
-            return { select: column, hex: false };
+            // Integers, decimals, TIME: digits, signs, points and colons need no escaping.
+            return orNull(column);
     }
 }
 
@@ -84,9 +96,10 @@ export function bulkPlan(mysqlTable: TableDef, postgresTable: TableDef): { plan?
             refusals.push({ column: column.name, reason: `${column.type} → ${other.type}: binary into a non-binary column` });
             continue;
         }
-        columns.push({ name: column.name, ...selectFor(column, family) });
+        columns.push({ name: column.name, field: fieldFor(column, family) });
     }
-    for (const name of Object.values(BOOKKEEPING)) columns.push({ name, select: q(name), hex: false });
+    for (const name of Object.values(BOOKKEEPING))
+        columns.push({ name, field: fieldFor({ name, type: "", nullable: false }, name === BOOKKEEPING.origin ? "text" : "integer") });
     if (refusals.length > 0) return { refusals };
     const binaryKeys = mysqlTable.primaryKey.filter((name) => {
         const column = mysqlTable.columns.find((candidate) => candidate.name === name);
@@ -96,7 +109,7 @@ export function bulkPlan(mysqlTable: TableDef, postgresTable: TableDef): { plan?
 }
 
 /**
- * The next chunk in key order after `after` (none: from the start), copied columns first, then the raw key
+ * The next chunk in key order after `after` (none: from the start): each row's COPY line first, then its key
  * columns (the resume position). The keyset condition is spelled out (`a > ? OR (a = ? AND b > ?)`) so that
  * every MySQL version reads it as a range of the primary key.
  */
@@ -121,10 +134,8 @@ export function mysqlChunkQuery(
         where = ` WHERE ${branches.join(" OR ")}`;
     }
     // Binary key columns come back as hex (every value is read as text); keyValues turns them into bytes.
-    const select = [
-        ...plan.columns.map((column) => column.select),
-        ...key.map((name) => (plan.binaryKeys.includes(name) ? `HEX(${q(name)})` : q(name))),
-    ].join(", ");
+    const line = String.raw`CONCAT_WS('\t', ${plan.columns.map((column) => column.field).join(", ")})`;
+    const select = [line, ...key.map((name) => (plan.binaryKeys.includes(name) ? `HEX(${q(name)})` : q(name)))].join(", ");
     const order = key.map(q).join(", ");
     return { sql: `SELECT ${select} FROM ${q(database)}.${q(plan.table)}${where} ORDER BY ${order} LIMIT ${Math.floor(limit)}`, params };
 }
@@ -132,7 +143,7 @@ export function mysqlChunkQuery(
 /** The key of a row read by mysqlChunkQuery (the trailing columns), binary key columns as bytes. */
 export function keyValues(plan: BulkPlan, row: unknown[]): unknown[] {
     return plan.primaryKey.map((name, index) => {
-        const value = row[plan.columns.length + index];
+        const value = row[1 + index];
         return plan.binaryKeys.includes(name) && typeof value === "string" ? Buffer.from(value, "hex") : value;
     });
 }
@@ -177,12 +188,3 @@ ON CONFLICT (${plan.primaryKey.map(qi).join(", ")}) DO UPDATE SET ${updates.join
 export function postgresLockTombstonesSql(schema: string, tombstones: string): string {
     return `LOCK TABLE ${qi(schema)}.${qi(tombstones)} IN SHARE MODE`;
 }
-
-/** COPY text format: `\N` for NULL; backslash, tab, newline and carriage return escaped. */
-export function copyField(value: string | null, hex: boolean): string {
-    if (value === null) return "\\N";
-    if (hex) return `\\\\x${value}`;
-    return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]) : value;
-}
-
-const COPY_ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };

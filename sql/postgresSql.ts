@@ -169,6 +169,32 @@ function cascadeStatements(cascade: MysqlCascade, options: PostgresSyncOptions):
 }
 
 /**
+ * The triggers running the shared before-write function. An insert by the sync writer keeps its values as they
+ * are, unless the key is loose (the function notes its spelling for the update an upsert may turn into): for
+ * exact keys the insert trigger is skipped for the sync writer by its WHEN clause, so that the sink's and the
+ * bulk load's inserts do not pay for a PL/pgSQL call each.
+ */
+function beforeWriteTriggers(t: string, options: PostgresSyncOptions, pkArgs: string, looseKey: boolean): string[] {
+    const trigger = (name: string, events: string, when = "") =>
+        `CREATE OR REPLACE TRIGGER ${qi(name)} BEFORE ${events} ON ${t}
+FOR EACH ROW${when} EXECUTE FUNCTION ${beforeWrite(options)}(${pkArgs})`;
+    const always = (name: string) => `ALTER TABLE ${t} ENABLE ALWAYS TRIGGER ${qi(name)}`;
+    if (looseKey) {
+        return [
+            `DROP TRIGGER IF EXISTS ${qi("_tandem_before_insert")} ON ${t}`,
+            trigger("_tandem_before_write", "INSERT OR UPDATE"),
+            always("_tandem_before_write"),
+        ];
+    }
+    return [
+        trigger("_tandem_before_write", "UPDATE"),
+        always("_tandem_before_write"),
+        trigger("_tandem_before_insert", "INSERT", ` WHEN (session_user <> ${pgLiteral(options.syncUser)})`),
+        always("_tandem_before_insert"),
+    ];
+}
+
+/**
  * Idempotent statements preparing one table: bookkeeping columns, replica identity, tombstone table, triggers,
  * MySQL's cascades from this table, and the roles' access to it.
  */
@@ -200,9 +226,7 @@ export function postgresTableSetup(table: TableDef, options: PostgresSyncOptions
         // Full before-images: deletes carry the origin and version, and unchanged TOASTed values are sent.
         `ALTER TABLE ${t} REPLICA IDENTITY FULL`,
         `CREATE TABLE IF NOT EXISTS ${tomb} (${tombColumns.join(", ")}, PRIMARY KEY (${pk.map(qi).join(", ")}))`,
-        `CREATE OR REPLACE TRIGGER ${qi("_tandem_before_write")} BEFORE INSERT OR UPDATE ON ${t}
-FOR EACH ROW EXECUTE FUNCTION ${beforeWrite(options)}(${pkArgs})`,
-        `ALTER TABLE ${t} ENABLE ALWAYS TRIGGER ${qi("_tandem_before_write")}`,
+        ...beforeWriteTriggers(t, options, pkArgs, hasLooseKeyPostgres(table)),
         `CREATE OR REPLACE FUNCTION ${tombFunction}() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = ${s}, pg_temp AS $fn$
 BEGIN
@@ -255,6 +279,7 @@ END $do$`;
         revoke(options.syncUser),
         revoke(options.cdcUser),
         `DROP TRIGGER IF EXISTS ${qi("_tandem_before_write")} ON ${t}`,
+        `DROP TRIGGER IF EXISTS ${qi("_tandem_before_insert")} ON ${t}`,
         `DROP TRIGGER IF EXISTS ${qi("_tandem_mysql_cascade")} ON ${t}`,
         `DROP TABLE IF EXISTS ${s}.${qi(tombstoneTable(table))}`,
         `DROP FUNCTION IF EXISTS ${fn(options, postgresTableFunction(options.functionPrefix, "apply_delete", table))}()`,

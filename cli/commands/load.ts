@@ -3,7 +3,7 @@
 import { MultiBar, Presets, SingleBar } from "cli-progress";
 import { Command, Option } from "commander";
 import { LoadProgress, LoadReport, runLoad } from "../../bulkload/load";
-import { mysqlAddress, readPostgresSyncWriter, readStackTarget } from "../../ops/stackTarget";
+import { mysqlAddress, readStackTarget } from "../../ops/stackTarget";
 import { InvalidOptions } from "../../loadtest/options";
 
 function progressOnStderr(): LoadProgress & { stop(): void } {
@@ -69,7 +69,7 @@ export function loadCommand(): Command {
             "Copy the existing rows of the synced tables MySQL/MariaDB → PostgreSQL in bulk while the stack streams (initialLoad=bulk).",
         )
         .option("--table <name...>", "tables to load (default: every synced table not loaded yet)")
-        .option("--chunk-rows <n>", "rows per chunk (one COPY, merge and resume point each)", "20000")
+        .option("--chunk-rows <n>", "rows per chunk (one COPY, merge and resume point each)", "50000")
         .option("--max-refused <n>", "stop a table after this many rows PostgreSQL refuses in bulk", "1000")
         .option("--restart", "copy again from the start, tables loaded already included")
         .option("--stack <name>", "the Pulumi stack", "local")
@@ -83,15 +83,14 @@ export function loadCommand(): Command {
                 stack: string;
                 output: string;
             }) => {
-                const chunkRows = positive(flags.chunkRows, "--chunk-rows", 20000);
+                const chunkRows = positive(flags.chunkRows, "--chunk-rows", 50000);
                 const maxRefusedRows = positive(flags.maxRefused, "--max-refused", 1000);
-                const target = readStackTarget(flags.stack);
-                const writer = readPostgresSyncWriter(flags.stack);
+                const target = readStackTarget(flags.stack, { withSyncWriter: true });
                 const progress = progressOnStderr();
                 let report: LoadReport;
                 try {
                     report = await runLoad(
-                        { ...target, mysql: mysqlAddress(target), writer },
+                        { ...target, mysql: mysqlAddress(target), writer: target.postgresSyncWriter! },
                         { tables: flags.table, chunkRows, restart: flags.restart ?? false, maxRefusedRows },
                         progress,
                     );

@@ -165,6 +165,11 @@ describe("connectorModel", () => {
             assert.deepEqual(diff, { changes: true, replaces: [], changed: ['config["tasks.max"]'] });
         });
 
+        it("records a switch of resetOffsetsOnDelete (the teardown decides it), without a diff for stacks that never set it", () => {
+            assert.deepEqual(diffConnector(recorded(base), { ...base, resetOffsetsOnDelete: true }).changed, ["resetOffsetsOnDelete"]);
+            assert.equal(diffConnector(recorded(base), { ...base, resetOffsetsOnDelete: false }).changes, false);
+        });
+
         it("replaces on a rename, a class change or another cluster", () => {
             assert.deepEqual(diffConnector(recorded(base), { ...base, name: "renamed" }).replaces, ["name"]);
             assert.deepEqual(

@@ -22,8 +22,27 @@ describe("PostgreSQL SQL builders", () => {
             /CREATE TABLE IF NOT EXISTS "public"\."_tandem_del__orders" \("id" int\(11\) NOT NULL, "_tandem_origin" varchar\(10\), "_tandem_version" bigint, "_tandem_base" bigint, PRIMARY KEY \("id"\)\)/,
         );
         assert.match(sql, /ALTER TABLE "public"\."orders" ENABLE ALWAYS TRIGGER "_tandem_before_write"/);
+        // Exact keys: the sync writer's inserts keep their values without a PL/pgSQL call (WHEN clause).
+        assert.match(sql, /"_tandem_before_write" BEFORE UPDATE ON "public"\."orders"/);
+        assert.match(
+            sql,
+            /"_tandem_before_insert" BEFORE INSERT ON "public"\."orders"\nFOR EACH ROW WHEN \(session_user <> 'tandem_sync'\) EXECUTE/,
+        );
+        assert.match(sql, /ALTER TABLE "public"\."orders" ENABLE ALWAYS TRIGGER "_tandem_before_insert"/);
         assert.match(sql, /ALTER TABLE "public"\."_tandem_del__orders" ENABLE ALWAYS TRIGGER "_tandem_apply_delete"/);
         assert.match(sql, /GRANT SELECT, INSERT, UPDATE, DELETE ON "public"\."orders", "public"\."_tandem_del__orders" TO "tandem_sync"/);
+    });
+
+    it("runs the before-write function on every insert of a loose (case-insensitive) key: the sync's note its spelling", () => {
+        const loose = postgresTableSetup(
+            { ...table, columns: table.columns.map((c) => (c.name === "id" ? { ...c, type: "citext" } : c)) },
+            pgOptions,
+        ).join("\n");
+        assert.match(loose, /DROP TRIGGER IF EXISTS "_tandem_before_insert" ON "public"\."orders"/);
+        assert.match(
+            loose,
+            /"_tandem_before_write" BEFORE INSERT OR UPDATE ON "public"\."orders"\nFOR EACH ROW EXECUTE FUNCTION "public"\."tandem_before_write"\('loose', 'id'\)/,
+        );
     });
 
     it("ignores replays, and lets writes of a repeated MySQL cascade keep their bookkeeping", () => {
