@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks side by side with their anchors on the local stack (after scripts/demo.sh) and writes
-# docs/performance.md. Results stay in bench/results/*.json.
+# docs/performance.md. Results stay in bench/results/*.json. Benchmark 4 needs pgloader (`apt-get install pgloader`).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -9,5 +9,6 @@ cd "$root"
 run() { npx ts-node --transpile-only "bench/$1.ts"; }
 run latency
 run burst
+run initialLoad
 run tables
 run render
