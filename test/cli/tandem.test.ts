@@ -9,10 +9,11 @@ const run = (args: string[]) => spawnSync(TANDEM, args, { encoding: "utf8" });
 describe("tandem CLI", function () {
     this.timeout(30_000);
 
-    it("prints help with exit 0, listing loadtest", () => {
+    it("prints help with exit 0, listing its commands", () => {
         const help = run(["--help"]);
         assert.equal(help.status, 0);
         assert.match(help.stdout, /loadtest/);
+        assert.match(help.stdout, /load \[options\]/);
     });
 
     it("exits 2 on bad usage, naming every bad flag", () => {
@@ -23,5 +24,14 @@ describe("tandem CLI", function () {
         assert.equal(invalid.status, 2);
         assert.match(invalid.stderr, /--records must be a whole number/);
         assert.match(invalid.stderr, /--mix shares must add up to 100, got 5/);
+    });
+
+    it("load: exits 2 on a bad chunk size or output format, before touching any stack", () => {
+        const chunk = run(["load", "--chunk-rows", "0", "--stack", "no-such-stack"]);
+        assert.equal(chunk.status, 2);
+        assert.match(chunk.stderr, /--chunk-rows must be a positive integer, got "0"/);
+        const output = run(["load", "-o", "yaml"]);
+        assert.equal(output.status, 2);
+        assert.match(output.stderr, /Allowed choices are text, json/);
     });
 });
