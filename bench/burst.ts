@@ -7,57 +7,12 @@ import { Pool } from "pg";
 import { keyBase } from "../loadtest/rows";
 import { LOADTEST_TABLE, loadtestTableSql } from "../loadtest/sql";
 import { applyStackTables, mysqlAddress, readStackTarget, saveStackConfigFile, StackTarget, upStack } from "../ops/stackTarget";
+import { burst, rowValues } from "./bursts";
 import { log, saveResult, STACK } from "./lib";
 
 const ROWS = Number(process.env.BENCH_BURST_ROWS ?? 200_000);
-const INSERT_BATCH = 2000;
 const UPSERT_BATCH = 500;
 const ANCHOR_TABLE = "tandem_bench_anchor";
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function rowValues(id: number, side: string): [number, string, number, string, string] {
-    return [id, side, id % 1_000_000, `${side} burst ${id} `.padEnd(60, "·"), ((id % 100_000) / 100).toFixed(2)];
-}
-
-async function burst(db: { my: mysql.Pool; pg: Pool }, target: StackTarget, from: "mysql" | "postgres", base: number): Promise<number> {
-    const to = from === "mysql" ? "postgres" : "mysql";
-    const count = async () =>
-        to === "postgres"
-            ? Number(
-                  (await db.pg.query(`SELECT count(*) AS n FROM ${target.postgres.schema}.${LOADTEST_TABLE} WHERE id >= $1`, [base]))
-                      .rows[0].n,
-              )
-            : Number(((await db.my.query(`SELECT count(*) AS n FROM ${LOADTEST_TABLE} WHERE id >= ?`, [base]))[0] as { n: number }[])[0].n);
-    log(`burst of ${ROWS} rows written in ${from}`);
-    const started = Date.now();
-    for (let offset = 0; offset < ROWS; offset += INSERT_BATCH) {
-        const rows = Array.from({ length: Math.min(INSERT_BATCH, ROWS - offset) }, (_, i) => rowValues(base + offset + i, from));
-        if (from === "mysql") {
-            await db.my.query(
-                `INSERT INTO ${LOADTEST_TABLE} (id, side, seq, payload, amount, updated_at) VALUES ${rows.map(() => "(?, ?, ?, ?, ?, NOW(6))").join(", ")}`,
-                rows.flat(),
-            );
-        } else {
-            await db.pg.query(
-                `INSERT INTO ${target.postgres.schema}.${LOADTEST_TABLE} (id, side, seq, payload, amount, updated_at) VALUES ${rows
-                    .map((_, r) => `($${r * 5 + 1}, $${r * 5 + 2}, $${r * 5 + 3}, $${r * 5 + 4}, $${r * 5 + 5}, localtimestamp)`)
-                    .join(", ")}`,
-                rows.flat(),
-            );
-        }
-    }
-    const written = (Date.now() - started) / 1000;
-    log(`written in ${written.toFixed(1)} s; waiting for ${to}`);
-    let arrived: number;
-    while ((arrived = await count()) < ROWS) {
-        if (Date.now() - started > 30 * 60 * 1000) throw new Error(`only ${arrived} of ${ROWS} rows arrived in 30 minutes`);
-        await sleep(200);
-    }
-    const seconds = (Date.now() - started) / 1000;
-    log(`${ROWS} rows in ${to} after ${seconds.toFixed(1)} s: ${Math.round(ROWS / seconds)} rows/s`);
-    return seconds;
-}
 
 async function upsertCeiling(db: { my: mysql.Pool; pg: Pool }, target: StackTarget, into: "mysql" | "postgres"): Promise<number> {
     const started = Date.now();
@@ -101,8 +56,8 @@ async function main(): Promise<void> {
             applyStackTables(STACK, [...target.configuredTables, LOADTEST_TABLE]);
         }
         const base = keyBase(Date.now());
-        const toPostgres = await burst(db, target, "mysql", base);
-        const toMysql = await burst(db, target, "postgres", base + 2 * ROWS);
+        const toPostgres = await burst(db, target, "mysql", base, ROWS);
+        const toMysql = await burst(db, target, "postgres", base + 2 * ROWS, ROWS);
         const postgresCeiling = await upsertCeiling(db, target, "postgres");
         const mysqlCeiling = await upsertCeiling(db, target, "mysql");
         saveResult("burst", {

@@ -56,6 +56,17 @@ function initialLoadRows(result: Json | undefined): string[] {
     ];
 }
 
+function scalingRows(result: Json | undefined): string[] {
+    if (!result) return ["| 6 | scaling: 1 vs 3 partitions and sink tasks; 1 vs 2 workers | not run yet | | | gain reported |"];
+    const label = (v: Json) =>
+        `${v.partitions} partition${v.partitions > 1 ? "s" : ""}, ${v.sinkTasks} sink task${v.sinkTasks > 1 ? "s" : ""}, ${v.workers} worker${v.workers > 1 ? "s" : ""}`;
+    const base = result.asDeployed;
+    return [result.partitioned, result.twoWorkers].map(
+        (v: Json) =>
+            `| 6 | burst of ${result.rows.toLocaleString("en")} rows MariaDB → PostgreSQL, ${label(v)} | ${rate(v.rowsPerSecond)} | as deployed (${label(base)}): ${rate(base.rowsPerSecond)} | ${(v.rowsPerSecond / base.rowsPerSecond).toFixed(2)}× | gain reported |`,
+    );
+}
+
 function tablesRows(result: Json | undefined): string[] {
     if (!result)
         return [
@@ -76,7 +87,8 @@ function main(): void {
     const burst = read("burst");
     const tables = read("tables");
     const initialLoad = read("initialLoad");
-    const any = latency ?? burst ?? tables ?? initialLoad;
+    const scaling = read("scaling");
+    const any = latency ?? burst ?? tables ?? initialLoad ?? scaling;
     const machine = any?.machine ?? {};
     const lines = [
         "# Performance",
@@ -86,7 +98,7 @@ function main(): void {
         "stack up: `scripts/demo.sh`), or one benchmark with `npx ts-node --transpile-only bench/<name>.ts` followed by",
         "`npx ts-node --transpile-only bench/render.ts`.",
         "",
-        `Measured: ${[latency?.measuredAt, burst?.measuredAt, initialLoad?.measuredAt, tables?.measuredAt].filter(Boolean).join(", ") || "never"}.`,
+        `Measured: ${[latency?.measuredAt, burst?.measuredAt, initialLoad?.measuredAt, tables?.measuredAt, scaling?.measuredAt].filter(Boolean).join(", ") || "never"}.`,
         `Machine: ${
             Object.entries(machine)
                 .map(([key, value]) => `${key} ${value}`)
@@ -100,7 +112,7 @@ function main(): void {
         ...burstRows(burst),
         ...initialLoadRows(read("initialLoad")),
         ...tablesRows(read("tables")),
-        "| 6 | scaling: 1 vs 3 partitions and sink tasks; 1 vs 2 workers | not run yet | | | gain reported |",
+        ...scalingRows(read("scaling")),
         "",
         "How latency is taken: `tandem loadtest` logs, inside the receiving database, the database's clock when the sync",
         "writes each row version, against the version's write time on the other side (`_tandem_version`); both",

@@ -11,4 +11,5 @@ run latency
 run burst
 run initialLoad
 run tables
+run scaling
 run render
