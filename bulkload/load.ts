@@ -191,7 +191,7 @@ async function loadTable(
                 rows,
                 [],
                 state.lastKey !== null,
-                `PostgreSQL refused ${refused} rows in bulk (more than --max-refused ${options.maxRefusedRows}): a column's values do not fit; see the quarantine reasons in docs/bidirectional.md, or load this table with initialLoad=incremental`,
+                `PostgreSQL refused ${refused} rows in bulk (more than --max-refused ${options.maxRefusedRows}): a column's values do not fit it (the reasons the quarantine lists, docs/bidirectional.md); fix the column and run tandem load again (it resumes; the rows refused so far are handed to the stream when the table is done), or raise --max-refused. ${VIA_SNAPSHOT}`,
             );
         }
     }
@@ -204,6 +204,10 @@ async function loadTable(
     );
     return result("loaded", rows, final.pendingKeys, state.lastKey !== null);
 }
+
+/** The other way to load a table that exists already: Debezium's incremental snapshot, which takes any value. */
+const VIA_SNAPSHOT =
+    "Or load it through the stream: remove it from tandem:tables (pulumi up), set tandem:initialLoad to incremental, add it back (pulumi up): a table added later is loaded by Debezium's incremental snapshot.";
 
 function notLoaded(table: string, outcome: "refused" | "failed", error: string): TableLoadResult {
     return { table, outcome, rows: 0, handedToStream: 0, handedToStreamKeys: [], resumed: false, seconds: 0, rowsPerSecond: 0, error };
@@ -237,7 +241,7 @@ export async function runLoad(target: LoadTarget, options: LoadOptions, progress
                 const reasons = planned.refusals
                     .map((refusal) => `${name}${refusal.column ? `.${refusal.column}` : ""}: ${refusal.reason}`)
                     .join("; ");
-                outcome = notLoaded(name, "refused", `${reasons} (load it with initialLoad=incremental)`);
+                outcome = notLoaded(name, "refused", `${reasons}. ${VIA_SNAPSHOT}`);
             } else {
                 try {
                     outcome = await loadTable(target, planned.plan, options, db, pg, progress);
