@@ -25,13 +25,10 @@ export type StoredKey = (string | { hex: string } | null)[];
 type Row = unknown[];
 
 export interface CopyTableOptions {
-    mysqlDatabase: string;
     schema: string;
+    /** The table's tombstones (`_tandem_del__<t>`): what the stream deleted meanwhile. */
     tombstones: string;
     progressTable: string;
-    chunkRows: number;
-    /** Refuse the table after this many rows PostgreSQL would not take in bulk (a systematic mismatch). */
-    maxRefusedRows: number;
 }
 
 export interface ChunkProgress {
@@ -130,7 +127,7 @@ export class ChunkCopier {
     }
 
     /** Writes rows in one savepoint, halving on refusal; returns the keys of the rows refused alone. */
-    private async writeOrSplit(rows: Row[], depth: number): Promise<Row[]> {
+    private async writeOrSplit(rows: Row[]): Promise<Row[]> {
         await this.pg.query("SAVEPOINT part");
         try {
             await this.copyAndMerge(rows);
@@ -141,8 +138,8 @@ export class ChunkCopier {
             if (isConnectionFailure(error)) throw error;
             if (rows.length === 1) return [this.keyOf(rows[0])];
             const half = Math.ceil(rows.length / 2);
-            const refused = await this.writeOrSplit(rows.slice(0, half), depth + 1);
-            return [...refused, ...(await this.writeOrSplit(rows.slice(half), depth + 1))];
+            const refused = await this.writeOrSplit(rows.slice(0, half));
+            return [...refused, ...(await this.writeOrSplit(rows.slice(half)))];
         }
     }
 
@@ -163,7 +160,7 @@ export class ChunkCopier {
                 this.staged = true;
             }
             await this.pg.query(postgresLockTombstonesSql(schema, this.options.tombstones));
-            const refused = await this.writeOrSplit(rows, 0);
+            const refused = await this.writeOrSplit(rows);
             await this.pg.query(
                 `UPDATE ${qi(schema)}.${qi(progressTable)}
                     SET last_key = $2::jsonb, rows_copied = rows_copied + $3, updated_at = clock_timestamp(),

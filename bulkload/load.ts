@@ -137,14 +137,7 @@ async function loadTable(
     const { progressTable } = syncNames(target.prefix);
     const { schema } = target.postgres;
     const started = Date.now();
-    const copier = new ChunkCopier(pg, plan, {
-        mysqlDatabase: target.mysql.database,
-        schema,
-        tombstones: tombstoneTable(plan.table),
-        progressTable,
-        chunkRows: options.chunkRows,
-        maxRefusedRows: options.maxRefusedRows,
-    });
+    const copier = new ChunkCopier(pg, plan, { schema, tombstones: tombstoneTable(plan.table), progressTable });
     const result = (outcome: TableOutcome, rows: number, handed: StoredKey[], resumed: boolean, error?: string): TableLoadResult => {
         const seconds = (Date.now() - started) / 1000;
         return {
