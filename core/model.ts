@@ -93,7 +93,7 @@ export function syncNames(prefix: string) {
         heartbeatTable: fitIdentifier(`${base}_heartbeat`),
         conflictsTable: fitIdentifier(`${base}_conflicts`),
         signalTable: fitIdentifier(`${base}_signal`),
-        /** `tandem load`'s resume positions (PostgreSQL; created by the command, dropped by the teardown). */
+        /** `tandem load`'s resume positions (PostgreSQL; created with the shared objects, dropped by the teardown). */
         progressTable: fitIdentifier(`${base}_bulk_load`),
         functionPrefix,
     };
