@@ -2,19 +2,17 @@
 // multi-row INSERTs go, and the time until the last one is in the other database gives rows/s applied; the
 // anchor, in the same run, is the receiving database's batched-upsert rate from a plain client (batches of
 // 500, INSERT … ON CONFLICT / ON DUPLICATE KEY UPDATE) into a table of the same shape without the sync.
-import mysql from "mysql2/promise";
-import { Pool } from "pg";
 import { keyBase } from "../loadtest/rows";
 import { LOADTEST_TABLE, loadtestTableSql } from "../loadtest/sql";
-import { applyStackTables, mysqlAddress, readStackTarget, saveStackConfigFile, StackTarget, upStack } from "../ops/stackTarget";
-import { burst, rowValues } from "./bursts";
-import { log, saveResult, STACK } from "./lib";
+import { StackTarget } from "../ops/stackTarget";
+import { burst, BurstDatabases, rowValues, withOwnTableSynced } from "./bursts";
+import { log, saveResult } from "./lib";
 
 const ROWS = Number(process.env.BENCH_BURST_ROWS ?? 200_000);
 const UPSERT_BATCH = 500;
 const ANCHOR_TABLE = "tandem_bench_anchor";
 
-async function upsertCeiling(db: { my: mysql.Pool; pg: Pool }, target: StackTarget, into: "mysql" | "postgres"): Promise<number> {
+async function upsertCeiling(db: BurstDatabases, target: StackTarget, into: "mysql" | "postgres"): Promise<number> {
     const started = Date.now();
     for (let offset = 0; offset < ROWS; offset += UPSERT_BATCH) {
         const rows = Array.from({ length: Math.min(UPSERT_BATCH, ROWS - offset) }, (_, i) => rowValues(offset + i, into));
@@ -40,41 +38,26 @@ async function upsertCeiling(db: { my: mysql.Pool; pg: Pool }, target: StackTarg
 }
 
 async function main(): Promise<void> {
-    const target = readStackTarget(STACK);
-    const db = { my: mysql.createPool({ ...mysqlAddress(target), connectionLimit: 2 }), pg: new Pool({ ...target.postgres, max: 2 }) };
-    const configFile = saveStackConfigFile(STACK);
-    const added = !target.syncedTables.includes(LOADTEST_TABLE);
-    try {
-        const own = loadtestTableSql(target.postgres.schema);
-        for (const statement of own.mysql) await db.my.query(statement);
-        for (const statement of own.postgres) await db.pg.query(statement);
+    await withOwnTableSynced(async (db, target) => {
         const anchor = loadtestTableSql(target.postgres.schema);
-        for (const statement of anchor.mysql) await db.my.query(statement.replace(LOADTEST_TABLE, ANCHOR_TABLE));
-        for (const statement of anchor.postgres) await db.pg.query(statement.replace(LOADTEST_TABLE, ANCHOR_TABLE));
-        if (added) {
-            log(`adding ${LOADTEST_TABLE} to stack ${STACK}`);
-            applyStackTables(STACK, [...target.configuredTables, LOADTEST_TABLE]);
+        try {
+            for (const statement of anchor.mysql) await db.my.query(statement.replace(LOADTEST_TABLE, ANCHOR_TABLE));
+            for (const statement of anchor.postgres) await db.pg.query(statement.replace(LOADTEST_TABLE, ANCHOR_TABLE));
+            const base = keyBase(Date.now());
+            const toPostgres = await burst(db, target, "mysql", base, ROWS);
+            const toMysql = await burst(db, target, "postgres", base + 2 * ROWS, ROWS);
+            const postgresCeiling = await upsertCeiling(db, target, "postgres");
+            const mysqlCeiling = await upsertCeiling(db, target, "mysql");
+            saveResult("burst", {
+                rows: ROWS,
+                mysqlToPostgres: { seconds: toPostgres, rowsPerSecond: ROWS / toPostgres, ceilingRowsPerSecond: ROWS / postgresCeiling },
+                postgresToMysql: { seconds: toMysql, rowsPerSecond: ROWS / toMysql, ceilingRowsPerSecond: ROWS / mysqlCeiling },
+            });
+        } finally {
+            await db.my.query(`DROP TABLE IF EXISTS ${ANCHOR_TABLE}`);
+            await db.pg.query(`DROP TABLE IF EXISTS ${target.postgres.schema}.${ANCHOR_TABLE}`);
         }
-        const base = keyBase(Date.now());
-        const toPostgres = await burst(db, target, "mysql", base, ROWS);
-        const toMysql = await burst(db, target, "postgres", base + 2 * ROWS, ROWS);
-        const postgresCeiling = await upsertCeiling(db, target, "postgres");
-        const mysqlCeiling = await upsertCeiling(db, target, "mysql");
-        saveResult("burst", {
-            rows: ROWS,
-            mysqlToPostgres: { seconds: toPostgres, rowsPerSecond: ROWS / toPostgres, ceilingRowsPerSecond: ROWS / postgresCeiling },
-            postgresToMysql: { seconds: toMysql, rowsPerSecond: ROWS / toMysql, ceilingRowsPerSecond: ROWS / mysqlCeiling },
-        });
-    } finally {
-        await db.my.query(`DROP TABLE IF EXISTS ${ANCHOR_TABLE}`);
-        await db.pg.query(`DROP TABLE IF EXISTS ${target.postgres.schema}.${ANCHOR_TABLE}`);
-        if (added) {
-            configFile.restore();
-            upStack(STACK);
-        }
-        await db.my.end();
-        await db.pg.end();
-    }
+    });
 }
 
 main().catch((error) => {

@@ -1,11 +1,47 @@
 // Benchmark helper: a burst of rows written on one side of the load test's own table as fast as multi-row
 // INSERTs go, timed until the last row is in the other database (benchmarks 3 and 6).
-import axios from "axios";
 import mysql from "mysql2/promise";
 import { Pool } from "pg";
-import { LOADTEST_TABLE } from "../loadtest/sql";
-import { StackTarget } from "../ops/stackTarget";
-import { log } from "./lib";
+import { LOADTEST_TABLE, loadtestTableSql } from "../loadtest/sql";
+import { applyStackTables, mysqlAddress, readStackTarget, saveStackConfigFile, StackTarget, upStack } from "../ops/stackTarget";
+import { log, STACK } from "./lib";
+
+export interface BurstDatabases {
+    my: mysql.Pool;
+    pg: Pool;
+}
+
+/**
+ * Runs `work` with the load test's own table pair synced by the bench stack: created on both sides, added to the
+ * stack when it is not synced yet (after `beforeAdding`), and the stack file and stack put back afterwards.
+ */
+export async function withOwnTableSynced(
+    work: (db: BurstDatabases, target: StackTarget) => Promise<void>,
+    beforeAdding: (target: StackTarget) => Promise<void> = async () => undefined,
+): Promise<void> {
+    const target = readStackTarget(STACK);
+    const db = { my: mysql.createPool({ ...mysqlAddress(target), connectionLimit: 2 }), pg: new Pool({ ...target.postgres, max: 2 }) };
+    const configFile = saveStackConfigFile(STACK);
+    const added = !target.syncedTables.includes(LOADTEST_TABLE);
+    try {
+        const own = loadtestTableSql(target.postgres.schema);
+        for (const statement of own.mysql) await db.my.query(statement);
+        for (const statement of own.postgres) await db.pg.query(statement);
+        if (added) {
+            await beforeAdding(target);
+            log(`adding ${LOADTEST_TABLE} to stack ${STACK}`);
+            applyStackTables(STACK, [...target.configuredTables, LOADTEST_TABLE]);
+        }
+        await work(db, target);
+    } finally {
+        if (added) {
+            configFile.restore();
+            upStack(STACK);
+        }
+        await db.my.end();
+        await db.pg.end();
+    }
+}
 
 const INSERT_BATCH = 2000;
 
@@ -16,30 +52,29 @@ export function rowValues(id: number, side: string): [number, string, number, st
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Waits until the MySQL source has read the binlog up to where it ends now. The source reads every row event of
- * the server, synced table or not: a bulk write elsewhere (benchmark 4 creates 1M rows) leaves it a backlog that
- * would be timed as the next burst's.
+ * Waits until the MySQL source has read the binlog up to now: a probe row written in MySQL (key `probe`, below
+ * the burst's keys) must reach PostgreSQL. The source reads every row event of the server, synced table or not:
+ * a bulk write elsewhere (benchmark 4 creates 1M rows) leaves it a backlog that would be timed as the next burst.
  */
-export async function waitMysqlSourceCaughtUp(db: mysql.Pool, connectUrl: string, connector: string): Promise<void> {
-    const [status] = await db.query("SHOW MASTER STATUS");
-    const end = (status as { File: string; Position: number }[])[0];
+export async function waitMysqlSourceCaughtUp(db: BurstDatabases, target: StackTarget, probe: number): Promise<void> {
     const started = Date.now();
-    for (;;) {
-        const answer = await axios.get(`${connectUrl}/connectors/${encodeURIComponent(connector)}/offsets`);
-        const offset = (answer.data as { offsets: { offset: { file?: string; pos?: number } }[] }).offsets[0]?.offset;
-        // The stored position is where the last transaction read begins: within a MiB of the end counts as caught up.
-        const behind = offset?.file === end.File ? Number(end.Position) - Number(offset.pos) : Number.POSITIVE_INFINITY;
-        if (behind < 2 ** 20) break;
-        if (Date.now() - started > 20 * 60 * 1000) throw new Error(`${connector} did not catch up with the binlog in 20 minutes`);
-        await sleep(1000);
+    await db.my.query(
+        `INSERT INTO ${LOADTEST_TABLE} (id, side, seq, payload, amount, updated_at) VALUES (?, ?, ?, ?, ?, NOW(6))`,
+        rowValues(probe, "mysql"),
+    );
+    const arrived = async () =>
+        (await db.pg.query(`SELECT 1 FROM ${target.postgres.schema}.${LOADTEST_TABLE} WHERE id = $1`, [probe])).rows.length > 0;
+    while (!(await arrived())) {
+        if (Date.now() - started > 20 * 60 * 1000) throw new Error(`the MySQL source did not catch up with the binlog in 20 minutes`);
+        await sleep(500);
     }
     if (Date.now() - started > 2000)
-        log(`waited ${((Date.now() - started) / 1000).toFixed(0)} s for ${connector} to read the binlog's backlog`);
+        log(`waited ${((Date.now() - started) / 1000).toFixed(0)} s for the MySQL source to read the binlog's backlog`);
 }
 
 /** Writes a burst of `total` rows on one side and returns the seconds until the last one is in the other database. */
 export async function burst(
-    db: { my: mysql.Pool; pg: Pool },
+    db: BurstDatabases,
     target: StackTarget,
     from: "mysql" | "postgres",
     base: number,
@@ -53,7 +88,7 @@ export async function burst(
                       .rows[0].n,
               )
             : Number(((await db.my.query(`SELECT count(*) AS n FROM ${LOADTEST_TABLE} WHERE id >= ?`, [base]))[0] as { n: number }[])[0].n);
-    await waitMysqlSourceCaughtUp(db.my, target.connectUrl, `${target.prefix}-mysql-source`);
+    await waitMysqlSourceCaughtUp(db, target, base - 1);
     log(`burst of ${total} rows written in ${from}`);
     const started = Date.now();
     for (let offset = 0; offset < total; offset += INSERT_BATCH) {

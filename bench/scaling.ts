@@ -8,15 +8,13 @@ import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import axios from "axios";
-import { Kafka, logLevel } from "kafkajs";
-import mysql from "mysql2/promise";
-import { Pool } from "pg";
+import { Admin, Kafka, logLevel } from "kafkajs";
 import { keyBase } from "../loadtest/rows";
-import { LOADTEST_TABLE, loadtestTableSql } from "../loadtest/sql";
+import { LOADTEST_TABLE } from "../loadtest/sql";
 import { kafkaTopicName, mysqlTableTopic } from "../core/topics";
-import { applyStackTables, mysqlAddress, readStackTarget, saveStackConfigFile, upStack } from "../ops/stackTarget";
-import { burst } from "./bursts";
-import { log, overrideConnectors, restoreConnectors, ROOT, saveResult, STACK, stackOutputs } from "./lib";
+import { StackTarget } from "../ops/stackTarget";
+import { burst, withOwnTableSynced } from "./bursts";
+import { log, overrideConnectors, restoreConnectors, ROOT, saveResult, stackOutputs } from "./lib";
 
 const ROWS = Number(process.env.BENCH_SCALING_ROWS ?? 100_000);
 const PARTITIONS = 3;
@@ -60,79 +58,92 @@ async function waitTasksSpread(connectUrl: string, connector: string, tasks: num
 }
 
 async function main(): Promise<void> {
-    const target = readStackTarget(STACK);
-    const db = { my: mysql.createPool({ ...mysqlAddress(target), connectionLimit: 2 }), pg: new Pool({ ...target.postgres, max: 2 }) };
-    const configFile = saveStackConfigFile(STACK);
-    const added = !target.syncedTables.includes(LOADTEST_TABLE);
-    const kafka = new Kafka({ brokers: [target.kafkaBootstrapServers], logLevel: logLevel.NOTHING });
-    const admin = kafka.admin();
+    let kafkaAdmin: Admin | undefined;
     let second: ChildProcess | undefined;
+    const admin = async (target: StackTarget) => {
+        if (!kafkaAdmin) {
+            kafkaAdmin = new Kafka({ brokers: [target.kafkaBootstrapServers], logLevel: logLevel.NOTHING }).admin();
+            await kafkaAdmin.connect();
+        }
+        return kafkaAdmin;
+    };
+    const topicOf = (target: StackTarget) => kafkaTopicName(mysqlTableTopic(target.prefix, target.mysql.database, LOADTEST_TABLE));
     try {
-        const own = loadtestTableSql(target.postgres.schema);
-        for (const statement of own.mysql) await db.my.query(statement);
-        for (const statement of own.postgres) await db.pg.query(statement);
-        const topic = kafkaTopicName(mysqlTableTopic(target.prefix, target.mysql.database, LOADTEST_TABLE));
-        await admin.connect();
-        if (added) {
-            // A topic left by an earlier run keeps the partitions it was given: start from the stack's own.
-            if ((await admin.listTopics()).includes(topic)) await admin.deleteTopics({ topics: [topic] });
-            log(`adding ${LOADTEST_TABLE} to stack ${STACK}`);
-            applyStackTables(STACK, [...target.configuredTables, LOADTEST_TABLE]);
-        }
-        const outputs = stackOutputs();
-        const sink = outputs.connectors.postgresSink.name;
-        const partitionsBefore = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0].partitions.length;
-        let base = keyBase(Date.now());
-        const next = () => (base += 2 * ROWS);
+        await withOwnTableSynced(
+            async (db, target) => {
+                // The second worker and the connector overrides go before the own table leaves the stack.
+                try {
+                    const topic = topicOf(target);
+                    const kafka = await admin(target);
+                    const outputs = stackOutputs();
+                    const sink = outputs.connectors.postgresSink.name;
+                    const partitionsBefore = (await kafka.fetchTopicMetadata({ topics: [topic] })).topics[0].partitions.length;
+                    let base = keyBase(Date.now());
+                    const next = () => (base += 2 * ROWS);
 
-        // Connectors just restarted by the `up` and a cold JIT would slow the first variant only: warm up first.
-        log("warm-up burst (not measured)");
-        await burst(db, target, "mysql", next(), Math.min(ROWS, 20_000));
-        log(`as deployed: ${topic} with ${partitionsBefore} partition(s), 1 sink task, 1 worker`);
-        const asDeployed = await twice(() => burst(db, target, "mysql", next(), ROWS));
+                    // Connectors just restarted by the `up` and a cold JIT would slow the first variant only: warm up first.
+                    log("warm-up burst (not measured)");
+                    await burst(db, target, "mysql", next(), Math.min(ROWS, 20_000));
+                    log(`as deployed: ${topic} with ${partitionsBefore} partition(s), 1 sink task, 1 worker`);
+                    const asDeployed = await twice(() => burst(db, target, "mysql", next(), ROWS));
 
-        if (partitionsBefore < PARTITIONS) await admin.createPartitions({ topicPartitions: [{ topic, count: PARTITIONS }] });
-        await overrideConnectors({ postgresSink: { "tasks.max": String(PARTITIONS) } });
-        await waitTasksSpread(outputs.connectUrl, sink, PARTITIONS, 1);
-        log(`${PARTITIONS} partitions, ${PARTITIONS} sink tasks, 1 worker`);
-        const partitioned = await twice(() => burst(db, target, "mysql", next(), ROWS));
+                    if (partitionsBefore < PARTITIONS) await kafka.createPartitions({ topicPartitions: [{ topic, count: PARTITIONS }] });
+                    await overrideConnectors({ postgresSink: { "tasks.max": String(PARTITIONS) } });
+                    await waitTasksSpread(outputs.connectUrl, sink, PARTITIONS, 1);
+                    log(`${PARTITIONS} partitions, ${PARTITIONS} sink tasks, 1 worker`);
+                    const partitioned = await twice(() => burst(db, target, "mysql", next(), ROWS));
 
-        second = startSecondWorker();
-        await waitTasksSpread(outputs.connectUrl, sink, PARTITIONS, 2);
-        log(`${PARTITIONS} partitions, ${PARTITIONS} sink tasks, 2 workers`);
-        const twoWorkers = await twice(() => burst(db, target, "mysql", next(), ROWS));
+                    second = startSecondWorker();
+                    await waitTasksSpread(outputs.connectUrl, sink, PARTITIONS, 2);
+                    log(`${PARTITIONS} partitions, ${PARTITIONS} sink tasks, 2 workers`);
+                    const twoWorkers = await twice(() => burst(db, target, "mysql", next(), ROWS));
 
-        // rows/s of each run, and over both runs together.
-        const rate = (seconds: number[]) => ({
-            runs: seconds.map((s) => ROWS / s),
-            overall: (ROWS * seconds.length) / seconds.reduce((a, b) => a + b, 0),
-        });
-        saveResult("scaling", {
-            rows: ROWS,
-            topic,
-            asDeployed: { partitions: partitionsBefore, sinkTasks: 1, workers: 1, seconds: asDeployed, rowsPerSecond: rate(asDeployed) },
-            partitioned: {
-                partitions: PARTITIONS,
-                sinkTasks: PARTITIONS,
-                workers: 1,
-                seconds: partitioned,
-                rowsPerSecond: rate(partitioned),
+                    // rows/s of each run, and over both runs together.
+                    const rate = (seconds: number[]) => ({
+                        runs: seconds.map((s) => ROWS / s),
+                        overall: (ROWS * seconds.length) / seconds.reduce((a, b) => a + b, 0),
+                    });
+                    saveResult("scaling", {
+                        rows: ROWS,
+                        topic,
+                        asDeployed: {
+                            partitions: partitionsBefore,
+                            sinkTasks: 1,
+                            workers: 1,
+                            seconds: asDeployed,
+                            rowsPerSecond: rate(asDeployed),
+                        },
+                        partitioned: {
+                            partitions: PARTITIONS,
+                            sinkTasks: PARTITIONS,
+                            workers: 1,
+                            seconds: partitioned,
+                            rowsPerSecond: rate(partitioned),
+                        },
+                        twoWorkers: {
+                            partitions: PARTITIONS,
+                            sinkTasks: PARTITIONS,
+                            workers: 2,
+                            seconds: twoWorkers,
+                            rowsPerSecond: rate(twoWorkers),
+                        },
+                    });
+                } finally {
+                    if (second) {
+                        second.kill("SIGTERM");
+                        await new Promise((resolve) => second!.once("exit", resolve));
+                    }
+                    restoreConnectors();
+                }
             },
-            twoWorkers: { partitions: PARTITIONS, sinkTasks: PARTITIONS, workers: 2, seconds: twoWorkers, rowsPerSecond: rate(twoWorkers) },
-        });
+            // A topic left by an earlier run keeps the partitions it was given: start from the stack's own.
+            async (target) => {
+                const kafka = await admin(target);
+                if ((await kafka.listTopics()).includes(topicOf(target))) await kafka.deleteTopics({ topics: [topicOf(target)] });
+            },
+        );
     } finally {
-        if (second) {
-            second.kill("SIGTERM");
-            await new Promise((resolve) => second!.once("exit", resolve));
-        }
-        await admin.disconnect().catch(() => undefined);
-        restoreConnectors();
-        if (added) {
-            configFile.restore();
-            upStack(STACK);
-        }
-        await db.my.end();
-        await db.pg.end();
+        await kafkaAdmin?.disconnect().catch(() => undefined);
     }
 }
 
