@@ -6,6 +6,7 @@ import { keyBase } from "../loadtest/rows";
 import { LOADTEST_TABLE, loadtestTableSql } from "../loadtest/sql";
 import { StackTarget } from "../ops/stackTarget";
 import { burst, BurstDatabases, rowValues, withOwnTableSynced } from "./bursts";
+import { measureCpu } from "./cpuUse";
 import { log, saveResult } from "./lib";
 
 const ROWS = Number(process.env.BENCH_BURST_ROWS ?? 200_000);
@@ -44,14 +45,24 @@ async function main(): Promise<void> {
             for (const statement of anchor.mysql) await db.my.query(statement.replace(LOADTEST_TABLE, ANCHOR_TABLE));
             for (const statement of anchor.postgres) await db.pg.query(statement.replace(LOADTEST_TABLE, ANCHOR_TABLE));
             const base = keyBase(Date.now());
-            const toPostgres = await burst(db, target, "mysql", base, ROWS);
-            const toMysql = await burst(db, target, "postgres", base + 2 * ROWS, ROWS);
+            const toPostgres = await measureCpu(() => burst(db, target, "mysql", base, ROWS));
+            const toMysql = await measureCpu(() => burst(db, target, "postgres", base + 2 * ROWS, ROWS));
             const postgresCeiling = await upsertCeiling(db, target, "postgres");
             const mysqlCeiling = await upsertCeiling(db, target, "mysql");
             saveResult("burst", {
                 rows: ROWS,
-                mysqlToPostgres: { seconds: toPostgres, rowsPerSecond: ROWS / toPostgres, ceilingRowsPerSecond: ROWS / postgresCeiling },
-                postgresToMysql: { seconds: toMysql, rowsPerSecond: ROWS / toMysql, ceilingRowsPerSecond: ROWS / mysqlCeiling },
+                mysqlToPostgres: {
+                    seconds: toPostgres.result,
+                    rowsPerSecond: ROWS / toPostgres.result,
+                    ceilingRowsPerSecond: ROWS / postgresCeiling,
+                    cpu: toPostgres.cpu,
+                },
+                postgresToMysql: {
+                    seconds: toMysql.result,
+                    rowsPerSecond: ROWS / toMysql.result,
+                    ceilingRowsPerSecond: ROWS / mysqlCeiling,
+                    cpu: toMysql.cpu,
+                },
             });
         } finally {
             await db.my.query(`DROP TABLE IF EXISTS ${ANCHOR_TABLE}`);

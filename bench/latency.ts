@@ -2,6 +2,7 @@
 // with the old tool's connector settings (Debezium's and Kafka's defaults) in the same run.
 import { LOADTEST_TABLE } from "../loadtest/sql";
 import { readStackTarget, saveStackConfigFile, upStack } from "../ops/stackTarget";
+import { measureCpu } from "./cpuUse";
 import { loadtest, log, overrideConnectors, restoreConnectors, saveResult, STACK } from "./lib";
 
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
     const added = !readStackTarget(STACK).syncedTables.includes(LOADTEST_TABLE);
     // A short warm-up first: the table joins the stack (its connectors restart) and the worker's JIT warms up.
     loadtest(["--records", "3000", "--rate", "300", "--concurrent", "10", "--keep"]);
-    const ours = loadtest(args);
+    const ours = await measureCpu(() => loadtest(args));
     log("the old tool's settings");
     await overrideConnectors({
         mysqlSource: OLD_TOOL_SETTINGS.source,
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
     });
     let old;
     try {
-        old = loadtest(args);
+        old = await measureCpu(() => loadtest(args));
     } finally {
         restoreConnectors();
         if (added) {
@@ -39,7 +40,15 @@ async function main(): Promise<void> {
             upStack(STACK);
         }
     }
-    saveResult("latency", { rate: RATE, seconds: SECONDS, oldToolSettings: OLD_TOOL_SETTINGS, ours, old });
+    saveResult("latency", {
+        rate: RATE,
+        seconds: SECONDS,
+        oldToolSettings: OLD_TOOL_SETTINGS,
+        ours: ours.result,
+        oursCpu: ours.cpu,
+        old: old.result,
+        oldCpu: old.cpu,
+    });
 }
 
 main().catch((error) => {

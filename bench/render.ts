@@ -2,6 +2,7 @@
 // measured in the same run, the ratio and the goal. A benchmark without results says so.
 import * as fs from "fs";
 import * as path from "path";
+import { CpuUse, describeCpu } from "./cpuUse";
 import { ROOT, RESULTS } from "./lib";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- results are our own JSON files
@@ -44,6 +45,25 @@ function burstRows(result: Json | undefined): string[] {
         const label = key === "mysqlToPostgres" ? "MariaDB → PostgreSQL" : "PostgreSQL → MariaDB";
         return `| 3 | apply rate ${label}, burst of ${result.rows.toLocaleString("en")} rows | ${rate(d.rowsPerSecond)} (all arrived after ${d.seconds.toFixed(1)} s) | batched upserts from a plain client: ${rate(d.ceilingRowsPerSecond)} | ${(share * 100).toFixed(0)}% | ≥ 50%: ${share >= 0.5 ? "**met**" : "**missed**"} |`;
     });
+}
+
+/** Where the CPU went during each run that has it: shows a saturated machine or a bottleneck beside the figure. */
+function cpuLines(latency: Json | undefined, burst: Json | undefined): string[] {
+    const runs: [string, CpuUse | undefined][] = [
+        ["Benchmark 1 (ours, both directions at once)", latency?.oursCpu],
+        ["Benchmark 2 (the old tool's settings)", latency?.oldCpu],
+        ["Benchmark 3, burst MariaDB → PostgreSQL", burst?.mysqlToPostgres?.cpu],
+        ["Benchmark 3, burst PostgreSQL → MariaDB", burst?.postgresToMysql?.cpu],
+    ];
+    const measured = runs.filter((run): run is [string, CpuUse] => run[1] !== undefined);
+    if (measured.length === 0) return [];
+    return [
+        "CPU while measuring (average over the run, in cores, from /proc; the load generator is the benchmark's own",
+        "Node process and the `tandem loadtest` it runs):",
+        "",
+        ...measured.map(([label, cpu]) => `- ${label}: ${describeCpu(cpu)}.`),
+        "",
+    ];
 }
 
 function initialLoadRows(result: Json | undefined): string[] {
@@ -120,6 +140,7 @@ function main(): void {
         "databases share the machine's clock. The load generator paces each direction's writes (`--rate`) over 10",
         "connections; `achieved` is what the writers reached on the shared cores.",
         "",
+        ...cpuLines(latency, burst),
     ];
     lines.push(
         "## Where the time goes, and what was tuned",
