@@ -6,12 +6,16 @@ import { environmentFor } from "./components/environment";
 import { loadSettings } from "./components/stackConfig";
 import { planSync } from "./components/syncPlan";
 import { Connector } from "./connectors/connector";
+import { syncNames } from "./core/model";
+import { LocalHealthMonitor } from "./components/healthMonitor";
+import { defaultLocalStateDir } from "./components/stackConfig";
 
 export = async () => {
     const { settings, secrets } = loadSettings();
     const plan = await planSync(settings, { mysql: secrets.mysqlPassword, postgres: secrets.postgresPassword });
     const tables = plan.tables.mysql.map((table) => table.name);
-    const environment = environmentFor(settings, secrets, tables);
+    // The health monitor's canary table is synced (and has a topic) like the application's tables.
+    const environment = environmentFor(settings, secrets, [...tables, syncNames(settings.topicPrefix).canaryTable]);
 
     const sync = new BidirectionalSync(settings.topicPrefix, {
         prefix: settings.topicPrefix,
@@ -35,6 +39,24 @@ export = async () => {
         connectorsWaitFor: environment.dependencies,
     });
 
+    const monitor = settings.healthMonitor.enabled && settings.environment === "local"
+        ? new LocalHealthMonitor(`${settings.topicPrefix}-health-monitor`, {
+              prefix: settings.topicPrefix,
+              mysql: { flavor: settings.mysql.flavor, ...settings.mysql.admin, database: settings.mysql.database },
+              postgres: { ...settings.postgres.admin, database: settings.postgres.database, schema: settings.postgres.schema },
+              kafkaBootstrapServers: environment.bootstrapServers,
+              kafkaSecurity: environment.kafkaSecurity,
+              connectUrl: environment.connectUrl,
+              access: sync.monitorAccess,
+              port: settings.healthMonitor.port,
+              delayObjectiveSeconds: settings.healthMonitor.delayObjectiveSeconds,
+              watchdog: settings.healthMonitor.watchdog,
+              dependsOn: Object.values(sync.connectors),
+              projectDir: process.cwd(),
+              stateDir: defaultLocalStateDir(),
+          })
+        : undefined;
+
     const describe = (connector: Connector) => ({
         name: connector.name,
         state: connector.connectorState,
@@ -50,8 +72,10 @@ export = async () => {
         conflictPolicy: settings.conflictPolicy,
         connectors: Object.fromEntries(Object.entries(sync.connectors).map(([key, connector]) => [key, describe(connector)])),
         topics: { ...sync.topics, managed: environment.topics },
-        dashboards: environment.urls,
+        dashboards: { ...environment.urls, ...(monitor ? { healthMonitor: monitor.url } : {}) },
         // Secret: read by `tandem load`, which writes its bulk copies as the sink does.
         postgresSyncWriter: sync.postgresSyncWriter,
+        // Secret: read by `tandem monitor --stack`, which runs the health monitor in the foreground.
+        healthMonitorAccess: sync.monitorAccess,
     };
 };

@@ -4,6 +4,7 @@
 import { Command } from "commander";
 import { loadCommand } from "./commands/load";
 import { loadtestCommand } from "./commands/loadtest";
+import { monitorCommand } from "./commands/monitor";
 
 export function tandemProgram(): Command {
     const program = new Command("tandem")
@@ -11,6 +12,7 @@ export function tandemProgram(): Command {
         .showHelpAfterError();
     program.addCommand(loadCommand());
     program.addCommand(loadtestCommand());
+    program.addCommand(monitorCommand());
     // commander's own usage errors (unknown option, missing argument) exit 2 (bad usage), like kubectl's.
     for (const command of [program, ...program.commands]) command.exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
     return program;

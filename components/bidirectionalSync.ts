@@ -38,6 +38,17 @@ import { postgresPublication, postgresPublicationTeardown } from "../sql/postgre
 import { InitialLoad, KafkaSecurity, MysqlFlavor } from "../core/vocabulary";
 import { deadLetterTopic, kafkaTopicName, syncTopics } from "../core/topics";
 import { mysqlSyncSink, postgresSyncSink } from "../connectors/syncSinks";
+import { canaryTableDefs } from "../core/canary";
+import {
+    mysqlCanarySetup,
+    mysqlCanaryTeardown,
+    mysqlMonitorAccount,
+    mysqlMonitorAccountTeardown,
+    postgresCanarySetup,
+    postgresCanaryTeardown,
+    postgresMonitorRole,
+    postgresMonitorRoleTeardown,
+} from "../sql/monitorSql";
 
 interface Admin {
     user: string;
@@ -89,12 +100,20 @@ export class BidirectionalSync extends pulumi.ComponentResource {
     readonly topics: Record<"mysqlToPostgres" | "postgresToMysql", { rows: string[]; deadLetter: string }>;
     /** The PostgreSQL account the sink writes with (secret): `tandem load` merges its bulk copies as it. */
     readonly postgresSyncWriter: pulumi.Output<{ user: string; password: string }>;
+    /** The health monitor's accounts on both sides (secret). */
+    readonly monitorAccess: pulumi.Output<{ mysql: { user: string; password: string }; postgres: { user: string; password: string } }>;
+    /** The canary table the health monitor writes (synced like the others). */
+    readonly canaryTable: string;
 
     constructor(name: string, args: BidirectionalSyncArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tandem:index:BidirectionalSync", name, {}, opts);
         const parent = { parent: this };
         const names = syncNames(args.prefix);
-        const tableNames = args.tables.mysql.map((table) => table.name);
+        this.canaryTable = names.canaryTable;
+        // The health monitor's canary is synced like the application's tables (after them: a stable order).
+        const canary = canaryTableDefs(names.canaryTable);
+        const synced = { mysql: [...args.tables.mysql, canary.mysql], postgres: [...args.tables.postgres, canary.postgres] };
+        const tableNames = synced.mysql.map((table) => table.name);
         const teardownOnDelete = args.teardownOnDestroy ?? false;
         const host = args.mysqlAccountHost ?? "%";
         const adminOf = (side: { host: string; port: number; database: string; admin: Admin }) => ({
@@ -138,10 +157,24 @@ export class BidirectionalSync extends pulumi.ComponentResource {
             mysqlSync: password("mysql-sync"),
             postgresCdc: password("postgres-cdc"),
             postgresSync: password("postgres-sync"),
+            mysqlMonitor: password("mysql-monitor"),
+            postgresMonitor: password("postgres-monitor"),
         };
         this.postgresSyncWriter = pulumi.secret(
             pulumi.all([names.syncUser, passwords.postgresSync]).apply(([user, pw]) => ({ user, password: pw })),
         );
+        this.monitorAccess = pulumi.secret(
+            pulumi.all([passwords.mysqlMonitor, passwords.postgresMonitor]).apply(([mysqlPassword, postgresPassword]) => ({
+                mysql: { user: names.monitorUser, password: mysqlPassword },
+                postgres: { user: names.monitorUser, password: postgresPassword },
+            })),
+        );
+        const canaryNames = {
+            canaryTable: names.canaryTable,
+            conflictsTable: names.conflictsTable,
+            monitorUser: names.monitorUser,
+            functionPrefix: names.functionPrefix,
+        };
 
         // MySQL/MariaDB: what every table shares, the accounts, then each table.
         const mysqlObjects = new SqlObjects(
@@ -171,7 +204,21 @@ export class BidirectionalSync extends pulumi.ComponentResource {
             { parent: this, dependsOn: [mysqlObjects] },
         );
 
-        const mysqlTables = args.tables.mysql.map(
+        const mysqlCanary = new SqlObjects(
+            `${name}-mysql-canary`,
+            {
+                engine: "mysql",
+                connection: mysqlAdmin,
+                description: `health monitor's canary ${names.canaryTable} and account ${names.monitorUser}`,
+                apply: [...mysqlCanarySetup(canaryNames), ...mysqlMonitorAccount(args.mysql.database, host, canaryNames)],
+                teardown: [...mysqlMonitorAccountTeardown(host, canaryNames), ...mysqlCanaryTeardown(canaryNames)],
+                teardownOnDelete,
+                secrets: { monitor: passwords.mysqlMonitor },
+            },
+            { parent: this, dependsOn: [mysqlObjects] },
+        );
+
+        const mysqlTables = synced.mysql.map(
             (table) =>
                 new SqlObjects(
                     `${name}-mysql-table-${tableResourceKey(table.name)}`,
@@ -183,7 +230,7 @@ export class BidirectionalSync extends pulumi.ComponentResource {
                         teardown: [...mysqlTableRevokes(accountOptions, table.name), ...mysqlTableTeardown(table, args.mysql.flavor)],
                         teardownOnDelete,
                     },
-                    { parent: this, dependsOn: [mysqlObjects, mysqlAccess] },
+                    { parent: this, dependsOn: [mysqlObjects, mysqlAccess, mysqlCanary] },
                 ),
         );
 
@@ -215,8 +262,25 @@ export class BidirectionalSync extends pulumi.ComponentResource {
             { parent: this, dependsOn: [postgresObjects] },
         );
 
-        const cascades = mysqlCascadesByParent(args.tables.mysql);
-        const postgresTables = args.tables.postgres.map(
+        const postgresCanary = new SqlObjects(
+            `${name}-postgres-canary`,
+            {
+                engine: "postgres",
+                connection: pgAdmin,
+                description: `health monitor's canary ${names.canaryTable} and role ${names.monitorUser}`,
+                apply: [...postgresCanarySetup(args.postgres.schema, canaryNames), ...postgresMonitorRole(args.postgres.schema, canaryNames)],
+                teardown: [
+                    ...postgresMonitorRoleTeardown(args.postgres.schema, canaryNames),
+                    ...postgresCanaryTeardown(args.postgres.schema, canaryNames),
+                ],
+                teardownOnDelete,
+                secrets: { monitor: passwords.postgresMonitor },
+            },
+            { parent: this, dependsOn: [postgresObjects] },
+        );
+
+        const cascades = mysqlCascadesByParent(synced.mysql);
+        const postgresTables = synced.postgres.map(
             (table) =>
                 new SqlObjects(
                     `${name}-postgres-table-${tableResourceKey(table.name)}`,
@@ -228,7 +292,7 @@ export class BidirectionalSync extends pulumi.ComponentResource {
                         teardown: postgresTableTeardown(table.name, pgOptions),
                         teardownOnDelete,
                     },
-                    { parent: this, dependsOn: [postgresObjects, postgresAccess] },
+                    { parent: this, dependsOn: [postgresObjects, postgresAccess, postgresCanary] },
                 ),
         );
 
@@ -245,7 +309,17 @@ export class BidirectionalSync extends pulumi.ComponentResource {
             { parent: this, dependsOn: postgresTables },
         );
 
-        const prepared = [mysqlObjects, mysqlAccess, ...mysqlTables, postgresObjects, postgresAccess, ...postgresTables, publication];
+        const prepared = [
+            mysqlObjects,
+            mysqlAccess,
+            mysqlCanary,
+            ...mysqlTables,
+            postgresObjects,
+            postgresAccess,
+            postgresCanary,
+            ...postgresTables,
+            publication,
+        ];
         const mysqlEndpoint = (user: string) => ({
             flavor: args.mysql.flavor,
             host: args.mysql.host,
@@ -288,7 +362,7 @@ export class BidirectionalSync extends pulumi.ComponentResource {
                 pulumi.output(args.kafkaBootstrapServers).apply((bootstrap) =>
                     mysqlSyncSource({
                         prefix: args.prefix,
-                        tables: args.tables.mysql,
+                        tables: synced.mysql,
                         maxRowBytes: args.maxRowBytes,
                         topicCreation: args.topicCreation,
                         kafkaBootstrapServers: bootstrap,
@@ -296,7 +370,7 @@ export class BidirectionalSync extends pulumi.ComponentResource {
                         mysql: mysqlEndpoint(names.cdcUser),
                         initialLoad: args.initialLoad ?? "snapshot",
                         signalTable: names.signalTable,
-                        booleanColumns: booleanColumns(args.tables.mysql, args.tables.postgres),
+                        booleanColumns: booleanColumns(synced.mysql, synced.postgres),
                     }),
                 ),
                 { [SOURCE_PASSWORD_KEY]: passwords.mysqlCdc },
@@ -305,7 +379,7 @@ export class BidirectionalSync extends pulumi.ComponentResource {
                 "postgres-source",
                 postgresSyncSource({
                     prefix: args.prefix,
-                    tables: args.tables.postgres,
+                    tables: synced.postgres,
                     maxRowBytes: args.maxRowBytes,
                     topicCreation: args.topicCreation,
                     postgres: postgresEndpoint(names.cdcUser),

@@ -73,6 +73,8 @@ export interface Settings {
     acceptRisks: string[];
     /** Largest row change carried by the topics (JSON with schema); larger ones are quarantined at the source. */
     maxRowBytes: number;
+    /** The health monitor: deployed or not, its port, the delay objective, and whether its watchdog restarts. */
+    healthMonitor: { enabled: boolean; port: number; delayObjectiveSeconds: number; watchdog: boolean };
 }
 
 /** Default of tandem:maxRowBytes: well above Kafka's 1 MB default, below MariaDB's 16 MB max_allowed_packet. */
@@ -184,6 +186,23 @@ export function validateSettings(raw: RawSettings): Settings {
         errors.add(key, `must be set as a secret: pulumi config set --secret tandem:${key}`);
     const teardown = String(raw["teardownOnDestroy"] ?? "false");
     if (!["true", "false"].includes(teardown)) errors.add("teardownOnDestroy", `must be true or false, got "${teardown}"`);
+    const flag = (key: string, fallback: boolean) => {
+        const value = String(raw[key] ?? fallback);
+        if (!["true", "false"].includes(value)) errors.add(key, `must be true or false, got "${value}"`);
+        return value === "true";
+    };
+    const monitorPort = isUnset(raw["healthMonitorPort"]) ? 8084 : Number(raw["healthMonitorPort"]);
+    if (!Number.isInteger(monitorPort) || monitorPort < 1 || monitorPort > 65535)
+        errors.add("healthMonitorPort", `must be a port number (1..65535), got ${JSON.stringify(raw["healthMonitorPort"])}`);
+    const delayObjectiveSeconds = isUnset(raw["syncDelayObjectiveSeconds"]) ? 5 : Number(raw["syncDelayObjectiveSeconds"]);
+    if (!Number.isInteger(delayObjectiveSeconds) || delayObjectiveSeconds < 1 || delayObjectiveSeconds > 86_400)
+        errors.add("syncDelayObjectiveSeconds", `must be a whole number of seconds in 1..86400, got ${JSON.stringify(raw["syncDelayObjectiveSeconds"])}`);
+    const healthMonitor = {
+        enabled: flag("healthMonitor", true),
+        port: monitorPort,
+        delayObjectiveSeconds,
+        watchdog: flag("watchdog", true),
+    };
     if (errors.list.length > 0) {
         throw new Error(`invalid stack configuration:\n  - ${errors.list.join("\n  - ")}`);
     }
@@ -207,6 +226,7 @@ export function validateSettings(raw: RawSettings): Settings {
         initialLoad,
         acceptRisks,
         maxRowBytes,
+        healthMonitor,
     };
 }
 

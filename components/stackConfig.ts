@@ -16,7 +16,12 @@ export const SECRET_STRINGS = ["connectRestPassword", "kubeconfig"];
  * (sandbox/sandbox.sh), and the state dir defaults to `.sandbox` in the project folder.
  */
 export function defaultLocalSecretsDir(env: NodeJS.ProcessEnv = process.env, projectDir: string = process.cwd()): string {
-    return path.resolve(projectDir, env.TANDEM_STATE_DIR ?? ".sandbox", "connect-secrets");
+    return path.join(defaultLocalStateDir(env, projectDir), "connect-secrets");
+}
+
+/** The sandbox's state folder (`sandbox.sh down` stops what keeps a pid file there, the local health monitor too). */
+export function defaultLocalStateDir(env: NodeJS.ProcessEnv = process.env, projectDir: string = process.cwd()): string {
+    return path.resolve(projectDir, env.TANDEM_STATE_DIR ?? ".sandbox");
 }
 
 /** dev: the host folder bind-mounted into the Connect containers, per stack. */

@@ -104,6 +104,25 @@ export class ConnectClient {
         return this.getOrUndefined(`/connectors/${encodeURIComponent(name)}/status`);
     }
 
+    /** Every connector's status in one call (`?expand=status`), by name. */
+    async listStatuses(): Promise<Record<string, ConnectorStatus>> {
+        const response = await this.call(() => this.http.get("/connectors?expand=status"));
+        const answer = response.data as Record<string, { status: ConnectorStatus }>;
+        return Object.fromEntries(Object.entries(answer).map(([name, entry]) => [name, entry.status]));
+    }
+
+    /** A connector's committed source offsets (KIP-875), or undefined when it does not exist. */
+    async getOffsets(name: string): Promise<{ partition: Record<string, unknown>; offset: Record<string, unknown> }[] | undefined> {
+        const answer = await this.getOrUndefined<{ offsets: { partition: Record<string, unknown>; offset: Record<string, unknown> }[] }>(
+            `/connectors/${encodeURIComponent(name)}/offsets`,
+        );
+        return answer?.offsets;
+    }
+
+    async restartTask(name: string, task: number): Promise<void> {
+        await this.call(() => this.http.post(`/connectors/${encodeURIComponent(name)}/tasks/${task}/restart`));
+    }
+
     /** Topics the connector has used (KIP-558), or [] where Connect does not track them. */
     async getTopics(name: string): Promise<string[]> {
         try {

@@ -88,11 +88,15 @@ export function syncNames(prefix: string) {
     return {
         cdcUser: account("_cdc"),
         syncUser: account("_sync"),
+        /** The health monitor's account on each side (canary writes, conflict log and replication reads). */
+        monitorUser: account("_monitor"),
         slot: fitIdentifier(`${base}_slot`),
         publication: fitIdentifier(`${base}_pub`),
         heartbeatTable: fitIdentifier(`${base}_heartbeat`),
         conflictsTable: fitIdentifier(`${base}_conflicts`),
         signalTable: fitIdentifier(`${base}_signal`),
+        /** The health monitor's canary: synced like any table, one row per writing side (core/canary.ts). */
+        canaryTable: fitIdentifier(`${base}_canary`),
         /** `tandem load`'s resume positions (PostgreSQL; created with the shared objects, dropped by the teardown). */
         progressTable: fitIdentifier(`${base}_bulk_load`),
         functionPrefix,

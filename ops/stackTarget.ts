@@ -29,6 +29,8 @@ export interface StackTarget {
     syncedTables: string[];
     /** The PostgreSQL account the sink writes with (secret output; read when asked for). */
     postgresSyncWriter?: { user: string; password: string };
+    /** The health monitor's accounts (secret output; read when asked for). */
+    monitorAccess?: { mysql: { user: string; password: string }; postgres: { user: string; password: string } };
 }
 
 function pulumi(args: string[]): string {
@@ -69,16 +71,20 @@ function list(value: unknown): string[] {
  * The stack as tools see it. `withSyncWriter` also reads the secret output `postgresSyncWriter` (the account the
  * sink writes with), in the same CLI call.
  */
-export function readStackTarget(stack: string, options: { withSyncWriter?: boolean } = {}): StackTarget {
+export function readStackTarget(stack: string, options: { withSyncWriter?: boolean; withMonitorAccess?: boolean } = {}): StackTarget {
     const config = readStackConfig(stack);
+    const secrets = options.withSyncWriter || options.withMonitorAccess;
     const outputs = JSON.parse(
-        pulumi(["stack", "output", "--json", options.withSyncWriter ? "--show-secrets" : "--show-secrets=false", "--stack", stack]),
+        pulumi(["stack", "output", "--json", secrets ? "--show-secrets" : "--show-secrets=false", "--stack", stack]),
     ) as {
         kafkaBootstrapServers?: string;
         connectUrl?: string;
         tables?: string[];
         postgresSyncWriter?: { user?: string; password?: string };
+        healthMonitorAccess?: StackTarget["monitorAccess"];
     };
+    if (options.withMonitorAccess && !outputs.healthMonitorAccess?.mysql?.password)
+        throw new Error(`stack ${stack} has no healthMonitorAccess output: run \`pulumi up --stack ${stack}\` with this version first`);
     const writer = outputs.postgresSyncWriter;
     if (options.withSyncWriter && (!writer?.user || !writer.password))
         throw new Error(`stack ${stack} has no postgresSyncWriter output: run \`pulumi up --stack ${stack}\` with this version first`);
@@ -110,6 +116,7 @@ export function readStackTarget(stack: string, options: { withSyncWriter?: boole
         configuredTables: list(config.tables),
         syncedTables: outputs.tables ?? [],
         ...(options.withSyncWriter ? { postgresSyncWriter: { user: writer!.user!, password: writer!.password! } } : {}),
+        ...(options.withMonitorAccess ? { monitorAccess: outputs.healthMonitorAccess } : {}),
     };
 }
 

@@ -284,8 +284,9 @@ END $do$`;
         `DROP TABLE IF EXISTS ${s}.${qi(tombstoneTable(table))}`,
         `DROP FUNCTION IF EXISTS ${fn(options, postgresTableFunction(options.functionPrefix, "apply_delete", table))}()`,
         `DROP FUNCTION IF EXISTS ${fn(options, postgresTableFunction(options.functionPrefix, "cascade", table))}()`,
-        `ALTER TABLE ${t} REPLICA IDENTITY DEFAULT`,
-        `ALTER TABLE ${t} DROP COLUMN IF EXISTS ${qi(O)}, DROP COLUMN IF EXISTS ${qi(V)}, DROP COLUMN IF EXISTS ${qi(B)}`,
+        // IF EXISTS: a table dropped by its application before leaving the stack has nothing left to clean.
+        `ALTER TABLE IF EXISTS ${t} REPLICA IDENTITY DEFAULT`,
+        `ALTER TABLE IF EXISTS ${t} DROP COLUMN IF EXISTS ${qi(O)}, DROP COLUMN IF EXISTS ${qi(V)}, DROP COLUMN IF EXISTS ${qi(B)}`,
     ];
 }
 
