@@ -1,6 +1,8 @@
 // The health monitor of a stack (monitor/; docs/monitoring.md), one class per environment: local runs it as
 // a process on the machine running `pulumi`, dev as a container, prod as a Kubernetes Deployment. Each starts
 // the same program with the same settings (core/monitorSettings.ts), the passwords kept as secrets.
+import * as crypto from "crypto";
+import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { LocalProcess } from "../host/localProcess";
@@ -67,6 +69,21 @@ export function healthMonitorEnv(args: HealthMonitorArgs, listenHost: string): p
         });
 }
 
+/** A hash of the monitor's code as checked out: a new version restarts the local process on `up`. */
+function sourceRevision(projectDir: string): string {
+    const hash = crypto.createHash("sha256");
+    const visit = (dir: string) => {
+        for (const entry of fs.readdirSync(path.join(projectDir, dir), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+            const relative = path.join(dir, entry.name);
+            if (entry.isDirectory()) visit(relative);
+            else if (entry.name.endsWith(".ts")) hash.update(relative).update(fs.readFileSync(path.join(projectDir, relative)));
+        }
+    };
+    for (const dir of ["monitor", "core", "sql", "connectors"]) visit(dir);
+    hash.update(fs.readFileSync(path.join(projectDir, "package-lock.json")));
+    return hash.digest("hex").slice(0, 16);
+}
+
 /** local: a process on 127.0.0.1 beside the sandbox, its pid and log in the sandbox's state folder. */
 export class LocalHealthMonitor extends pulumi.ComponentResource {
     readonly url: pulumi.Output<string>;
@@ -83,9 +100,11 @@ export class LocalHealthMonitor extends pulumi.ComponentResource {
                 match: [path.join(args.projectDir, "cli", "tandem.ts"), "monitor"],
                 cwd: args.projectDir,
                 env: healthMonitorEnv(args, "127.0.0.1"),
-                stateDir: args.stateDir,
-                name: `${args.prefix}-health-monitor`,
+                name: `${args.prefix} health monitor`,
+                pidFile: path.join(args.stateDir, "run", `${args.prefix}-health-monitor.pid`),
+                logFile: path.join(args.stateDir, "logs", `${args.prefix}-health-monitor.log`),
                 readyUrl: `${url}/health`,
+                revision: sourceRevision(args.projectDir),
             },
             { parent: this, dependsOn: args.dependsOn },
         );

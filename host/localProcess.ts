@@ -8,10 +8,12 @@ export interface LocalProcessArgs {
     match?: pulumi.Input<string[]>;
     cwd: pulumi.Input<string>;
     env: pulumi.Input<Record<string, pulumi.Input<string>>>;
-    stateDir: pulumi.Input<string>;
     name: pulumi.Input<string>;
+    pidFile: pulumi.Input<string>;
+    logFile: pulumi.Input<string>;
     readyUrl: pulumi.Input<string>;
     readyTimeoutSeconds?: pulumi.Input<number>;
+    revision?: pulumi.Input<string>;
 }
 
 export class LocalProcess extends pulumi.dynamic.Resource {
@@ -22,7 +24,7 @@ export class LocalProcess extends pulumi.dynamic.Resource {
         super(
             localProcessProvider,
             name,
-            { ...args, env: pulumi.secret(args.env), pid: undefined, logFile: undefined, startedAt: undefined },
+            { ...args, env: pulumi.secret(args.env), pid: undefined, startedAt: undefined },
             { ...opts, additionalSecretOutputs: ["env"] },
             "tandem",
             "LocalProcess",

@@ -16,18 +16,21 @@ export interface LocalProcessInputs {
     cwd: string;
     /** Variables added to the process's environment (secrets among them: the resource keeps them secret). */
     env: Record<string, string>;
-    /** Where the pid and log files go (e.g. the sandbox's state folder, which `sandbox.sh down` cleans up). */
-    stateDir: string;
-    /** File names inside stateDir: `<name>.pid`, `<name>.log`. */
+    /** What the process is called in messages. */
     name: string;
+    /** Its pid goes here (e.g. the sandbox's run folder, whose processes `sandbox.sh down` stops). */
+    pidFile: string;
+    /** Its output is appended here. */
+    logFile: string;
     /** Answers (any HTTP status) once the process is ready. */
     readyUrl: string;
     readyTimeoutSeconds?: number;
+    /** Changes when the program's code does, so that `up` restarts it on the new code. */
+    revision?: string;
 }
 
 export interface LocalProcessOutputs extends LocalProcessInputs {
     pid: number;
-    logFile: string;
     startedAt: string;
 }
 
@@ -59,9 +62,8 @@ async function startProcess(inputs: LocalProcessInputs): Promise<LocalProcessOut
     const path: typeof import("path") = require("path");
     const { spawn }: typeof import("child_process") = require("child_process");
     const http: typeof import("http") = require("http");
-    fs.mkdirSync(inputs.stateDir, { recursive: true });
-    const logFile = path.join(inputs.stateDir, `${inputs.name}.log`);
-    const pidFile = path.join(inputs.stateDir, `${inputs.name}.pid`);
+    const { logFile, pidFile } = inputs;
+    for (const file of [logFile, pidFile]) fs.mkdirSync(path.dirname(file), { recursive: true });
     // A process left by an earlier stack state (or a failed create) would hold the port.
     if (fs.existsSync(pidFile)) await stopProcess(Number(fs.readFileSync(pidFile, "utf8")), inputs.match ?? inputs.command);
     const log = fs.openSync(logFile, "a");
@@ -99,12 +101,12 @@ async function startProcess(inputs: LocalProcessInputs): Promise<LocalProcessOut
         }
         await new Promise((resolve) => setTimeout(resolve, 300));
     }
-    return { ...inputs, pid, logFile, startedAt: new Date().toISOString() };
+    return { ...inputs, pid, startedAt: new Date().toISOString() };
 }
 
 export const localProcessProvider: pulumi.dynamic.ResourceProvider<LocalProcessInputs, LocalProcessOutputs> = {
     async diff(_id, olds, news) {
-        const replaces: string[] = (["command", "match", "cwd", "env", "stateDir", "name", "readyUrl"] as const).filter(
+        const replaces: string[] = (["command", "match", "cwd", "env", "name", "pidFile", "logFile", "readyUrl", "revision"] as const).filter(
             (key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]),
         );
         // Gone since the last `up` (machine restarted, sandbox stopped, killed): start it again.
@@ -124,7 +126,6 @@ export const localProcessProvider: pulumi.dynamic.ResourceProvider<LocalProcessI
     async delete(_id, props) {
         await stopProcess(props.pid, props.match ?? props.command);
         const fs: typeof import("fs") = require("fs");
-        const path: typeof import("path") = require("path");
-        fs.rmSync(path.join(props.stateDir, `${props.name}.pid`), { force: true });
+        fs.rmSync(props.pidFile, { force: true });
     },
 };

@@ -5,6 +5,7 @@
 # and CI call one command.
 #
 #   sandbox/sandbox.sh up | down [part...] | restart [part...] | status | reset
+#   (`down` without parts also stops the health monitor a local stack's `pulumi up` started)
 #   sandbox/sandbox.sh logs [-f] [mariadb|postgres|kafka|connect]
 #   sandbox/sandbox.sh tool <main-class> [args...]   run a Kafka CLI class (TopicCommand, ConsoleConsumer, ...)
 #
@@ -337,11 +338,27 @@ cmd_up() {
   echo "sandbox: up; addresses and credentials in $STATE/sandbox.env"
 }
 
+stop_stack_processes() { # what `pulumi up` of a local stack started beside the sandbox (its health monitor)
+  local file pid name
+  for file in "$RUN"/*-health-monitor.pid; do
+    [[ -f "$file" ]] || continue
+    pid="$(cat "$file")" name="$(basename "$file" .pid)"
+    # Only if that pid still runs the monitor (pids are reused).
+    if tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q "tandem.ts monitor"; then
+      stop_pid "$name" "$pid" 15
+      printf '%-9s stopped (%s; the next pulumi up starts it again)\n' monitor "$name"
+    fi
+    rm -f "$file"
+  done
+}
+
 cmd_down() { # [part...]: all parts by default, stopped in reverse dependency order
   local parts=("${PARTS[@]}") i part pid
   if [[ $# -gt 0 ]]; then
     for part in "$@"; do [[ " ${PARTS[*]} " == *" $part "* ]] || die "unknown part '$part' (parts: ${PARTS[*]})"; done
     parts=("$@")
+  else
+    stop_stack_processes
   fi
   for ((i = ${#parts[@]} - 1; i >= 0; i--)); do
     part="${parts[i]}"

@@ -60,5 +60,13 @@ wait_for "row $id in MariaDB" "mariadb_sql \"SELECT 1 FROM demo_items WHERE id =
 MYSQL_PWD="$TANDEM_MARIADB_PASSWORD" mariadb --protocol=tcp -h "$TANDEM_MARIADB_HOST" -P "$TANDEM_MARIADB_PORT" \
   -u "$TANDEM_MARIADB_USER" "$TANDEM_MARIADB_DATABASE" --table -e "SELECT id, name, price, created_at FROM demo_items WHERE id = $id"
 
+step "health monitor (left running; sandbox/sandbox.sh down stops it)"
+monitor="$(pulumi stack output dashboards --json --stack local | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).healthMonitor??""))')"
+if [ -n "$monitor" ]; then
+  wait_for "both directions' sync delay at $monitor/metrics" "curl -sf $monitor/metrics | grep -c '^tandem_sync_delay_seconds{' | grep -x 2"
+  curl -sf "$monitor/metrics" | grep '^tandem_sync_delay_seconds'
+  curl -sf "$monitor/health" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const h=JSON.parse(s);console.log(`health: ${h.status}${h.reasons.length?" — "+h.reasons.join("; "):""}`)})'
+fi
+
 step "stack outputs"
 pulumi stack output --json --stack local
