@@ -125,7 +125,8 @@ export function createBenchStack(stack: string, serverId: number, tables: string
         .replace(/tandem:topicPrefix: .*/, `tandem:topicPrefix: ${stack}-${Date.now().toString(36)}`)
         .replace(/ {2}tandem:mysqlServerId: .*\n/, "");
     for (const key of Object.keys(extra)) text = text.replace(new RegExp(` {2}tandem:${key}: .*\\n`), "");
-    const settings = { mysqlServerId: String(serverId), teardownOnDestroy: "true", ...extra };
+    // No health monitor of its own: the local stack's holds its port.
+    const settings = { mysqlServerId: String(serverId), teardownOnDestroy: "true", healthMonitor: "false", ...extra };
     fs.writeFileSync(
         file,
         `${text}${Object.entries(settings)

@@ -78,7 +78,7 @@ export class DatabaseProbes {
         const rows = await this.query(side, conflictsSinceSql(side, schema, table, seen, CONFLICT_ROWS_PER_ROUND));
         let last = BigInt(seen);
         for (const row of rows) {
-            this.metrics.conflicts.inc({ table: String(row.table_name), winner: String(row.winner) }, Number(row.n));
+            if (Number(row.n) > 0) this.metrics.conflicts.inc({ table: String(row.table_name), winner: String(row.winner) }, Number(row.n));
             const id = BigInt(String(row.last_id));
             if (id > last) last = id;
         }

@@ -151,13 +151,18 @@ export function canaryBumpSql(engine: Side, schema: string, table: string): stri
     return `INSERT INTO ${t} AS c (${qi(SIDE)}, ${qi(SEQ)}) VALUES ('postgres', 1) ON CONFLICT (${qi(SIDE)}) DO UPDATE SET ${qi(SEQ)} = c.${qi(SEQ)} + 1`;
 }
 
-/** Conflicts recorded after `afterId`, counted by table and winner; at most `limit` rows of the log are read. */
+/**
+ * Conflicts recorded after `afterId`, by table and winner; at most `limit` rows of the log are read. Both sides log
+ * each conflict (each detects it when the other's version arrives); it is counted once, on the side where the
+ * winning version arrived (`winner` = the incoming row's origin). `last_id` covers every row read.
+ */
 export function conflictsSinceSql(engine: Side, schema: string, table: string, afterId: string, limit: number): string {
     const after = /^\d+$/.test(afterId) ? afterId : "0";
+    const origin = BOOKKEEPING.origin;
     if (engine === "mysql") {
-        return `SELECT table_name, winner, COUNT(*) AS n, MAX(id) AS last_id FROM (SELECT id, table_name, winner FROM ${q(table)} WHERE id > ${after} ORDER BY id LIMIT ${limit}) recent GROUP BY table_name, winner`;
+        return `SELECT table_name, winner, SUM(counted) AS n, MAX(id) AS last_id FROM (SELECT id, table_name, winner, winner = JSON_UNQUOTE(JSON_EXTRACT(incoming_row, '$.${origin}')) AS counted FROM ${q(table)} WHERE id > ${after} ORDER BY id LIMIT ${limit}) recent GROUP BY table_name, winner`;
     }
-    return `SELECT table_name, winner, COUNT(*) AS n, MAX(id) AS last_id FROM (SELECT id, table_name, winner FROM ${qi(schema)}.${qi(table)} WHERE id > ${after} ORDER BY id LIMIT ${limit}) recent GROUP BY table_name, winner`;
+    return `SELECT table_name, winner, SUM(counted) AS n, MAX(id) AS last_id FROM (SELECT id, table_name, winner, (winner = incoming_row->>${pgLiteral(origin)})::int AS counted FROM ${qi(schema)}.${qi(table)} WHERE id > ${after} ORDER BY id LIMIT ${limit}) recent GROUP BY table_name, winner`;
 }
 
 /** Where the conflict log ends now: a restarted monitor counts from there (counters restart at 0). */

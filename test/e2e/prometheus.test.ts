@@ -4,12 +4,10 @@
 // that dead-letters a record.
 // Long on purpose: one real Prometheus run shared by every check (starting it dominates the time).
 import * as assert from "node:assert/strict";
-import { ChildProcess, execFile, spawn } from "node:child_process";
+import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import axios from "axios";
 import { Kafka, logLevel } from "kafkajs";
 import { pipelineDashboard } from "../../components/monitoring/grafanaDashboard";
@@ -17,36 +15,12 @@ import { alertRules, scrapeConfig, toYaml } from "../../components/monitoring/pr
 import { secretReference } from "../../connectors/connectorModel";
 import { ConnectorSpec, JDBC_SINK_PASSWORD_KEY, SOURCE_PASSWORD_KEY, mysqlSource } from "../../connectors/debeziumConfigs";
 import { removeConnectorSecrets, writeConnectorSecrets } from "../../connectors/workerSecrets";
-import { eventually, stateDir } from "../support/sandbox";
+import { eventually } from "../support/sandbox";
+import { connectMetricsTarget, freePort, promtool } from "../support/prometheus";
 import { e2eSuite } from "../support/e2eSuite";
 import { mysqlQuery } from "../support/syncStack";
 import { directionPrefix, mysqlTableTopic } from "../../core/topics";
 import { mysqlSyncSink, postgresSyncSink } from "../../connectors/syncSinks";
-
-const run = promisify(execFile);
-
-/** The JMX exporter's host:port, from sandbox.env (readSandbox does not expose it). */
-function connectMetricsTarget(): string {
-    const env = fs.readFileSync(path.join(stateDir(), "sandbox.env"), "utf8");
-    const url = /^TANDEM_CONNECT_METRICS_URL=(.*)$/m.exec(env)?.[1];
-    if (!url) throw new Error("sandbox.env has no TANDEM_CONNECT_METRICS_URL: restart the sandbox (sandbox/sandbox.sh up)");
-    return new URL(url).host;
-}
-
-async function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const server = net.createServer().once("error", reject);
-        server.listen(0, "127.0.0.1", () => {
-            const { port } = server.address() as net.AddressInfo;
-            server.close(() => resolve(port));
-        });
-    });
-}
-
-async function promtool(...args: string[]): Promise<string> {
-    const { stdout, stderr } = await run("promtool", args, { timeout: 30_000 });
-    return stdout + stderr;
-}
 
 e2eSuite("e2e: Prometheus config and alert rules", { timeout: 5 * 60 * 1000 }, (e2e) => {
     const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e3)}`;
