@@ -16,28 +16,38 @@ export interface PrometheusFiles {
     rules: string;
 }
 
+/** What else Prometheus watches besides the Connect workers. */
+export interface PrometheusExtras {
+    /** host:port of the health monitor, when the stack deploys one. */
+    monitorTargets?: string[];
+    /** The sync delay objective of the TandemSyncDelayHigh alert (tandem:syncDelayObjectiveSeconds). */
+    syncDelayObjectiveSeconds?: number;
+}
+
 /** Pure: the two files Prometheus is started with. */
 export function prometheusFiles(
     environment: string,
     pipeline: string,
     connectTargets: string[],
     connectDiscovery?: ScrapeConfigOptions["connectDiscovery"],
+    extras: PrometheusExtras = {},
 ): PrometheusFiles {
+    const { monitorTargets, syncDelayObjectiveSeconds } = extras;
     return {
-        config: toYaml(scrapeConfig({ environment, pipeline, connectTargets, connectDiscovery, ruleFiles: [RULES_FILE] })),
-        rules: toYaml(alertRules({ pipeline })),
+        config: toYaml(scrapeConfig({ environment, pipeline, connectTargets, connectDiscovery, monitorTargets, ruleFiles: [RULES_FILE] })),
+        rules: toYaml(alertRules({ pipeline, syncDelayObjectiveSeconds })),
     };
 }
 
-export type PrometheusArgs = {
+export type PrometheusArgs = PrometheusExtras & {
     environment: string;
     pipeline: string;
     connectTargets: string[];
     connectDiscovery?: ScrapeConfigOptions["connectDiscovery"];
 } & (
-    | { kind: "docker"; networkName: pulumi.Input<string>; hostPort: number }
-    | { kind: "kubernetes"; provider: k8s.Provider; namespace: string }
-);
+        | { kind: "docker"; networkName: pulumi.Input<string>; hostPort: number }
+        | { kind: "kubernetes"; provider: k8s.Provider; namespace: string }
+    );
 
 export class Prometheus extends pulumi.ComponentResource {
     /** Where Prometheus answers, as seen by whoever reads the stack outputs. */
@@ -45,7 +55,7 @@ export class Prometheus extends pulumi.ComponentResource {
 
     constructor(name: string, args: PrometheusArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tandem:index:Prometheus", name, {}, opts);
-        const files = prometheusFiles(args.environment, args.pipeline, args.connectTargets, args.connectDiscovery);
+        const files = prometheusFiles(args.environment, args.pipeline, args.connectTargets, args.connectDiscovery, args);
         if (args.kind === "docker") {
             const image = new docker.RemoteImage(`${name}-image`, { name: IMAGES.prometheus, keepLocally: true }, { parent: this });
             new docker.Container(

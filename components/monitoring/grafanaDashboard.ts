@@ -1,6 +1,6 @@
 // Pure builder: the Grafana dashboard of one pipeline (provisioned into dev's Grafana; importable anywhere
 // else), on the same series and label matchers as the alert rules (prometheusConfig.ts).
-import { pipelineSelectors } from "./prometheusConfig";
+import { ALERT_DEFAULTS, pipelineSelectors } from "./prometheusConfig";
 
 /** The provisioned Prometheus data source every panel uses (components/prometheus.ts DevTools). */
 export const PROMETHEUS_DATASOURCE = { type: "prometheus", uid: "prometheus" } as const;
@@ -37,9 +37,18 @@ export interface Dashboard {
 type PanelSpec = Omit<DashboardPanel, "id" | "gridPos" | "datasource" | "targets" | "fieldConfig"> & {
     expr: string;
     legend?: string;
+    /** More queries on the same panel (refId B, C, ...). */
+    more?: { expr: string; legend: string }[];
     unit?: string;
     width: number;
+    /** stat: red from this value up (default 1), or below it with `below`. */
+    red?: { value: number; below?: boolean };
 };
+
+export interface DashboardOptions {
+    /** The sync delay objective (tandem:syncDelayObjectiveSeconds): the delay stat turns red above it. */
+    syncDelayObjectiveSeconds?: number;
+}
 
 /** Red when the value is above `red` (or below it, with `redBelow`). */
 function thresholds(red: number, redBelow = false) {
@@ -57,22 +66,24 @@ function thresholds(red: number, redBelow = false) {
     };
 }
 
-export function pipelineDashboard(pipeline: string): Dashboard {
-    const { connectors, sinks, streaming, withConnector, slot } = pipelineSelectors(pipeline);
+export function pipelineDashboard(pipeline: string, options: DashboardOptions = {}): Dashboard {
+    const { connectors, sinks, sinkGroups, streaming, withConnector, slot, monitor } = pipelineSelectors(pipeline);
+    const objective = options.syncDelayObjectiveSeconds ?? ALERT_DEFAULTS.syncDelayObjectiveSeconds;
     const orZero = (expr: string) => `(${expr}) or vector(0)`;
     const specs: PanelSpec[] = [
         {
             type: "stat",
-            width: 6,
+            width: 4,
             title: "Connectors running",
             description: "Connectors of this pipeline Kafka Connect reports RUNNING (4 when both directions flow).",
             expr: orZero(`sum(kafka_connect_connector_status{${connectors}, status="running"})`),
             options: { colorMode: "background" },
             unit: "none",
+            red: { value: 4, below: true },
         },
         {
             type: "stat",
-            width: 6,
+            width: 4,
             title: "Failed connectors and tasks",
             description:
                 "FAILED connectors plus FAILED tasks: a direction of the sync has stopped (alerts TandemConnectorFailed / TandemConnectorTaskFailed).",
@@ -82,22 +93,63 @@ export function pipelineDashboard(pipeline: string): Dashboard {
         },
         {
             type: "stat",
-            width: 6,
+            width: 4,
             title: "Sources connected",
             description: "Debezium sources connected to their database (2 when both stream; TandemSourceDisconnected).",
             expr: orZero(`sum(debezium_metrics_connected${streaming})`),
             options: { colorMode: "background" },
             unit: "none",
+            red: { value: 2, below: true },
         },
         {
             type: "stat",
-            width: 6,
+            width: 4,
             title: "Dead-lettered records",
             description:
                 "Records the sinks could not apply and sent to their dead-letter topics: the databases differ on those rows (TandemDeadLetters).",
             expr: orZero(`sum(kafka_connect_task_error_deadletterqueue_produce_requests{${sinks}})`),
             options: { colorMode: "background" },
             unit: "none",
+        },
+        // The health monitor's series (monitor/metrics.ts): empty while no monitor is scraped.
+        {
+            type: "stat",
+            width: 4,
+            title: "Worst sync delay",
+            description: `The larger of the two directions' sync delay, measured end to end by the health monitor's canary rows; red above the objective (${objective}s, TandemSyncDelayHigh).`,
+            expr: `max(tandem_sync_delay_seconds{${monitor}})`,
+            options: { colorMode: "background" },
+            unit: "s",
+            red: { value: objective },
+        },
+        {
+            type: "stat",
+            width: 4,
+            title: "Watchdog gave up",
+            description:
+                "Connectors and tasks the health monitor's watchdog stopped restarting after its attempt limit: they stay FAILED until someone fixes them (TandemWatchdogGaveUp).",
+            expr: orZero(`sum(tandem_watchdog_gave_up{${monitor}})`),
+            options: { colorMode: "background" },
+            unit: "none",
+        },
+        {
+            type: "timeseries",
+            width: 12,
+            title: "Sync delay",
+            description:
+                "Per direction: how long a change made on one side takes to appear on the other (the health monitor's canary; a canary not yet arrived counts its age). TandemSyncDelayHigh, TandemCanaryStalled.",
+            expr: `tandem_sync_delay_seconds{${monitor}}`,
+            legend: "{{direction}}",
+            unit: "s",
+        },
+        {
+            type: "timeseries",
+            width: 12,
+            title: "Canary delay p95",
+            description: "95th percentile of the canary delays observed in the last 5 minutes, per direction.",
+            expr: `histogram_quantile(0.95, sum by (direction, le) (rate(tandem_canary_delay_seconds_bucket{${monitor}}[5m])))`,
+            legend: "{{direction}}",
+            unit: "s",
         },
         {
             type: "timeseries",
@@ -156,6 +208,45 @@ export function pipelineDashboard(pipeline: string): Dashboard {
             legend: "{{slot_name}}",
             unit: "bytes",
         },
+        {
+            type: "timeseries",
+            width: 12,
+            title: "Consumer lag",
+            description: "Messages each sink's consumer group has not committed yet, all partitions (TandemConsumerLag).",
+            expr: `sum by (consumergroup) (kafka_consumergroup_lag{${sinkGroups}})`,
+            legend: "{{consumergroup}}",
+            unit: "none",
+        },
+        {
+            type: "timeseries",
+            width: 12,
+            title: "Conflicts",
+            description: "Rows both sides changed, per table and the side whose version won (TandemConflictSpike).",
+            expr: `sum by (table, winner) (rate(tandem_conflicts_total{${monitor}}[5m]))`,
+            legend: "{{table}}: {{winner}} won",
+            unit: "ops",
+        },
+        {
+            type: "timeseries",
+            width: 12,
+            title: "Dead-letter records by direction",
+            description:
+                "Records held in each direction's dead-letter topic (quarantined by the sinks or refused by the sources), counted by the health monitor; they leave with the topic's retention (TandemDeadLettersQuarantined).",
+            expr: `sum by (direction) (tandem_dead_letter_records{${monitor}})`,
+            legend: "{{direction}}",
+            unit: "none",
+        },
+        {
+            type: "timeseries",
+            width: 12,
+            title: "Watchdog restarts",
+            description:
+                "Restarts of failed connectors and tasks by the health monitor's watchdog in the last 15 minutes, and those it gave up on (TandemWatchdogGaveUp).",
+            expr: `sum by (connector, task) (increase(tandem_watchdog_restarts_total{${monitor}}[15m]))`,
+            legend: "restarts {{connector}} {{task}}",
+            more: [{ expr: `tandem_watchdog_gave_up{${monitor}} == 1`, legend: "gave up {{connector}} {{task}}" }],
+            unit: "none",
+        },
     ];
     const panels: DashboardPanel[] = [];
     let x = 0;
@@ -166,20 +257,21 @@ export function pipelineDashboard(pipeline: string): Dashboard {
             x = 0;
             y += panels[panels.length - 1].gridPos.h;
         }
-        const { expr, legend, unit, width, ...panel } = spec;
-        const red =
-            panel.title === "Connectors running"
-                ? thresholds(4, true)
-                : panel.title === "Sources connected"
-                  ? thresholds(2, true)
-                  : thresholds(1);
+        const { expr, legend, more, unit, width, red, ...panel } = spec;
+        const queries = [{ expr, legend: legend ?? "" }, ...(more ?? [])];
         panels.push({
             ...panel,
             id: index + 1,
             gridPos: { x, y, w: width, h: height },
             datasource: PROMETHEUS_DATASOURCE,
-            targets: [{ refId: "A", expr, legendFormat: legend ?? "" }],
-            fieldConfig: { defaults: { unit: unit ?? "none", ...(spec.type === "stat" ? { thresholds: red } : {}) }, overrides: [] },
+            targets: queries.map((query, i) => ({ refId: String.fromCharCode(65 + i), expr: query.expr, legendFormat: query.legend })),
+            fieldConfig: {
+                defaults: {
+                    unit: unit ?? "none",
+                    ...(spec.type === "stat" ? { thresholds: thresholds(red?.value ?? 1, red?.below) } : {}),
+                },
+                overrides: [],
+            },
         });
         x += width;
     }

@@ -1,6 +1,6 @@
 // Pure builders: the Prometheus scrape config and alert rules of one pipeline (one topic prefix).
 // Metric names are those sandbox/conf/connect-jmx-exporter.yaml gives Connect's and Debezium's MBeans
-// (checked against a live scrape); two come from a health monitor not built yet (see docs/monitoring.md).
+// (checked against a live scrape) and those the health monitor exports (monitor/metrics.ts; docs/monitoring.md).
 import * as yaml from "js-yaml";
 import { syncNames } from "../../core/model";
 import { deadLetterTopic, directionPrefix } from "../../core/topics";
@@ -17,6 +17,7 @@ export interface ScrapeConfigOptions {
      */
     connectDiscovery?: { dnsName: string; port: number };
     kafkaTargets?: string[];
+    /** host:port of the health monitor (monitor/): its series get the same labels, `pipeline` among them. */
     monitorTargets?: string[];
     scrapeIntervalSeconds?: number;
     ruleFiles: string[];
@@ -61,6 +62,10 @@ export interface AlertRuleOptions {
     /** Total lag of a sink's consumer group above this for 10m alerts. */
     consumerLagMessages?: number;
     snapshotMaxMinutes?: number;
+    /** A direction's sync delay (the health monitor's canary) above this for 2m alerts (tandem:syncDelayObjectiveSeconds). */
+    syncDelayObjectiveSeconds?: number;
+    /** More conflicts than this on one table within 10 minutes alert. */
+    conflictSpikeCount?: number;
 }
 
 export const ALERT_DEFAULTS = {
@@ -70,7 +75,12 @@ export const ALERT_DEFAULTS = {
     retainedWalBytes: 1024 ** 3,
     consumerLagMessages: 10_000,
     snapshotMaxMinutes: 240,
+    syncDelayObjectiveSeconds: 5,
+    conflictSpikeCount: 100,
 };
+
+/** A direction whose sync delay is above this and still rising is stalled, not slow (TandemCanaryStalled). */
+export const STALLED_DELAY_SECONDS = 60;
 
 // Kafka topic-name characters: the prefix then needs no escaping beyond `.` in a regex, none in a label
 // value, and cannot break out of a PromQL backtick string.
@@ -128,12 +138,16 @@ export function pipelineSelectors(p: string) {
         // pipeline's four, so other pipelines on the same workers never show here.
         connectors: `connector=~\`${regex(p)}-(mysql|postgres)-(source|sink)\``,
         sinks: `connector=~\`${regex(p)}-(mysql|postgres)-sink\``,
+        /** The sinks' consumer groups: Connect names a sink's group connect-<connector>. */
+        sinkGroups: `consumergroup=~\`connect-${regex(p)}-(mysql|postgres)-sink\``,
         servers,
         streaming: `{context="streaming", ${servers}}`,
         /** Adds the source connector's name to Debezium series (named by server), so each names a connector. */
         withConnector: (expr: string) =>
             `label_replace(label_replace(${expr}, "connector", "${p}-mysql-source", "name", \`${regex(toPg)}\`), "connector", "${p}-postgres-source", "name", \`${regex(toMysql)}\`)`,
         slot: syncNames(p).slot,
+        /** The health monitor's series: the scrape job's target labels say whose they are. */
+        monitor: `pipeline="${p}"`,
     };
 }
 
@@ -147,9 +161,10 @@ export function alertRules(options: AlertRuleOptions): RuleFile {
         if (!Number.isFinite(value)) throw new Error(`${key} must be a number, got ${value}`);
         t[key] = value;
     }
-    const { connectors, sinks, servers, streaming, withConnector } = pipelineSelectors(p);
+    const { connectors, sinks, sinkGroups, servers, streaming, withConnector, slot, monitor } = pipelineSelectors(p);
     const dlq = `kafka_connect_task_error_deadletterqueue_produce_requests{${sinks}}`;
-    const { slot } = pipelineSelectors(p);
+    const delay = `tandem_sync_delay_seconds{${monitor}}`;
+    const quarantined = `tandem_dead_letter_records{${monitor}}`;
     const rule = (alert: string, severity: string, forDuration: string, expr: string, summary: string, description: string): AlertRule => ({
         alert,
         expr,
@@ -222,7 +237,7 @@ export function alertRules(options: AlertRuleOptions): RuleFile {
                         "TandemReplicationSlotWalGrowing",
                         "warning",
                         "15m",
-                        // Exported by the health monitor (not built yet): pg_current_wal_lsn() - restart_lsn.
+                        // Exported by the health monitor: pg_current_wal_lsn() - restart_lsn.
                         `pg_replication_slots_retained_wal_bytes{slot_name="${slot}"} > ${t.retainedWalBytes} and delta(pg_replication_slots_retained_wal_bytes{slot_name="${slot}"}[30m]) > 0`,
                         `Replication slot ${slot} retains {{ $value | humanize1024 }}B of WAL and growing`,
                         `PostgreSQL keeps WAL for slot ${slot} (read by ${p}-postgres-source) above ${t.retainedWalBytes} bytes and the amount still grows: the source is not confirming progress, and the disk will fill.`,
@@ -231,8 +246,8 @@ export function alertRules(options: AlertRuleOptions): RuleFile {
                         "TandemConsumerLag",
                         "warning",
                         "10m",
-                        // Exported by the health monitor or a Kafka exporter (not built yet); Connect names a sink's group connect-<connector>.
-                        `label_replace(sum by (environment, pipeline, consumergroup) (kafka_consumergroup_lag{consumergroup=~\`connect-${regex(p)}-(mysql|postgres)-sink\`}), "connector", "$1", "consumergroup", "connect-(.+)") > ${t.consumerLagMessages}`,
+                        // Exported by the health monitor (or a Kafka exporter); Connect names a sink's group connect-<connector>.
+                        `label_replace(sum by (environment, pipeline, consumergroup) (kafka_consumergroup_lag{${sinkGroups}}), "connector", "$1", "consumergroup", "connect-(.+)") > ${t.consumerLagMessages}`,
                         "Sink {{ $labels.connector }} lags {{ $value }} messages",
                         `Consumer group {{ $labels.consumergroup }} of sink {{ $labels.connector }} has been more than ${t.consumerLagMessages} messages behind for 10 minutes.`,
                     ),
@@ -252,6 +267,51 @@ export function alertRules(options: AlertRuleOptions): RuleFile {
                         `up{pipeline="${p}"} == 0`,
                         "{{ $labels.job }} target {{ $labels.instance }} is down",
                         `Prometheus cannot scrape {{ $labels.instance }} (job {{ $labels.job }}) of pipeline ${p}: its connectors are unmonitored.`,
+                    ),
+                    // The health monitor's series (monitor/metrics.ts): its canary measures each direction end to end.
+                    rule(
+                        "TandemSyncDelayHigh",
+                        "warning",
+                        "2m",
+                        `${delay} > ${t.syncDelayObjectiveSeconds}`,
+                        "Sync delay {{ $labels.direction }} is {{ $value | humanizeDuration }}",
+                        `A change made on one side takes more than ${t.syncDelayObjectiveSeconds}s (the objective, tandem:syncDelayObjectiveSeconds) to reach the other in direction {{ $labels.direction }}, measured by the health monitor's canary rows for 2 minutes. Its /health names the cause it sees (connectors, lag, databases).`,
+                    ),
+                    rule(
+                        "TandemCanaryStalled",
+                        "critical",
+                        "1m",
+                        // A canary that does not arrive ages with the clock (slope 1); a slow but moving direction levels off.
+                        `${delay} > ${STALLED_DELAY_SECONDS} and deriv(${delay}[5m]) > 0.5`,
+                        "Direction {{ $labels.direction }} has stalled: no canary for {{ $value | humanizeDuration }}",
+                        `The health monitor's last canary in direction {{ $labels.direction }} has not arrived for over ${STALLED_DELAY_SECONDS}s and its delay keeps rising: changes are not crossing in that direction. Check its connectors (TandemConnector* alerts), the consumer lag and the monitor's /health.`,
+                    ),
+                    rule(
+                        "TandemConflictSpike",
+                        "warning",
+                        "0s",
+                        `sum by (environment, pipeline, table) (increase(tandem_conflicts_total{${monitor}}[10m])) > ${t.conflictSpikeCount}`,
+                        "{{ $value | humanize }} conflicts on table {{ $labels.table }} in 10m",
+                        `Both sides changed the same rows of {{ $labels.table }} more than ${t.conflictSpikeCount} times within 10 minutes; the conflict policy picked the winners (tandem_conflicts_total by winner). Usually two applications writing the same rows on both sides: find out which.`,
+                    ),
+                    rule(
+                        "TandemWatchdogGaveUp",
+                        "critical",
+                        "0m",
+                        `tandem_watchdog_gave_up{${monitor}} == 1`,
+                        "Watchdog gave up restarting {{ $labels.connector }} ({{ $labels.task }})",
+                        `The health monitor's watchdog restarted {{ $labels.connector }} (task {{ $labels.task }}; "connector": the connector itself) as often as it may and it still fails: it no longer tries. GET /connectors/{{ $labels.connector }}/status shows the trace; fix the cause, then \`pulumi up\` or a restart through the REST API.`,
+                    ),
+                    rule(
+                        "TandemDeadLettersQuarantined",
+                        "critical",
+                        "0s",
+                        // The records in each dead-letter topic, counted by the monitor: source-side quarantines too
+                        // (rows over tandem:maxRowBytes, NaN), which Connect's sink metrics never see. As in
+                        // TandemDeadLetters, a series new within the window and already > 0 counts too.
+                        `delta(${quarantined}[${t.dlqWindowMinutes}m]) > 0 or (${quarantined} > 0 unless ${quarantined} offset ${t.dlqWindowMinutes}m)`,
+                        "Records quarantined in {{ $labels.topic }} ({{ $labels.direction }})",
+                        `Dead-letter topic {{ $labels.topic }} gained records within ${t.dlqWindowMinutes}m: rows of direction {{ $labels.direction }} the sync did not apply (a sink refused them, or the source could not carry them), so the databases differ on them. \`scripts/quarantine list --direction {{ $labels.direction }}\` shows them and why; fix the cause and replay them.`,
                     ),
                 ],
             },

@@ -28,7 +28,44 @@ describe("Grafana dashboard builder", () => {
         const other = pipelineDashboard("orders-eu");
         assert.equal(other.uid, "tandem-orders-eu");
         assert.ok(other.panels.every((panel) => !panel.targets[0].expr.includes("`tandem")));
+        // Every query of every panel is scoped to that pipeline (connector, server, slot, group names or its label).
+        for (const panel of other.panels)
+            for (const target of panel.targets) assert.match(target.expr, /orders-eu|orders_eu/, `${panel.title}: ${target.expr}`);
         assert.throws(() => pipelineDashboard("bad pipeline"), /pipeline/);
+    });
+
+    it("shows the health monitor's series: sync delay, lag, conflicts, dead letters by direction, watchdog", () => {
+        const exprs = Object.fromEntries(dashboard.panels.map((panel) => [panel.title, panel.targets.map((target) => target.expr)]));
+        assert.deepEqual(exprs["Sync delay"], ['tandem_sync_delay_seconds{pipeline="tandem"}']);
+        assert.deepEqual(exprs["Worst sync delay"], ['max(tandem_sync_delay_seconds{pipeline="tandem"})']);
+        assert.deepEqual(exprs["Consumer lag"], [
+            "sum by (consumergroup) (kafka_consumergroup_lag{consumergroup=~`connect-tandem-(mysql|postgres)-sink`})",
+        ]);
+        assert.deepEqual(exprs["Conflicts"], ['sum by (table, winner) (rate(tandem_conflicts_total{pipeline="tandem"}[5m]))']);
+        assert.deepEqual(exprs["Dead-letter records by direction"], ['sum by (direction) (tandem_dead_letter_records{pipeline="tandem"})']);
+        assert.deepEqual(exprs["Watchdog restarts"], [
+            'sum by (connector, task) (increase(tandem_watchdog_restarts_total{pipeline="tandem"}[15m]))',
+            'tandem_watchdog_gave_up{pipeline="tandem"} == 1',
+        ]);
+        assert.deepEqual(
+            dashboard.panels.find((panel) => panel.title === "Watchdog restarts")!.targets.map((target) => target.refId),
+            ["A", "B"],
+        );
+        assert.ok(exprs["Replication slot WAL retained"], "the slot panel stays");
+        // The delay stat turns red at the stack's objective.
+        const red = (objective?: number) =>
+            (
+                pipelineDashboard("tandem", { syncDelayObjectiveSeconds: objective }).panels.find(
+                    (panel) => panel.title === "Worst sync delay",
+                )!.fieldConfig.defaults.thresholds as { steps: { color: string; value: number | null }[] }
+            ).steps[1];
+        assert.deepEqual(
+            [red(), red(30)],
+            [
+                { color: "red", value: 5 },
+                { color: "red", value: 30 },
+            ],
+        );
     });
 
     it("matches the reviewed snapshot (dashboard JSON and its provisioning file)", () => {

@@ -20,7 +20,15 @@ const ALERTS = [
     "TandemConsumerLag",
     "TandemSnapshotTooLong",
     "TandemScrapeTargetDown",
+    "TandemSyncDelayHigh",
+    "TandemCanaryStalled",
+    "TandemConflictSpike",
+    "TandemWatchdogGaveUp",
+    "TandemDeadLettersQuarantined",
 ];
+
+/** Alerts on the health monitor's series: about a direction, a table or a dead-letter topic, not a connector. */
+const MONITOR_ALERTS = ["TandemSyncDelayHigh", "TandemCanaryStalled", "TandemConflictSpike", "TandemDeadLettersQuarantined"];
 
 function byName(rules: AlertRule[]): Record<string, AlertRule> {
     return Object.fromEntries(rules.map((rule) => [rule.alert, rule]));
@@ -99,10 +107,15 @@ describe("prometheusConfig: alertRules", () => {
     });
 
     it("names the connector (and task) in every alert about one", () => {
-        for (const name of ALERTS.filter((alert) => !["TandemReplicationSlotWalGrowing", "TandemScrapeTargetDown"].includes(alert))) {
+        const notAboutAConnector = ["TandemReplicationSlotWalGrowing", "TandemScrapeTargetDown", ...MONITOR_ALERTS];
+        for (const name of ALERTS.filter((alert) => !notAboutAConnector.includes(alert))) {
             assert.match(rules[name].annotations.summary, /\{\{ \$labels\.connector \}\}/, name);
         }
         assert.match(rules.TandemConnectorTaskFailed.annotations.summary, /\{\{ \$labels\.task \}\}/);
+        assert.match(rules.TandemWatchdogGaveUp.annotations.summary, /\{\{ \$labels\.task \}\}/);
+        for (const name of ["TandemSyncDelayHigh", "TandemCanaryStalled", "TandemDeadLettersQuarantined"])
+            assert.match(rules[name].annotations.summary, /\{\{ \$labels\.direction \}\}/, name);
+        assert.match(rules.TandemConflictSpike.annotations.summary, /\{\{ \$labels\.table \}\}/);
         assert.match(rules.TandemReplicationSlotWalGrowing.annotations.description, /tandem-postgres-source/);
     });
 
@@ -147,6 +160,39 @@ describe("prometheusConfig: alertRules", () => {
         assert.equal(rules.TandemScrapeTargetDown.expr, 'up{pipeline="tandem"} == 0');
     });
 
+    it("defines the sync-delay, stall, conflict, watchdog and quarantine alerts on the health monitor's series of this pipeline", () => {
+        const monitor = 'pipeline="tandem"';
+        assert.deepEqual(
+            MONITOR_ALERTS.concat("TandemWatchdogGaveUp").map((name) => [name, rules[name].labels.severity, rules[name].for]),
+            [
+                ["TandemSyncDelayHigh", "warning", "2m"],
+                ["TandemCanaryStalled", "critical", "1m"],
+                ["TandemConflictSpike", "warning", "0s"],
+                ["TandemDeadLettersQuarantined", "critical", "0s"],
+                ["TandemWatchdogGaveUp", "critical", "0m"],
+            ],
+        );
+        assert.equal(rules.TandemSyncDelayHigh.expr, `tandem_sync_delay_seconds{${monitor}} > 5`);
+        assert.equal(
+            rules.TandemCanaryStalled.expr,
+            `tandem_sync_delay_seconds{${monitor}} > 60 and deriv(tandem_sync_delay_seconds{${monitor}}[5m]) > 0.5`,
+        );
+        assert.equal(
+            rules.TandemConflictSpike.expr,
+            `sum by (environment, pipeline, table) (increase(tandem_conflicts_total{${monitor}}[10m])) > 100`,
+        );
+        assert.equal(rules.TandemWatchdogGaveUp.expr, `tandem_watchdog_gave_up{${monitor}} == 1`);
+        const records = `tandem_dead_letter_records{${monitor}}`;
+        assert.equal(
+            rules.TandemDeadLettersQuarantined.expr,
+            `delta(${records}[10m]) > 0 or (${records} > 0 unless ${records} offset 10m)`,
+        );
+        // The sink-side rule stays: it names the connector and task.
+        assert.ok(rules.TandemDeadLetters.expr.startsWith("increase(kafka_connect_task_error_deadletterqueue_produce_requests"));
+        assert.match(rules.TandemSyncDelayHigh.annotations.description, /5s \(the objective, tandem:syncDelayObjectiveSeconds\)/);
+        assert.match(rules.TandemDeadLettersQuarantined.annotations.description, /scripts\/quarantine list --direction/);
+    });
+
     it("takes thresholds as options", () => {
         const custom = byName(
             alertRules({
@@ -157,7 +203,16 @@ describe("prometheusConfig: alertRules", () => {
                 retainedWalBytes: 5e9,
                 consumerLagMessages: 500,
                 snapshotMaxMinutes: 60,
+                syncDelayObjectiveSeconds: 2,
+                conflictSpikeCount: 20,
             }).groups[0].rules,
+        );
+        assert.ok(custom.TandemSyncDelayHigh.expr.endsWith("} > 2"));
+        assert.match(custom.TandemSyncDelayHigh.annotations.description, /more than 2s/);
+        assert.ok(custom.TandemConflictSpike.expr.endsWith("[10m])) > 20"));
+        assert.ok(
+            custom.TandemDeadLettersQuarantined.expr.includes("[30m]) > 0 or") &&
+                custom.TandemDeadLettersQuarantined.expr.endsWith("offset 30m)"),
         );
         assert.ok(custom.TandemBehindSource.expr.includes("> 250"));
         assert.match(custom.TandemBehindSource.annotations.description, /250 ms/);
@@ -174,6 +229,8 @@ describe("prometheusConfig: alertRules", () => {
         const dotted = byName(alertRules({ pipeline: "acme.prod-1" }).groups[0].rules);
         assert.ok(dotted.TandemConnectorFailed.expr.includes("connector=~`acme\\.prod-1-(mysql|postgres)-(source|sink)`"));
         assert.ok(dotted.TandemReplicationSlotWalGrowing.expr.includes('slot_name="acme_prod_1_slot"'));
+        assert.ok(dotted.TandemConsumerLag.expr.includes("consumergroup=~`connect-acme\\.prod-1-(mysql|postgres)-sink`"));
+        for (const name of MONITOR_ALERTS) assert.ok(dotted[name].expr.includes('{pipeline="acme.prod-1"}'), name);
         assert.throws(() => alertRules({ pipeline: "a`b" }), /topic prefix/);
     });
 });
