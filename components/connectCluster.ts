@@ -1,13 +1,12 @@
 // The Kafka Connect workers: containers built from docker/connect/Dockerfile (dev) or a Kubernetes Deployment
 // of the same image pushed to ECR (prod); `local` uses existing workers and needs no component. The rest of
 // the program reads `url` (the REST endpoint) and `ready`.
-import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as path from "path";
 import { kafkaClientSecurity } from "../connectors/debeziumConfigs";
 import { KafkaSecurity } from "../core/vocabulary";
+import { buildOwnImage } from "./images";
 
 export const WORKER_SECRETS_DIR = "/etc/kafka-connect/secrets";
 /** Port of the Prometheus JMX exporter in the worker image (docker/connect/Dockerfile). */
@@ -101,8 +100,6 @@ export type ConnectClusterArgs =
           repositoryUrl?: pulumi.Input<string>;
       });
 
-const REPO_ROOT = path.resolve(__dirname, "..");
-
 export class ConnectCluster extends pulumi.ComponentResource {
     readonly url: pulumi.Output<string>;
     readonly image?: pulumi.Output<string>;
@@ -114,10 +111,9 @@ export class ConnectCluster extends pulumi.ComponentResource {
     constructor(name: string, args: ConnectClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tandem:index:ConnectCluster", name, {}, opts);
         const parent = { parent: this };
-        const build = { context: REPO_ROOT, dockerfile: path.join(REPO_ROOT, "docker", "connect", "Dockerfile"), platform: "linux/amd64" };
 
         if (args.kind === "docker") {
-            const image = new docker.Image(`${name}-image`, { imageName: `tandem-connect:${name}`, build, skipPush: true }, parent);
+            const image = buildOwnImage(name, "connect", { kind: "local" }, this);
             const workerConfig = properties(args.worker, args.hostSecretsDir, false);
             const containers: docker.Container[] = [];
             for (let i = 0; i < args.workers; i++) {
@@ -125,7 +121,7 @@ export class ConnectCluster extends pulumi.ComponentResource {
                     `${name}-${i + 1}`,
                     {
                         name: `${name}-${i + 1}`,
-                        image: image.imageName,
+                        image,
                         networksAdvanced: [{ name: args.networkName }],
                         // Databases on the developer's machine are reached as host.docker.internal (Linux too).
                         hosts: [{ host: "host.docker.internal", ip: "host-gateway" }],
@@ -147,26 +143,9 @@ export class ConnectCluster extends pulumi.ComponentResource {
             }
             this.ready = pulumi.all(containers.map((container) => container.id));
             this.url = this.ready.apply(() => `http://127.0.0.1:${args.hostPort}`);
-            this.image = image.imageName;
+            this.image = image;
         } else {
-            const repository = args.repositoryUrl
-                ? undefined
-                : new aws.ecr.Repository(
-                      `${name}-repo`,
-                      { imageScanningConfiguration: { scanOnPush: true }, imageTagMutability: "IMMUTABLE" },
-                      parent,
-                  );
-            const repositoryUrl = args.repositoryUrl ? pulumi.output(args.repositoryUrl) : repository!.repositoryUrl;
-            const token = aws.ecr.getAuthorizationTokenOutput({}, parent);
-            const image = new docker.Image(
-                `${name}-image`,
-                {
-                    imageName: pulumi.interpolate`${repositoryUrl}:${name}`,
-                    build,
-                    registry: { server: repositoryUrl, username: token.userName, password: pulumi.secret(token.password) },
-                },
-                parent,
-            );
+            const image = buildOwnImage(name, "connect", { kind: "ecr", repositoryUrl: args.repositoryUrl }, this);
             const labels = { app: name };
             const k8sOpts = { parent: this, provider: args.provider };
             const config = new k8s.core.v1.ConfigMap(
@@ -238,7 +217,7 @@ export class ConnectCluster extends pulumi.ComponentResource {
                                 containers: [
                                     {
                                         name: "connect",
-                                        image: image.repoDigest,
+                                        image,
                                         ports: [
                                             { name: "rest", containerPort: WORKER_REST_PORT },
                                             { name: "metrics", containerPort: WORKER_METRICS_PORT },
@@ -303,7 +282,7 @@ export class ConnectCluster extends pulumi.ComponentResource {
             this.workersDnsName = `${name}-workers.${args.namespace}.svc`;
             this.ready = pulumi.all([deployment.id, service.id, headless.id]);
             this.url = pulumi.interpolate`http://${service.metadata.name}.${args.namespace}.svc:${WORKER_REST_PORT}`;
-            this.image = image.repoDigest;
+            this.image = image;
         }
         this.registerOutputs({ url: this.url });
     }
