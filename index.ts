@@ -7,8 +7,7 @@ import { loadSettings } from "./components/stackConfig";
 import { planSync } from "./components/syncPlan";
 import { Connector } from "./connectors/connector";
 import { syncNames } from "./core/model";
-import { LocalHealthMonitor } from "./components/healthMonitor";
-import { defaultLocalStateDir } from "./components/stackConfig";
+import { healthMonitorFor } from "./components/healthMonitor";
 
 export = async () => {
     const { settings, secrets } = loadSettings();
@@ -39,23 +38,8 @@ export = async () => {
         connectorsWaitFor: environment.dependencies,
     });
 
-    const monitor = settings.healthMonitor.enabled && settings.environment === "local"
-        ? new LocalHealthMonitor(`${settings.topicPrefix}-health-monitor`, {
-              prefix: settings.topicPrefix,
-              mysql: { flavor: settings.mysql.flavor, ...settings.mysql.admin, database: settings.mysql.database },
-              postgres: { ...settings.postgres.admin, database: settings.postgres.database, schema: settings.postgres.schema },
-              kafkaBootstrapServers: environment.bootstrapServers,
-              kafkaSecurity: environment.kafkaSecurity,
-              connectUrl: environment.connectUrl,
-              access: sync.monitorAccess,
-              port: settings.healthMonitor.port,
-              delayObjectiveSeconds: settings.healthMonitor.delayObjectiveSeconds,
-              watchdog: settings.healthMonitor.watchdog,
-              dependsOn: Object.values(sync.connectors),
-              projectDir: process.cwd(),
-              stateDir: defaultLocalStateDir(),
-          })
-        : undefined;
+    // local: a process on this machine; dev: a container beside Prometheus; prod: a Deployment in the namespace.
+    const monitor = healthMonitorFor(settings, environment, sync);
 
     const describe = (connector: Connector) => ({
         name: connector.name,

@@ -12,6 +12,7 @@ import { KafkaTopic } from "../kafka/kafkaTopic";
 import { ConnectCluster, REST_USER, WORKER_METRICS_PORT, WORKER_REST_PORT } from "./connectCluster";
 import { KafkaCluster } from "./kafkaCluster";
 import { DevTools, Prometheus, PROMETHEUS_PORT } from "./prometheus";
+import { HealthMonitorSite, healthMonitorScrapeTarget } from "./healthMonitor";
 import { environmentSpec, Sizing } from "./environmentSpec";
 import { SecretSettings, Settings } from "./settings";
 import { deadLetterTopicConfig, Topics } from "./topics";
@@ -29,6 +30,10 @@ export interface DevEnvironmentArgs {
     postgresSchema: string;
     /** Host folder bind-mounted into the workers, where the Connector provider writes connector secrets. */
     hostSecretsDir: string;
+    /** The health monitor's port when the stack deploys one (tandem:healthMonitor): Prometheus scrapes it. */
+    healthMonitorPort?: number;
+    /** Objective of the TandemSyncDelayHigh alert and the dashboard's delay stat (tandem:syncDelayObjectiveSeconds). */
+    syncDelayObjectiveSeconds?: number;
 }
 
 export interface ProdEnvironmentArgs extends Omit<DevEnvironmentArgs, "hostSecretsDir"> {
@@ -68,6 +73,8 @@ export interface DeployedEnvironment {
         kafkaUi?: pulumi.Output<string>;
         connectMetrics?: pulumi.Output<string>;
     };
+    /** Where the health monitor runs beside the environment's services (dev, prod); local runs it on this machine. */
+    healthMonitorSite?: HealthMonitorSite;
 }
 
 /** The sources create undeclared topics with the environment's sizing, like the declared ones. */
@@ -135,20 +142,25 @@ export function devEnvironment(args: DevEnvironmentArgs, parent?: pulumi.Resourc
             environment: "dev",
             pipeline: args.prefix,
             connectTargets,
+            monitorTargets: args.healthMonitorPort === undefined ? [] : [healthMonitorScrapeTarget(args.prefix, { kind: "docker" })],
+            syncDelayObjectiveSeconds: args.syncDelayObjectiveSeconds,
             networkName: network.name,
             hostPort: ports.prometheus,
         },
         opts,
     );
+    // Any worker forwards to the leader: the first one's REST API on the network, for the tools and the monitor.
+    const connectNetworkUrl = `http://${args.prefix}-connect-1:${WORKER_REST_PORT}`;
     const tools = new DevTools(
         `${args.prefix}-tools`,
         {
             networkName: network.name,
             bootstrapServers: kafka.bootstrapServers,
-            connectUrl: `http://${args.prefix}-connect-1:${WORKER_REST_PORT}`,
+            connectUrl: connectNetworkUrl,
             prometheusUrl: `http://${args.prefix}-prometheus:${PROMETHEUS_PORT}`,
             kafkaUiPort: ports.kafkaUi,
             pipeline: args.prefix,
+            syncDelayObjectiveSeconds: args.syncDelayObjectiveSeconds,
             grafanaPort: ports.grafana,
         },
         opts,
@@ -167,6 +179,7 @@ export function devEnvironment(args: DevEnvironmentArgs, parent?: pulumi.Resourc
             kafkaUi: tools.kafkaUiUrl,
             connectMetrics: pulumi.output(`http://127.0.0.1:${ports.connectMetrics}/metrics`),
         },
+        healthMonitorSite: { kind: "docker", networkName: network.name, connectUrl: connectNetworkUrl },
     };
 }
 
@@ -223,6 +236,17 @@ export function prodEnvironment(args: ProdEnvironmentArgs, parent?: pulumi.Resou
             connectTargets: [],
             // The headless Service of ConnectCluster: every worker, not one behind the REST Service.
             connectDiscovery: { dnsName: connect.workersDnsName!, port: WORKER_METRICS_PORT },
+            monitorTargets:
+                args.healthMonitorPort === undefined
+                    ? []
+                    : [
+                          healthMonitorScrapeTarget(args.prefix, {
+                              kind: "kubernetes",
+                              namespace: args.namespace,
+                              port: args.healthMonitorPort,
+                          }),
+                      ],
+            syncDelayObjectiveSeconds: args.syncDelayObjectiveSeconds,
         },
         opts,
     );
@@ -238,6 +262,14 @@ export function prodEnvironment(args: ProdEnvironmentArgs, parent?: pulumi.Resou
         urls: {
             prometheus: prometheus.url,
             connectMetrics: pulumi.output(`http://${connect.workersDnsName}:${WORKER_METRICS_PORT}/metrics`),
+        },
+        healthMonitorSite: {
+            kind: "kubernetes",
+            provider,
+            namespace: args.namespace,
+            // The REST Service in the cluster (basic auth: connectAuth), not the address `pulumi` uses.
+            connectUrl: connect.url,
+            resources: spec.healthMonitorResources,
         },
     };
 }
@@ -289,6 +321,8 @@ export function environmentFor(
         tables,
         mysqlDatabase: settings.mysql.database,
         postgresSchema: settings.postgres.schema,
+        healthMonitorPort: settings.healthMonitor.enabled ? settings.healthMonitor.port : undefined,
+        syncDelayObjectiveSeconds: settings.healthMonitor.delayObjectiveSeconds,
     };
     switch (settings.environment) {
         case "local":

@@ -26,6 +26,8 @@ export interface ProdSpec extends CommonSpec {
     msk: { instanceType: string; kafkaVersion: string; volumeSizeGb: number };
     /** Requests (and memory limit) of each Connect worker pod. */
     connectWorkerResources: { cpu: string; memory: string };
+    /** Requests (and memory limit) of the health monitor's pod. */
+    healthMonitorResources: { cpu: string; memory: string };
 }
 
 export const ENVIRONMENT_SPECS: { dev: DevSpec; prod: ProdSpec } = {
@@ -47,6 +49,7 @@ export const ENVIRONMENT_SPECS: { dev: DevSpec; prod: ProdSpec } = {
         kafkaSecurity: "msk-iam",
         msk: { instanceType: "kafka.m7g.large", kafkaVersion: "3.9.x", volumeSizeGb: 500 },
         connectWorkerResources: { cpu: "500m", memory: "2Gi" },
+        healthMonitorResources: { cpu: "100m", memory: "256Mi" },
     },
 };
 

@@ -1,13 +1,20 @@
 // The health monitor of a stack (monitor/; docs/monitoring.md), one class per environment: local runs it as
 // a process on the machine running `pulumi`, dev as a container, prod as a Kubernetes Deployment. Each starts
 // the same program with the same settings (core/monitorSettings.ts), the passwords kept as secrets.
+// Over ~300 lines on purpose: the three variants side by side, as in connectCluster.ts, and `healthMonitorFor`
+// choosing among them, so that index.ts stays thin.
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import * as docker from "@pulumi/docker";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { LocalProcess } from "../host/localProcess";
-import { MONITOR_DEFAULTS, MONITOR_ENV, monitorEnvironment, MonitorSettings } from "../core/monitorSettings";
+import { HEALTH_MONITOR_PORT, MONITOR_DEFAULTS, MONITOR_ENV, monitorEnvironment, MonitorSettings } from "../core/monitorSettings";
 import { KafkaSecurity, MysqlFlavor } from "../core/vocabulary";
+import { buildOwnImage } from "./images";
+import { Settings } from "./settings";
+import { defaultLocalStateDir } from "./stackConfig";
 
 export type MonitorAccess = { mysql: { user: string; password: string }; postgres: { user: string; password: string } };
 
@@ -73,7 +80,9 @@ export function healthMonitorEnv(args: HealthMonitorArgs, listenHost: string): p
 function sourceRevision(projectDir: string): string {
     const hash = crypto.createHash("sha256");
     const visit = (dir: string) => {
-        for (const entry of fs.readdirSync(path.join(projectDir, dir), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+        for (const entry of fs
+            .readdirSync(path.join(projectDir, dir), { withFileTypes: true })
+            .sort((a, b) => a.name.localeCompare(b.name))) {
             const relative = path.join(dir, entry.name);
             if (entry.isDirectory()) visit(relative);
             else if (entry.name.endsWith(".ts")) hash.update(relative).update(fs.readFileSync(path.join(projectDir, relative)));
@@ -112,4 +121,213 @@ export class LocalHealthMonitor extends pulumi.ComponentResource {
         this.logFile = process.logFile;
         this.registerOutputs({ url: this.url, logFile: this.logFile });
     }
+}
+
+/** The monitor's name: its container (dev), its Service (prod), its process (local). */
+export const healthMonitorName = (prefix: string) => `${prefix}-health-monitor`;
+
+/** Where the monitor runs beside an environment's services (DeployedEnvironment.healthMonitorSite); local has none. */
+export type HealthMonitorSite =
+    | {
+          kind: "docker";
+          networkName: pulumi.Input<string>;
+          /** Connect's REST API on the Docker network. */
+          connectUrl: string;
+      }
+    | {
+          kind: "kubernetes";
+          provider: k8s.Provider;
+          namespace: string;
+          /** Connect's REST Service in the cluster. */
+          connectUrl: pulumi.Input<string>;
+          /** Requests of the pod; memory is its limit too. */
+          resources: { cpu: string; memory: string };
+      };
+
+/**
+ * Pure: the host:port Prometheus scrapes the monitor at, known before the monitor exists (the environment,
+ * Prometheus included, is built before the sync). docker: its container on the Docker network, listening on
+ * the image's port whatever port the host publishes; kubernetes: its Service, on the configured port.
+ */
+export function healthMonitorScrapeTarget(
+    prefix: string,
+    where: { kind: "docker" } | { kind: "kubernetes"; namespace: string; port: number },
+): string {
+    const name = healthMonitorName(prefix);
+    return where.kind === "docker" ? `${name}:${HEALTH_MONITOR_PORT}` : `${name}.${where.namespace}.svc:${where.port}`;
+}
+
+/** dev: a container on the environment's Docker network, published on 127.0.0.1:<port>, scraped by Prometheus there. */
+export class DevHealthMonitor extends pulumi.ComponentResource {
+    readonly url: pulumi.Output<string>;
+    /** host:port on the Docker network (healthMonitorScrapeTarget). */
+    readonly scrapeTarget: string;
+    readonly image: pulumi.Output<string>;
+
+    constructor(name: string, args: HealthMonitorArgs & { networkName: pulumi.Input<string> }, opts?: pulumi.ComponentResourceOptions) {
+        super("tandem:index:DevHealthMonitor", name, {}, opts);
+        this.image = buildOwnImage(name, "monitor", { kind: "local" }, this);
+        // Inside its container it listens on the image's port, on every interface; the host sees args.port.
+        const env = pulumi.secret(healthMonitorEnv({ ...args, port: HEALTH_MONITOR_PORT }, "0.0.0.0"));
+        const container = new docker.Container(
+            name,
+            {
+                name: healthMonitorName(args.prefix),
+                image: this.image,
+                networksAdvanced: [{ name: args.networkName }],
+                // Databases on the developer's machine are reached as host.docker.internal (Linux too), as by the workers.
+                hosts: [{ host: "host.docker.internal", ip: "host-gateway" }],
+                ports: [{ internal: HEALTH_MONITOR_PORT, external: args.port, ip: "127.0.0.1" }],
+                envs: env.apply((vars) => Object.entries(vars).map(([key, value]) => `${key}=${value}`)),
+                restart: "unless-stopped",
+            },
+            { parent: this, dependsOn: args.dependsOn },
+        );
+        this.url = container.id.apply(() => `http://127.0.0.1:${args.port}`);
+        this.scrapeTarget = healthMonitorScrapeTarget(args.prefix, { kind: "docker" });
+        this.registerOutputs({ url: this.url });
+    }
+}
+
+/**
+ * prod: a Deployment of one pod (never two: both would write canaries and restart connectors) in the stack's
+ * namespace, its settings and passwords in a Secret, behind a Service Prometheus scrapes. The probes check
+ * the process (/metrics answers while every dependency is down), never /health, which is the pipeline's.
+ * Kafka: the monitor's client speaks plaintext only (monitor/kafkaProbe.ts), so on MSK with IAM its Kafka
+ * probe reports down (no lag, no dead-letter counts) until it learns IAM.
+ */
+export class ProdHealthMonitor extends pulumi.ComponentResource {
+    /** In the cluster: http://<service>.<namespace>.svc:<port>. */
+    readonly url: pulumi.Output<string>;
+    /** The Service's host:port (healthMonitorScrapeTarget). */
+    readonly scrapeTarget: string;
+    readonly image: pulumi.Output<string>;
+
+    constructor(
+        name: string,
+        args: HealthMonitorArgs & {
+            provider: k8s.Provider;
+            namespace: string;
+            resources: { cpu: string; memory: string };
+            /** Push the image here (an ECR repository is created when omitted). */
+            repositoryUrl?: pulumi.Input<string>;
+        },
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
+        super("tandem:index:ProdHealthMonitor", name, {}, opts);
+        this.image = buildOwnImage(name, "monitor", { kind: "ecr", repositoryUrl: args.repositoryUrl }, this);
+        const service = healthMonitorName(args.prefix);
+        const labels = { app: service };
+        const k8sOpts = { parent: this, provider: args.provider };
+        // Named by Pulumi: a changed value replaces the Secret, and the Deployment naming the new one rolls the pod.
+        const env = new k8s.core.v1.Secret(
+            `${name}-env`,
+            { metadata: { namespace: args.namespace, labels }, stringData: pulumi.secret(healthMonitorEnv(args, "0.0.0.0")) },
+            k8sOpts,
+        );
+        const probe = { httpGet: { path: "/metrics", port: "http" }, timeoutSeconds: 5 };
+        const deployment = new k8s.apps.v1.Deployment(
+            name,
+            {
+                metadata: { namespace: args.namespace, labels },
+                spec: {
+                    replicas: 1,
+                    strategy: { type: "Recreate" },
+                    selector: { matchLabels: labels },
+                    template: {
+                        metadata: { labels },
+                        spec: {
+                            automountServiceAccountToken: false,
+                            securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 },
+                            containers: [
+                                {
+                                    name: "health-monitor",
+                                    image: this.image,
+                                    envFrom: [{ secretRef: { name: env.metadata.name } }],
+                                    ports: [{ name: "http", containerPort: args.port }],
+                                    livenessProbe: { ...probe, initialDelaySeconds: 10, periodSeconds: 20, failureThreshold: 3 },
+                                    readinessProbe: { ...probe, periodSeconds: 10 },
+                                    resources: { requests: args.resources, limits: { memory: args.resources.memory } },
+                                    securityContext: {
+                                        allowPrivilegeEscalation: false,
+                                        readOnlyRootFilesystem: true,
+                                        capabilities: { drop: ["ALL"] },
+                                    },
+                                },
+                            ],
+                        },
+                    },
+                },
+            },
+            { ...k8sOpts, dependsOn: args.dependsOn },
+        );
+        // A fixed name: Prometheus scrapes <name>.<namespace>.svc (known before the monitor exists).
+        const svc = new k8s.core.v1.Service(
+            `${name}-http`,
+            {
+                metadata: { namespace: args.namespace, name: service, labels },
+                spec: { selector: labels, ports: [{ name: "http", port: args.port, targetPort: "http" }] },
+            },
+            { ...k8sOpts, dependsOn: [deployment] },
+        );
+        this.url = pulumi.interpolate`http://${svc.metadata.name}.${args.namespace}.svc:${args.port}`;
+        this.scrapeTarget = healthMonitorScrapeTarget(args.prefix, { kind: "kubernetes", namespace: args.namespace, port: args.port });
+        this.registerOutputs({ url: this.url });
+    }
+}
+
+/** What the monitor needs of the environment (components/environment.ts DeployedEnvironment). */
+export interface MonitoredEnvironment {
+    bootstrapServers: pulumi.Input<string>;
+    kafkaSecurity: KafkaSecurity;
+    /** Connect's REST API as the machine running `pulumi` reaches it (local's monitor runs there). */
+    connectUrl: pulumi.Input<string>;
+    connectAuth?: pulumi.Input<{ username: string; password: string }>;
+    healthMonitorSite?: HealthMonitorSite;
+}
+
+/**
+ * The health monitor a stack's settings ask for, on its environment (none when tandem:healthMonitor is off):
+ * local's process reaches the databases where `pulumi` does (the admin addresses), dev's container and prod's
+ * pod where the workers do.
+ */
+export function healthMonitorFor(
+    settings: Settings,
+    environment: MonitoredEnvironment,
+    sync: { monitorAccess: pulumi.Input<MonitorAccess>; connectors: Record<string, pulumi.Resource> },
+): LocalHealthMonitor | DevHealthMonitor | ProdHealthMonitor | undefined {
+    if (!settings.healthMonitor.enabled) return undefined;
+    const { mysql, postgres, healthMonitor } = settings;
+    const name = healthMonitorName(settings.topicPrefix);
+    const common = {
+        prefix: settings.topicPrefix,
+        kafkaBootstrapServers: environment.bootstrapServers,
+        kafkaSecurity: environment.kafkaSecurity,
+        connectAuth: environment.connectAuth,
+        access: sync.monitorAccess,
+        port: healthMonitor.port,
+        delayObjectiveSeconds: healthMonitor.delayObjectiveSeconds,
+        watchdog: healthMonitor.watchdog,
+        dependsOn: Object.values(sync.connectors),
+    };
+    const site = environment.healthMonitorSite;
+    if (!site) {
+        return new LocalHealthMonitor(name, {
+            ...common,
+            mysql: { flavor: mysql.flavor, ...mysql.admin, database: mysql.database },
+            postgres: { ...postgres.admin, database: postgres.database, schema: postgres.schema },
+            connectUrl: environment.connectUrl,
+            projectDir: process.cwd(),
+            stateDir: defaultLocalStateDir(),
+        });
+    }
+    const beside = {
+        ...common,
+        mysql: { flavor: mysql.flavor, host: mysql.host, port: mysql.port, database: mysql.database },
+        postgres: { host: postgres.host, port: postgres.port, database: postgres.database, schema: postgres.schema },
+        connectUrl: site.connectUrl,
+    };
+    return site.kind === "docker"
+        ? new DevHealthMonitor(name, { ...beside, networkName: site.networkName })
+        : new ProdHealthMonitor(name, { ...beside, provider: site.provider, namespace: site.namespace, resources: site.resources });
 }

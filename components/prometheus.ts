@@ -136,6 +136,8 @@ export interface DevToolsArgs {
     grafanaPort: number;
     /** The pipeline whose dashboard Grafana provisions. */
     pipeline: string;
+    /** The dashboard's sync delay objective (tandem:syncDelayObjectiveSeconds). */
+    syncDelayObjectiveSeconds?: number;
 }
 
 /** dev extras: Kafka UI, and Grafana with Prometheus as its data source and the pipeline's dashboard. */
@@ -165,6 +167,7 @@ export class DevTools extends pulumi.ComponentResource {
             parent,
         );
         const grafana = new docker.RemoteImage(`${name}-grafana-image`, { name: IMAGES.grafana, keepLocally: true }, parent);
+        const dashboard = pipelineDashboard(args.pipeline, { syncDelayObjectiveSeconds: args.syncDelayObjectiveSeconds });
         new docker.Container(
             `${name}-grafana`,
             {
@@ -182,7 +185,7 @@ export class DevTools extends pulumi.ComponentResource {
                     { file: "/etc/grafana/provisioning/dashboards/tandem.yml", content: dashboardProvisioning() },
                     {
                         file: `${DASHBOARD_FOLDER}/${args.pipeline}.json`,
-                        content: `${JSON.stringify(pipelineDashboard(args.pipeline), null, 2)}\n`,
+                        content: `${JSON.stringify(dashboard, null, 2)}\n`,
                     },
                 ],
                 restart: "unless-stopped",

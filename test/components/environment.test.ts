@@ -136,8 +136,13 @@ describe("environments (Pulumi mocks)", () => {
                 restAuth: true,
                 secretsProvider: "kubernetes",
             }),
-            "prometheus-prod.yml": prometheusFiles("prod", "tandem", [], { dnsName: "tandem-connect-workers.tandem.svc", port: 9404 })
-                .config,
+            "prometheus-prod.yml": prometheusFiles(
+                "prod",
+                "tandem",
+                [],
+                { dnsName: "tandem-connect-workers.tandem.svc", port: 9404 },
+                { monitorTargets: ["tandem-health-monitor.tandem.svc:8084"] },
+            ).config,
             "alert-rules.yml": prometheusFiles("prod", "tandem", ["tandem-connect-rest.tandem.svc:9404"]).rules,
             "topics-prod.json": `${JSON.stringify(topicPlan({ prefix: "tandem", connectGroupId: "tandem-connect", mysqlDatabase: "app", postgresSchema: "public", tables: ["orders"], partitions: 6, replicationFactor: 3, minInsyncReplicas: 2, maxRowBytes: 8 * 1024 * 1024 }), null, 2)}\n`,
         };
