@@ -1,7 +1,7 @@
 // The layering of the code (docs/architecture.md), checked by `npm test` (`npm run lint:layers`): a wrong-way
 // import fails with the rule's name, both files, and the comment saying why.
 //
-//   core/  ←  sql/, preflight/  ←  connectors/, database/, kafka/  ←  components/  ←  index.ts
+//   core/  ←  sql/, preflight/  ←  connectors/, database/, kafka/, host/  ←  components/  ←  index.ts
 //                                  ↑ operator tools (scripts/, ops/, cli/, monitor/, reconcile/, loadtest/, bulkload/)
 const TOOLS = "^(scripts|ops|cli|monitor|reconcile|loadtest|bulkload|bench)/";
 const OURS_OUTSIDE = (...allowed) => `^(?!(${allowed.join("|")})/)(?!node_modules/)[^/]+/|^index\\.ts$`;
@@ -29,6 +29,13 @@ module.exports = {
             severity: "error",
             from: { path: "^(connectors|kafka)/" },
             to: { path: OURS_OUTSIDE("core", "$1") },
+        },
+        {
+            name: "host-imports-core-only",
+            comment: "host/ runs processes on the machine running pulumi (the local health monitor): core/ and itself only.",
+            severity: "error",
+            from: { path: "^host/" },
+            to: { path: OURS_OUTSIDE("core", "host") },
         },
         {
             name: "database-imports-core-and-sql-only",

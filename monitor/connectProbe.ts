@@ -22,6 +22,9 @@ export class ConnectProbe {
     private readonly watchdog: Watchdog;
     private readonly names: string[];
     private readonly announcedGiveUps = new Set<string>();
+    /** Restarts Connect has not answered yet (one at a time per connector or task). */
+    private readonly restarting = new Set<string>();
+    private readonly restartClient: ConnectClient;
 
     constructor(
         private readonly settings: MonitorSettings,
@@ -31,6 +34,8 @@ export class ConnectProbe {
     ) {
         const auth = settings.connect.username ? { username: settings.connect.username, password: connectPassword ?? "" } : undefined;
         this.client = new ConnectClient(settings.connect.url, { auth, retries: 0, requestTimeoutMs: settings.probeTimeoutSeconds * 1000 });
+        // Connect's own REST timeout is 90 s; a restart request may take that long.
+        this.restartClient = new ConnectClient(settings.connect.url, { auth, retries: 0, requestTimeoutMs: 95_000 });
         this.watchdog = new Watchdog(settings.watchdog);
         this.names = pipelineConnectors(settings.prefix);
     }
@@ -49,15 +54,20 @@ export class ConnectProbe {
         this.export(connectors);
         for (const restart of this.watchdog.observe(connectors, now)) {
             const what = restart.task === "connector" ? restart.connector : `${restart.connector} task ${restart.task}`;
-            try {
-                if (restart.task === "connector") await this.client.restartFailed(restart.connector);
-                else await this.client.restartTask(restart.connector, Number(restart.task));
-                this.metrics.watchdogRestarts.inc({ connector: restart.connector, task: restart.task });
-                this.log(`watchdog: restarted ${what}`);
-            } catch (error) {
-                this.log(`watchdog: restarting ${what} failed: ${(error as Error).message}`);
-            }
+            const key = `${restart.connector}/${restart.task}`;
+            if (this.restarting.has(key)) continue;
+            // Connect answers a restart once the task has started again, which can take long: the round does not wait.
+            this.restarting.add(key);
+            this.metrics.watchdogRestarts.inc({ connector: restart.connector, task: restart.task });
             this.watchdog.restarted(restart, now);
+            this.log(`watchdog: restarting ${what}`);
+            const request =
+                restart.task === "connector"
+                    ? this.restartClient.restartFailed(restart.connector)
+                    : this.restartClient.restartTask(restart.connector, Number(restart.task));
+            void request
+                .catch((error: Error) => this.log(`watchdog: restarting ${what} failed: ${error.message}`))
+                .finally(() => this.restarting.delete(key));
         }
         const entries = this.watchdog.entries();
         this.metrics.watchdogAttempts.reset();

@@ -254,7 +254,7 @@ e2eSuite("e2e: health monitor", { timeout: 6 * 60 * 1000 }, (e2e) => {
     it("shows the slot's retained WAL growing while the PostgreSQL source is stopped and writes go on", async () => {
         const source = connector("postgres-source");
         const slot = { slot_name: syncNames(prefix).slot };
-        await axios.put(`${connect()}/connectors/${source}/stop`);
+        await axios.put(`${connect()}/connectors/${source}/stop`, null, { headers: { "Content-Type": "application/json" } });
         try {
             await eventually("the slot inactive", 60_000, async () =>
                 sample(await metrics(), "pg_replication_slots_active", slot) === 0 ? true : undefined,
@@ -269,7 +269,7 @@ e2eSuite("e2e: health monitor", { timeout: 6 * 60 * 1000 }, (e2e) => {
             assert.ok(after > before);
             assert.match((await health()).reasons.join("; "), new RegExp(`connector ${source} is STOPPED`));
         } finally {
-            await axios.put(`${connect()}/connectors/${source}/resume`);
+            await axios.put(`${connect()}/connectors/${source}/resume`, null, { headers: { "Content-Type": "application/json" } });
         }
         await eventually("the slot active again", 60_000, async () => (sample(await metrics(), "pg_replication_slots_active", slot) === 1 ? true : undefined));
     });

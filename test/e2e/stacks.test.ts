@@ -118,7 +118,7 @@ e2eSuite(
                 const generated = of(run.registered, "pulumi-nodejs:dynamic/tandem:GeneratedPassword").map((r) =>
                     generatedPassword(r.name),
                 );
-                assert.equal(generated.length, 4);
+                assert.equal(generated.length, 6, "the connectors' four accounts and the health monitor's two");
                 assertSecretsWrapped(run, [e2e.sandbox.mariadb.password, e2e.sandbox.postgres.password, ...generated]);
             });
         });
