@@ -41,6 +41,7 @@ export default tseslint.config(
             "connectors/connectorProvider.ts",
             "connectors/workerSecrets.ts",
             "database/*.ts",
+            "host/localProcessProvider.ts",
             "kafka/topicProvider.ts",
         ],
         rules: { "@typescript-eslint/no-require-imports": "off" },

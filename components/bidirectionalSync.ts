@@ -268,7 +268,10 @@ export class BidirectionalSync extends pulumi.ComponentResource {
                 engine: "postgres",
                 connection: pgAdmin,
                 description: `health monitor's canary ${names.canaryTable} and role ${names.monitorUser}`,
-                apply: [...postgresCanarySetup(args.postgres.schema, canaryNames), ...postgresMonitorRole(args.postgres.schema, canaryNames)],
+                apply: [
+                    ...postgresCanarySetup(args.postgres.schema, canaryNames),
+                    ...postgresMonitorRole(args.postgres.schema, canaryNames),
+                ],
                 teardown: [
                     ...postgresMonitorRoleTeardown(args.postgres.schema, canaryNames),
                     ...postgresCanaryTeardown(args.postgres.schema, canaryNames),

@@ -196,7 +196,10 @@ export function validateSettings(raw: RawSettings): Settings {
         errors.add("healthMonitorPort", `must be a port number (1..65535), got ${JSON.stringify(raw["healthMonitorPort"])}`);
     const delayObjectiveSeconds = isUnset(raw["syncDelayObjectiveSeconds"]) ? 5 : Number(raw["syncDelayObjectiveSeconds"]);
     if (!Number.isInteger(delayObjectiveSeconds) || delayObjectiveSeconds < 1 || delayObjectiveSeconds > 86_400)
-        errors.add("syncDelayObjectiveSeconds", `must be a whole number of seconds in 1..86400, got ${JSON.stringify(raw["syncDelayObjectiveSeconds"])}`);
+        errors.add(
+            "syncDelayObjectiveSeconds",
+            `must be a whole number of seconds in 1..86400, got ${JSON.stringify(raw["syncDelayObjectiveSeconds"])}`,
+        );
     const healthMonitor = {
         enabled: flag("healthMonitor", true),
         port: monitorPort,

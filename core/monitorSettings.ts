@@ -97,7 +97,10 @@ export function parseMonitorSettings(env: Record<string, string | undefined>): {
     const d = MONITOR_DEFAULTS;
     const settings: MonitorSettings = {
         prefix: text(raw, "settings", "prefix"),
-        listen: { host: typeof listen.host === "string" ? listen.host : "0.0.0.0", port: number(listen, "listen", "port", HEALTH_MONITOR_PORT) },
+        listen: {
+            host: typeof listen.host === "string" ? listen.host : "0.0.0.0",
+            port: number(listen, "listen", "port", HEALTH_MONITOR_PORT),
+        },
         mysql: {
             flavor: oneOf(mysql, "mysql", "flavor", MYSQL_FLAVORS),
             host: text(mysql, "mysql", "host"),
@@ -138,7 +141,8 @@ export function parseMonitorSettings(env: Record<string, string | undefined>): {
     };
     if (!secrets.mysqlPassword) problems.push(`${MONITOR_ENV.mysqlPassword}: not set`);
     if (!secrets.postgresPassword) problems.push(`${MONITOR_ENV.postgresPassword}: not set`);
-    if (settings.connect.username && !secrets.connectPassword) problems.push(`${MONITOR_ENV.connectPassword}: not set (connect.username is)`);
+    if (settings.connect.username && !secrets.connectPassword)
+        problems.push(`${MONITOR_ENV.connectPassword}: not set (connect.username is)`);
     if (problems.length > 0) throw new Error(`invalid health monitor settings:\n  - ${problems.join("\n  - ")}`);
     return { settings, secrets };
 }

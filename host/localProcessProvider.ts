@@ -94,10 +94,13 @@ async function startProcess(inputs: LocalProcessInputs): Promise<LocalProcessOut
     const deadline = Date.now() + (inputs.readyTimeoutSeconds ?? 60) * 1000;
     while (!(await ready())) {
         const tail = () => fs.readFileSync(logFile, "utf8").split("\n").slice(-15).join("\n");
-        if (exited !== undefined) throw new Error(`${inputs.name} exited (${exited}) before it was ready; ${logFile} ends with:\n${tail()}`);
+        if (exited !== undefined)
+            throw new Error(`${inputs.name} exited (${exited}) before it was ready; ${logFile} ends with:\n${tail()}`);
         if (Date.now() > deadline) {
             await stopProcess(pid, inputs.match ?? inputs.command);
-            throw new Error(`${inputs.name} did not answer ${inputs.readyUrl} within ${inputs.readyTimeoutSeconds ?? 60} s; ${logFile} ends with:\n${tail()}`);
+            throw new Error(
+                `${inputs.name} did not answer ${inputs.readyUrl} within ${inputs.readyTimeoutSeconds ?? 60} s; ${logFile} ends with:\n${tail()}`,
+            );
         }
         await new Promise((resolve) => setTimeout(resolve, 300));
     }
@@ -106,9 +109,9 @@ async function startProcess(inputs: LocalProcessInputs): Promise<LocalProcessOut
 
 export const localProcessProvider: pulumi.dynamic.ResourceProvider<LocalProcessInputs, LocalProcessOutputs> = {
     async diff(_id, olds, news) {
-        const replaces: string[] = (["command", "match", "cwd", "env", "name", "pidFile", "logFile", "readyUrl", "revision"] as const).filter(
-            (key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]),
-        );
+        const replaces: string[] = (
+            ["command", "match", "cwd", "env", "name", "pidFile", "logFile", "readyUrl", "revision"] as const
+        ).filter((key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]));
         // Gone since the last `up` (machine restarted, sandbox stopped, killed): start it again.
         if (!runsCommand(olds.pid, olds.match ?? olds.command)) replaces.push("pid");
         return { changes: replaces.length > 0, replaces, deleteBeforeReplace: true };

@@ -118,5 +118,4 @@ export class CanaryProbe {
         );
         return { states, errors };
     }
-
 }

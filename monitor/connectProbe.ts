@@ -91,7 +91,10 @@ export class ConnectProbe {
         this.metrics.taskStatus.reset();
         for (const connector of connectors) {
             for (const state of CONNECTOR_STATES) {
-                this.metrics.connectorStatus.set({ connector: connector.name, state: state.toLowerCase() }, connector.state === state ? 1 : 0);
+                this.metrics.connectorStatus.set(
+                    { connector: connector.name, state: state.toLowerCase() },
+                    connector.state === state ? 1 : 0,
+                );
             }
             for (const task of connector.tasks) {
                 for (const state of CONNECTOR_STATES.filter((s) => s !== "ABSENT" && s !== "STOPPED")) {

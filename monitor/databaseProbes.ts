@@ -59,7 +59,8 @@ export class DatabaseProbes {
         if (!sourcePosition || at < 0) return { retentionSeconds };
         const marginBytes = files.slice(0, at).reduce((sum, file) => sum + Number(file.File_size), 0);
         const behindBytes =
-            Math.max(Number(files[at].File_size) - sourcePosition.pos, 0) + files.slice(at + 1).reduce((sum, file) => sum + Number(file.File_size), 0);
+            Math.max(Number(files[at].File_size) - sourcePosition.pos, 0) +
+            files.slice(at + 1).reduce((sum, file) => sum + Number(file.File_size), 0);
         this.metrics.binlogMargin.set(marginBytes);
         this.metrics.binlogBehind.set(behindBytes);
         return { retentionSeconds, marginBytes, behindBytes };

@@ -70,7 +70,8 @@ export function evaluateHealth(state: MonitorState, delayObjectiveSeconds: numbe
     for (const connector of state.connectors) {
         if (connector.state === "ABSENT") failing.push(`connector ${connector.name} is not on the Connect cluster`);
         else if (connector.state === "FAILED") failing.push(`connector ${connector.name} FAILED`);
-        else if (connector.state === "PAUSED" || connector.state === "STOPPED") degraded.push(`connector ${connector.name} is ${connector.state}`);
+        else if (connector.state === "PAUSED" || connector.state === "STOPPED")
+            degraded.push(`connector ${connector.name} is ${connector.state}`);
         for (const task of connector.tasks) {
             if (task.state === "FAILED") failing.push(`connector ${connector.name} task ${task.id} FAILED`);
         }

@@ -75,7 +75,10 @@ export class KafkaProbe {
                         const end = topicEnds.get(partition);
                         if (!end) continue;
                         const position = Number(offset) >= 0 ? Number(offset) : end.low;
-                        this.metrics.consumerLag.set({ consumergroup: group, topic, partition: String(partition) }, Math.max(end.high - position, 0));
+                        this.metrics.consumerLag.set(
+                            { consumergroup: group, topic, partition: String(partition) },
+                            Math.max(end.high - position, 0),
+                        );
                     }
                 }
             }

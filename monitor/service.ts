@@ -75,7 +75,12 @@ export class HealthMonitor {
     async round(now = Date.now()): Promise<void> {
         const durations: Partial<Record<ProbeTarget, number>> = {};
         const probes = this.state.probes;
-        const attempt = async <T>(target: ProbeTarget, what: string, work: () => Promise<T>, marksTarget: boolean): Promise<T | undefined> => {
+        const attempt = async <T>(
+            target: ProbeTarget,
+            what: string,
+            work: () => Promise<T>,
+            marksTarget: boolean,
+        ): Promise<T | undefined> => {
             const started = process.hrtime.bigint();
             try {
                 const result = await work();
@@ -97,9 +102,11 @@ export class HealthMonitor {
         const connectors = await attempt("connect", "connectors", () => this.connect.round(now), true);
         if (connectors) Object.assign(this.state, connectors);
         const canary = await this.canary.roundAll();
-        for (const [direction, view] of Object.entries(canary.states)) this.state.directions[direction as keyof MonitorState["directions"]] = view;
+        for (const [direction, view] of Object.entries(canary.states))
+            this.state.directions[direction as keyof MonitorState["directions"]] = view;
         for (const { direction, error } of canary.errors) this.log(`canary ${direction}: ${error.message}`);
-        if (probes.postgres.up) this.state.slot = (await attempt("postgres", "replication slot", () => this.databases.slot(), false)) ?? this.state.slot;
+        if (probes.postgres.up)
+            this.state.slot = (await attempt("postgres", "replication slot", () => this.databases.slot(), false)) ?? this.state.slot;
         for (const side of SIDES) if (probes[side].up) await attempt(side, "conflict log", () => this.databases.conflicts(side), false);
         if (now - this.lastKafkaAt >= KAFKA_EVERY_SECONDS * 1000 || !probes.kafka.up) {
             this.lastKafkaAt = now;
@@ -108,7 +115,9 @@ export class HealthMonitor {
         }
         if (probes.mysql.up && now - this.lastBinlogAt >= BINLOG_EVERY_SECONDS * 1000) {
             this.lastBinlogAt = now;
-            const position = probes.connect.up ? await attempt("connect", "source offsets", () => this.connect.mysqlSourcePosition(), false) : undefined;
+            const position = probes.connect.up
+                ? await attempt("connect", "source offsets", () => this.connect.mysqlSourcePosition(), false)
+                : undefined;
             this.state.binlog = (await attempt("mysql", "binlog", () => this.databases.binlog(position), false)) ?? this.state.binlog;
         }
         for (const [target, seconds] of Object.entries(durations)) this.metrics.probeDuration.set({ target }, seconds);

@@ -33,11 +33,7 @@ export function renderStatusPage(prefix: string, health: Health, state: MonitorS
         view.delaySeconds === undefined ? "—" : `${view.delaySeconds.toFixed(3)} s`,
         view.pending ? "canary in flight" : "all arrived",
     ]);
-    const connectors = state.connectors.map((c) => [
-        c.name,
-        c.state,
-        c.tasks.map((t) => `${t.id}: ${t.state}`).join(", ") || "—",
-    ]);
+    const connectors = state.connectors.map((c) => [c.name, c.state, c.tasks.map((t) => `${t.id}: ${t.state}`).join(", ") || "—"]);
     const watchdog = state.watchdog.map((w) => [
         `${w.connector}${w.task === "connector" ? "" : ` task ${w.task}`}`,
         String(w.attempts),

@@ -75,7 +75,10 @@ END $fn$`,
 }
 
 export function postgresCanaryTeardown(schema: string, names: CanaryNames): string[] {
-    return [`DROP TABLE IF EXISTS ${qi(schema)}.${qi(names.canaryTable)}`, `DROP FUNCTION IF EXISTS ${postgresStampFunction(schema, names)}()`];
+    return [
+        `DROP TABLE IF EXISTS ${qi(schema)}.${qi(names.canaryTable)}`,
+        `DROP FUNCTION IF EXISTS ${postgresStampFunction(schema, names)}()`,
+    ];
 }
 
 function account(user: string, host: string): string {

@@ -37,8 +37,10 @@ export function monitorCommand(): Command {
         .option("--no-watchdog", "only report failed connectors and tasks, never restart them")
         .action(async (flags: { stack?: string; port?: string; host: string; watchdog: boolean }) => {
             const port = flags.port === undefined ? HEALTH_MONITOR_PORT : Number(flags.port);
-            if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidOptions(`--port must be a port number, got ${flags.port}`);
-            if (!flags.stack && flags.port !== undefined) throw new InvalidOptions("--port goes with --stack (else the settings say where to listen)");
+            if (!Number.isInteger(port) || port < 0 || port > 65535)
+                throw new InvalidOptions(`--port must be a port number, got ${flags.port}`);
+            if (!flags.stack && flags.port !== undefined)
+                throw new InvalidOptions("--port goes with --stack (else the settings say where to listen)");
             const { settings, secrets } = flags.stack ? fromStack(flags.stack, port, flags.host) : parseMonitorSettings(process.env);
             if (!flags.watchdog) settings.watchdog.enabled = false;
             const monitor = new HealthMonitor(settings, secrets);

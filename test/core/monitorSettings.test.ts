@@ -16,13 +16,22 @@ const settings: MonitorSettings = {
 
 describe("core/monitorSettings", () => {
     it("round-trips through the environment, passwords in variables of their own", () => {
-        const env = { ...monitorEnvironment(settings), [MONITOR_ENV.mysqlPassword]: "m", [MONITOR_ENV.postgresPassword]: "p" };
+        const env: Record<string, string> = {
+            ...monitorEnvironment(settings),
+            [MONITOR_ENV.mysqlPassword]: "m",
+            [MONITOR_ENV.postgresPassword]: "p",
+        };
         assert.doesNotMatch(env[MONITOR_ENV.settings], /"m"|"p"/);
         assert.deepEqual(parseMonitorSettings(env), { settings, secrets: { mysqlPassword: "m", postgresPassword: "p" } });
     });
 
     it("names every problem at once", () => {
-        const broken = { ...settings, prefix: "", mysql: { ...settings.mysql, flavor: "oracle" }, connect: { url: "x", username: "admin" } };
+        const broken = {
+            ...settings,
+            prefix: "",
+            mysql: { ...settings.mysql, flavor: "oracle" },
+            connect: { url: "x", username: "admin" },
+        };
         assert.throws(
             () => parseMonitorSettings({ [MONITOR_ENV.settings]: JSON.stringify(broken) }),
             (error: Error) => {

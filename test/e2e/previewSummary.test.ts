@@ -110,7 +110,11 @@ e2eSuite("e2e: PR preview summary of a real `pulumi preview --json`", { timeout:
             .filter((resource: { type: string }) => resource.type.endsWith(":GeneratedPassword"))
             .map((resource: { outputs?: { value?: unknown } }) => plainSecret(resource.outputs?.value))
             .filter((value: unknown): value is string => typeof value === "string" && value.length >= 8);
-        assert.equal(generated.length, 6, "the six generated passwords (connectors' and the health monitor's accounts) are readable from the state");
+        assert.equal(
+            generated.length,
+            6,
+            "the six generated passwords (connectors' and the health monitor's accounts) are readable from the state",
+        );
         for (const secret of [e2e.sandbox.mariadb.password, e2e.sandbox.postgres.password, ...generated]) {
             assert.ok(!markdown.includes(secret), "a password is in the summary");
         }

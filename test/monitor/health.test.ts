@@ -7,7 +7,11 @@ function healthy(): MonitorState {
     for (const target of Object.keys(state.probes) as (keyof MonitorState["probes"])[]) state.probes[target] = { up: true };
     state.directions["mysql-to-postgres"] = { delaySeconds: 0.05, pending: false };
     state.directions["postgres-to-mysql"] = { delaySeconds: 0.08, pending: false };
-    state.connectors = ["p-mysql-source", "p-postgres-sink"].map((name) => ({ name, state: "RUNNING", tasks: [{ id: 0, state: "RUNNING" }] }));
+    state.connectors = ["p-mysql-source", "p-postgres-sink"].map((name) => ({
+        name,
+        state: "RUNNING",
+        tasks: [{ id: 0, state: "RUNNING" }],
+    }));
     state.slot = { name: "p_slot", active: true, walStatus: "reserved", retainedBytes: 1024 };
     return state;
 }

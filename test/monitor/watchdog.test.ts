@@ -3,7 +3,9 @@ import { ConnectorState } from "../../monitor/health";
 import { Watchdog } from "../../monitor/watchdog";
 
 const settings = { enabled: true, maxAttempts: 3, initialBackoffSeconds: 5, maxBackoffSeconds: 30, stableAfterSeconds: 60 };
-const failedTask = (state = "FAILED"): ConnectorState[] => [{ name: "p-postgres-sink", state: "RUNNING", tasks: [{ id: 0, state, trace: "boom\nat x" }] }];
+const failedTask = (state = "FAILED"): ConnectorState[] => [
+    { name: "p-postgres-sink", state: "RUNNING", tasks: [{ id: 0, state, trace: "boom\nat x" }] },
+];
 
 describe("monitor/watchdog", () => {
     it("waits the initial back-off, then doubles it after each restart, capped", () => {

@@ -39,7 +39,10 @@ describe("sql/monitorSql", () => {
             "INSERT INTO `tandem_canary` (`side`, `seq`) VALUES ('mysql', 1) ON DUPLICATE KEY UPDATE `seq` = `seq` + 1",
         );
         assert.match(canaryBumpSql("postgres", "app", "tandem_canary"), /ON CONFLICT \("side"\) DO UPDATE SET "seq" = c."seq" \+ 1$/);
-        assert.match(canaryReadSql("postgres", "app", "tandem_canary", "mysql"), /clock_timestamp\(\).* FROM "app"."tandem_canary" WHERE "side" = 'mysql'$/);
+        assert.match(
+            canaryReadSql("postgres", "app", "tandem_canary", "mysql"),
+            /clock_timestamp\(\).* FROM "app"."tandem_canary" WHERE "side" = 'mysql'$/,
+        );
     });
 
     it("reads the conflict log from an id on, bounded, counting each conflict on the side its winner arrived", () => {

@@ -107,7 +107,9 @@ describe("MySQL/MariaDB SQL builders", () => {
         const mysql8 = mysqlTableSetup(table, { ...mysqlOptions, flavor: "mysql" });
         assert.ok(mysql8.some((s) => s.startsWith("/* tandem:tolerate 1060 */ ALTER TABLE `orders` ADD COLUMN `_tandem_origin`")));
         assert.ok(
-            mysqlTableTeardown(table, "mysql").some((s) => s.startsWith("/* tandem:tolerate 1091,1146 */ ALTER TABLE `orders` DROP COLUMN")),
+            mysqlTableTeardown(table, "mysql").some((s) =>
+                s.startsWith("/* tandem:tolerate 1091,1146 */ ALTER TABLE `orders` DROP COLUMN"),
+            ),
         );
     });
 
