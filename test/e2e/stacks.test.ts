@@ -110,6 +110,7 @@ e2eSuite(
                     grafana: "http://127.0.0.1:23000",
                     kafkaUi: "http://127.0.0.1:28080",
                     connectMetrics: "http://127.0.0.1:29404/metrics",
+                    healthMonitor: "http://127.0.0.1:28084",
                 });
                 assert.ok((run.outputs.topics as { managed: string[] }).managed.includes("tandem.mysql-to-postgres.app.demo_items"));
             });
@@ -222,6 +223,7 @@ e2eSuite(
                 assert.deepEqual(run.outputs.dashboards, {
                     prometheus: "http://tandem-prometheus.tandem.svc:9090",
                     connectMetrics: "http://tandem-connect-workers.tandem.svc:9404/metrics",
+                    healthMonitor: "http://tandem-health-monitor.tandem.svc:8084",
                 });
             });
 
