@@ -270,6 +270,7 @@ export function prodEnvironment(args: ProdEnvironmentArgs, parent?: pulumi.Resou
             // The REST Service in the cluster (basic auth: connectAuth), not the address `pulumi` uses.
             connectUrl: connect.url,
             resources: spec.healthMonitorResources,
+            iamRoleArn: args.connectIamRoleArn,
         },
     };
 }

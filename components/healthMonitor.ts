@@ -142,6 +142,8 @@ export type HealthMonitorSite =
           connectUrl: pulumi.Input<string>;
           /** Requests of the pod; memory is its limit too. */
           resources: { cpu: string; memory: string };
+          /** IAM role for MSK IAM auth (EKS IRSA), annotated on the monitor's own ServiceAccount. */
+          iamRoleArn?: string;
       };
 
 /**
@@ -193,8 +195,8 @@ export class DevHealthMonitor extends pulumi.ComponentResource {
  * prod: a Deployment of one pod (never two: both would write canaries and restart connectors) in the stack's
  * namespace, its settings and passwords in a Secret, behind a Service Prometheus scrapes. The probes check
  * the process (/metrics answers while every dependency is down), never /health, which is the pipeline's.
- * Kafka: the monitor's client speaks plaintext only (monitor/kafkaProbe.ts), so on MSK with IAM its Kafka
- * probe reports down (no lag, no dead-letter counts) until it learns IAM.
+ * Kafka: MSK IAM through the pod's own ServiceAccount, annotated with the workers' IAM role (IRSA; the role's
+ * trust policy must name this ServiceAccount too). It holds no Kubernetes permission.
  */
 export class ProdHealthMonitor extends pulumi.ComponentResource {
     /** In the cluster: http://<service>.<namespace>.svc:<port>. */
@@ -211,6 +213,7 @@ export class ProdHealthMonitor extends pulumi.ComponentResource {
             resources: { cpu: string; memory: string };
             /** Push the image here (an ECR repository is created when omitted). */
             repositoryUrl?: pulumi.Input<string>;
+            iamRoleArn?: string;
         },
         opts?: pulumi.ComponentResourceOptions,
     ) {
@@ -225,6 +228,18 @@ export class ProdHealthMonitor extends pulumi.ComponentResource {
             { metadata: { namespace: args.namespace, labels }, stringData: pulumi.secret(healthMonitorEnv(args, "0.0.0.0")) },
             k8sOpts,
         );
+        const account = new k8s.core.v1.ServiceAccount(
+            `${name}-account`,
+            {
+                metadata: {
+                    namespace: args.namespace,
+                    labels,
+                    annotations: args.iamRoleArn ? { "eks.amazonaws.com/role-arn": args.iamRoleArn } : undefined,
+                },
+                automountServiceAccountToken: false,
+            },
+            k8sOpts,
+        );
         const probe = { httpGet: { path: "/metrics", port: "http" }, timeoutSeconds: 5 };
         const deployment = new k8s.apps.v1.Deployment(
             name,
@@ -237,6 +252,8 @@ export class ProdHealthMonitor extends pulumi.ComponentResource {
                     template: {
                         metadata: { labels },
                         spec: {
+                            // No Kubernetes API token; IRSA's web identity token is projected by EKS regardless.
+                            serviceAccountName: account.metadata.name,
                             automountServiceAccountToken: false,
                             securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 },
                             containers: [
@@ -329,5 +346,11 @@ export function healthMonitorFor(
     };
     return site.kind === "docker"
         ? new DevHealthMonitor(name, { ...beside, networkName: site.networkName })
-        : new ProdHealthMonitor(name, { ...beside, provider: site.provider, namespace: site.namespace, resources: site.resources });
+        : new ProdHealthMonitor(name, {
+              ...beside,
+              provider: site.provider,
+              namespace: site.namespace,
+              resources: site.resources,
+              iamRoleArn: site.iamRoleArn,
+          });
 }

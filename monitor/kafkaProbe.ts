@@ -1,6 +1,7 @@
 // Effects: Kafka as the sinks see it — each sink's consumer lag per partition (end offset minus committed
-// offset, kafka_exporter's series) and the records held in each direction's dead-letter topic.
-import { Admin, Kafka, logLevel } from "kafkajs";
+// offset, kafka_exporter's series) and the records held in each direction's dead-letter topic. Plaintext
+// (local, dev) or MSK IAM (prod).
+import { Admin, Kafka, KafkaConfig, logLevel } from "kafkajs";
 import { MonitorSettings } from "../core/monitorSettings";
 import { deadLetterTopic } from "../core/topics";
 import { Direction, DIRECTIONS } from "../core/vocabulary";
@@ -11,6 +12,28 @@ export function sinkGroups(prefix: string): string[] {
     return [`connect-${prefix}-postgres-sink`, `connect-${prefix}-mysql-sink`];
 }
 
+/** The AWS region of MSK brokers (`b-1.<cluster>.kafka.<region>.amazonaws.com`), else AWS_REGION. */
+export function mskRegion(brokers: string[], env: NodeJS.ProcessEnv = process.env): string {
+    const region = /\.kafka\.([a-z0-9-]+)\.amazonaws\.com(:\d+)?$/.exec(brokers[0] ?? "")?.[1] ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+    if (!region) throw new Error(`cannot tell the AWS region of ${brokers.join(",")}: set AWS_REGION`);
+    return region;
+}
+
+/** MSK IAM: SASL/OAUTHBEARER over TLS with a token signed by AWS's signer from the ambient credentials (IRSA in prod). */
+function mskIam(brokers: string[]): Pick<KafkaConfig, "ssl" | "sasl"> {
+    return {
+        ssl: true,
+        sasl: {
+            mechanism: "oauthbearer",
+            oauthBearerProvider: async () => {
+                const { generateAuthToken } = await import("aws-msk-iam-sasl-signer-js");
+                // Inside the provider: a region that cannot be told fails the Kafka probe, not the monitor.
+                return { value: (await generateAuthToken({ region: mskRegion(brokers) })).token };
+            },
+        },
+    };
+}
+
 export class KafkaProbe {
     private readonly admin: Admin;
     private connected = false;
@@ -19,18 +42,16 @@ export class KafkaProbe {
         private readonly settings: MonitorSettings,
         private readonly metrics: MonitorMetrics,
     ) {
-        if (settings.kafka.security !== "plaintext") {
-            // kafkajs has no MSK IAM mechanism of its own; prod reads lag through the plaintext-in-VPC listener or not at all.
-            throw new Error(`kafka.security ${settings.kafka.security}: the monitor's Kafka client supports plaintext only`);
-        }
         const timeout = settings.probeTimeoutSeconds * 1000;
+        const brokers = settings.kafka.bootstrapServers.split(",").map((broker) => broker.trim());
         const kafka = new Kafka({
             clientId: `${settings.prefix}-monitor`,
-            brokers: settings.kafka.bootstrapServers.split(",").map((broker) => broker.trim()),
+            brokers,
             connectionTimeout: timeout,
             requestTimeout: timeout,
             retry: { retries: 0 },
             logLevel: logLevel.NOTHING,
+            ...(settings.kafka.security === "msk-iam" ? mskIam(brokers) : {}),
         });
         this.admin = kafka.admin();
     }
