@@ -66,6 +66,34 @@ function cpuLines(latency: Json | undefined, burst: Json | undefined): string[] 
     ];
 }
 
+/** The health monitor's own cost (bench/monitor.ts). */
+function monitorLines(result: Json | undefined): string[] {
+    if (!result) return [];
+    const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+    const use = (m: Json) =>
+        `${(m.use.cpuCores * 100).toFixed(1)}% of a core, RSS ${mib(m.use.rssBytes)} (max seen ${mib(m.use.maxRssBytes)})`;
+    const probes = (m: Json) =>
+        Object.entries(m.probeSeconds as Record<string, number>)
+            .map(([target, seconds]) => `${target} ${(seconds * 1000).toFixed(1)} ms`)
+            .join(", ");
+    const rows = [
+        ["1 synced table (+ canary)", result.oneTable],
+        [`${result.manyTables.tables} synced tables`, result.manyTables],
+    ].filter(([, m]) => m?.idle);
+    return [
+        "## The health monitor's own cost",
+        "",
+        `\`bench/monitor.ts\` (${result.measuredAt}): the monitor process idle for ${result.seconds} s and while ${result.rate} rows/s cross each`,
+        "way, and the time one probe round spends on each dependency (its `tandem_probe_duration_seconds`, averaged",
+        "over the idle minute; a round runs every 2 s, Kafka every 5 s, the binlog every 15 s).",
+        "",
+        "| stack | idle | under load | one probe round, idle |",
+        "|---|---|---|---|",
+        ...rows.map(([label, m]) => `| ${label} | ${use(m.idle)} | ${use(m.loaded)} | ${probes(m.idle)} |`),
+        "",
+    ];
+}
+
 function initialLoadRows(result: Json | undefined): string[] {
     if (!result) return ["| 4 | initial load 1M rows × 8 columns MariaDB → PostgreSQL vs pgloader | not run yet | | | ≤ 1.5× pgloader |"];
     const ratio = result.tandem.seconds / result.pgloader.seconds;
@@ -141,6 +169,7 @@ function main(): void {
         "connections; `achieved` is what the writers reached on the shared cores.",
         "",
         ...cpuLines(latency, burst),
+        ...monitorLines(read("monitor")),
     ];
     lines.push(
         "## Where the time goes, and what was tuned",

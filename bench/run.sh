@@ -11,6 +11,7 @@ run latency
 run burst
 run tables
 run scaling
+run monitor
 # Last: its 1M-row table leaves every MySQL source a binlog backlog to read.
 run initialLoad
 run render
