@@ -3,7 +3,7 @@
 import { LOADTEST_TABLE } from "../loadtest/sql";
 import { readStackTarget, saveStackConfigFile, upStack } from "../ops/stackTarget";
 import { measureCpu } from "./cpuUse";
-import { loadtest, log, overrideConnectors, restoreConnectors, saveResult, STACK } from "./lib";
+import { loadtest, log, overrideConnectors, restoreConnectors, saveResult, STACK, waitSyncIdle } from "./lib";
 
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
@@ -19,9 +19,13 @@ async function main(): Promise<void> {
     // Both runs use the load test's own table, kept between them (--keep) and taken out of the stack at the end.
     const configFile = saveStackConfigFile(STACK);
     const added = !readStackTarget(STACK).syncedTables.includes(LOADTEST_TABLE);
-    // A short warm-up first: the table joins the stack (its connectors restart) and the worker's JIT warms up.
+    // Nothing left to read from earlier runs, then a short warm-up: the table joins the stack (its connectors
+    // restart) and the worker's JIT warms up.
+    await waitSyncIdle();
     loadtest(["--records", "3000", "--rate", "300", "--concurrent", "10", "--keep"]);
+    await waitSyncIdle();
     const ours = await measureCpu(() => loadtest(args));
+    await waitSyncIdle();
     log("the old tool's settings");
     await overrideConnectors({
         mysqlSource: OLD_TOOL_SETTINGS.source,

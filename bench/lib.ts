@@ -32,6 +32,37 @@ export function stackOutputs(): { connectUrl: string; connectors: Record<string,
     return JSON.parse(execFileSync("pulumi", ["stack", "output", "--json", "--stack", STACK], { cwd: ROOT, encoding: "utf8" }));
 }
 
+/**
+ * Waits until the stack's health monitor sees both directions' canary cross in under a second: the sources have
+ * read any backlog (e.g. a large binlog left by an earlier benchmark) and the worker is idle again.
+ */
+export async function waitSyncIdle(timeoutSeconds = 1800): Promise<void> {
+    const outputs = JSON.parse(execFileSync("pulumi", ["stack", "output", "--json", "--stack", STACK], { cwd: ROOT, encoding: "utf8" }));
+    const url: string | undefined = outputs.dashboards?.healthMonitor;
+    if (!url)
+        throw new Error(`stack ${STACK} has no health monitor (dashboards.healthMonitor): the benchmarks need it to know the sync is idle`);
+    const started = Date.now();
+    let last = "";
+    for (;;) {
+        try {
+            const text = (await axios.get(`${url}/metrics`)).data as string;
+            const delays = [...text.matchAll(/^tandem_sync_delay_seconds\{direction="([^"]+)"\} (\S+)$/gm)].map(
+                (m) => [m[1], Number(m[2])] as const,
+            );
+            last = delays.map(([direction, delay]) => `${direction} ${delay.toFixed(2)} s`).join(", ");
+            if (delays.length === 2 && delays.every(([, delay]) => delay < 1)) {
+                log(`sync idle (${last}) after ${((Date.now() - started) / 1000).toFixed(0)} s`);
+                return;
+            }
+        } catch (error) {
+            last = (error as Error).message;
+        }
+        if (Date.now() - started > timeoutSeconds * 1000)
+            throw new Error(`the sync did not become idle within ${timeoutSeconds} s: ${last}`);
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+}
+
 /** Sets config keys of the stack's connectors through Connect's REST API (not through Pulumi), waits for RUNNING. */
 export async function overrideConnectors(changes: Record<string, Record<string, string>>): Promise<void> {
     const outputs = stackOutputs();
