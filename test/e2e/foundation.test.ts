@@ -4,6 +4,7 @@
 import * as assert from "node:assert/strict";
 import axios from "axios";
 import { Stack } from "@pulumi/pulumi/automation";
+import { syncNames } from "../../core/model";
 import { eventually } from "../support/sandbox";
 import { e2eSuite } from "../support/e2eSuite";
 import { mysqlQuery, postgresQuery, removeSyncStack, syncStack } from "../support/syncStack";
@@ -47,7 +48,11 @@ e2eSuite("e2e: pulumi up moves a MariaDB row into PostgreSQL", { timeout: 15 * 6
             );
         }
         const topics = result.outputs.topics.value as { mysqlToPostgres: { rows: string[] } };
-        assert.deepEqual(topics.mysqlToPostgres.rows, [`${prefix}.mysql-to-postgres.${e2e.sandbox.mariadb.database}.${table}`]);
+        // The table's topic, and the health monitor's canary's (synced like any table).
+        assert.deepEqual(
+            topics.mysqlToPostgres.rows,
+            [table, syncNames(prefix).canaryTable].map((name) => `${prefix}.mysql-to-postgres.${e2e.sandbox.mariadb.database}.${name}`),
+        );
     });
 
     it("copies a row inserted in MariaDB into PostgreSQL", async () => {
