@@ -34,4 +34,18 @@ describe("tandem CLI", function () {
         assert.equal(output.status, 2);
         assert.match(output.stderr, /Allowed choices are text, json/);
     });
+
+    it("monitor: exits 2 on bad usage, and 1 naming every problem when its settings are missing or wrong", () => {
+        const port = run(["monitor", "--stack", "no-such-stack", "--port", "70000"]);
+        assert.equal(port.status, 2);
+        assert.match(port.stderr, /--port must be a port number, got 70000/);
+        const bare = spawnSync(TANDEM, ["monitor"], {
+            encoding: "utf8",
+            env: { ...process.env, TANDEM_MONITOR_SETTINGS: '{"prefix":"p"}' },
+        });
+        assert.equal(bare.status, 1);
+        assert.match(bare.stderr, /invalid health monitor settings:/);
+        assert.match(bare.stderr, /mysql\.host: must be a non-empty string/);
+        assert.match(bare.stderr, /TANDEM_MONITOR_POSTGRES_PASSWORD: not set/);
+    });
 });
