@@ -85,7 +85,7 @@ function monitorLines(result: Json | undefined): string[] {
         "",
         `\`bench/monitor.ts\` (${result.measuredAt}): the monitor process idle for ${result.seconds} s and while ${result.rate} rows/s cross each`,
         "way, and the time one probe round spends on each dependency (its `tandem_probe_duration_seconds`, averaged",
-        "over the idle minute; a round runs every 2 s, Kafka every 5 s, the binlog every 15 s).",
+        "over the idle minute; a round runs every 2 s, Kafka and the binlog every 15 s).",
         "",
         "| stack | idle | under load | one probe round, idle |",
         "|---|---|---|---|",

@@ -87,21 +87,28 @@ export class KafkaProbe {
                 deadLetters[direction] = records;
                 this.metrics.deadLetters.set({ direction, topic }, records);
             }
-            this.metrics.consumerLag.reset();
+            const lags: { group: string; topic: string; partition: number; lag: number }[] = [];
             for (const group of sinkGroups(this.settings.prefix)) {
                 const committed = await this.admin.fetchOffsets({ groupId: group });
-                for (const { topic, partitions } of committed) {
-                    const topicEnds = await endsOf(topic);
-                    for (const { partition, offset } of partitions) {
-                        const end = topicEnds.get(partition);
-                        if (!end) continue;
-                        const position = Number(offset) >= 0 ? Number(offset) : end.low;
-                        this.metrics.consumerLag.set(
-                            { consumergroup: group, topic, partition: String(partition) },
-                            Math.max(end.high - position, 0),
-                        );
-                    }
+                // A few topics at a time: one request each, and hundreds of them with hundreds of tables.
+                for (let i = 0; i < committed.length; i += 8) {
+                    await Promise.all(
+                        committed.slice(i, i + 8).map(async ({ topic, partitions }) => {
+                            const topicEnds = await endsOf(topic);
+                            for (const { partition, offset } of partitions) {
+                                const end = topicEnds.get(partition);
+                                if (!end) continue;
+                                const position = Number(offset) >= 0 ? Number(offset) : end.low;
+                                lags.push({ group, topic, partition, lag: Math.max(end.high - position, 0) });
+                            }
+                        }),
+                    );
                 }
+            }
+            // Replaced in one go: a scrape never sees half a round.
+            this.metrics.consumerLag.reset();
+            for (const { group, topic, partition, lag } of lags) {
+                this.metrics.consumerLag.set({ consumergroup: group, topic, partition: String(partition) }, lag);
             }
             return { deadLetters };
         } catch (error) {
