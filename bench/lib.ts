@@ -42,7 +42,7 @@ export async function waitSyncIdle(timeoutSeconds = 1800): Promise<void> {
     if (!url)
         throw new Error(`stack ${STACK} has no health monitor (dashboards.healthMonitor): the benchmarks need it to know the sync is idle`);
     const started = Date.now();
-    let last = "";
+    let last: string | undefined;
     for (;;) {
         try {
             const text = (await axios.get(`${url}/metrics`)).data as string;
@@ -58,7 +58,7 @@ export async function waitSyncIdle(timeoutSeconds = 1800): Promise<void> {
             last = (error as Error).message;
         }
         if (Date.now() - started > timeoutSeconds * 1000)
-            throw new Error(`the sync did not become idle within ${timeoutSeconds} s: ${last}`);
+            throw new Error(`the sync did not become idle within ${timeoutSeconds} s: ${last ?? "no answer"}`);
         await new Promise((resolve) => setTimeout(resolve, 2000));
     }
 }
@@ -168,11 +168,25 @@ export function createBenchStack(stack: string, serverId: number, tables: string
 
 /** Destroys a benchmark's stack (its connectors, topics and what it added to the databases) and forgets it. */
 export function removeBenchStack(stack: string): void {
-    try {
+    const destroy = () =>
         execFileSync("pulumi", ["destroy", "--yes", "--skip-preview", "--suppress-progress", "--stack", stack], {
             cwd: ROOT,
-            stdio: "ignore",
+            stdio: ["ignore", "ignore", "pipe"],
+            encoding: "utf8",
         });
+    try {
+        try {
+            destroy();
+        } catch (error) {
+            // Seen with the 200-table stacks: the first destroy fails and a second one finishes. Say why, then retry.
+            log(
+                `destroy of ${stack} failed, retrying once: ${String((error as { stderr?: string }).stderr ?? error)
+                    .split("\n")
+                    .slice(0, 8)
+                    .join(" | ")}`,
+            );
+            destroy();
+        }
         execFileSync("pulumi", ["stack", "rm", "--yes", stack], { cwd: ROOT, stdio: "ignore" });
     } catch (error) {
         log(`cleanup of stack ${stack}: ${(error as Error).message.split("\n")[0]}`);
