@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import axios from "axios";
+import { tombstoneTable } from "../core/names";
 import { LoadtestResult } from "../loadtest/run";
 
 export const ROOT = path.resolve(__dirname, "..");
@@ -164,6 +165,19 @@ export function createBenchStack(stack: string, serverId: number, tables: string
             .map(([key, value]) => `  tandem:${key}: "${value}"\n`)
             .join("")}  tandem:tables:\n${tables.map((name) => `    - ${name}\n`).join("")}`,
     );
+}
+
+/** Drops a benchmark's tables on both sides, with the tombstone tables a teardown would have removed. */
+export async function dropBenchTables(
+    tables: string[],
+    mysql: { query(sql: string): Promise<unknown> },
+    postgres: { query(sql: string): Promise<unknown> },
+    schema: string,
+): Promise<void> {
+    for (const name of tables) {
+        await mysql.query(`DROP TABLE IF EXISTS ${name}, ${tombstoneTable(name)}`);
+        await postgres.query(`DROP TABLE IF EXISTS ${schema}.${name}, ${schema}.${tombstoneTable(name)}`);
+    }
 }
 
 /** Destroys a benchmark's stack (its connectors, topics and what it added to the databases) and forgets it. */

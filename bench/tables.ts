@@ -6,7 +6,7 @@ import axios from "axios";
 import mysql from "mysql2/promise";
 import { Pool } from "pg";
 import { mysqlAddress, readStackTarget } from "../ops/stackTarget";
-import { createBenchStack, log, removeBenchStack, ROOT, saveResult } from "./lib";
+import { createBenchStack, log, removeBenchStack, ROOT, saveResult, dropBenchTables } from "./lib";
 
 const TABLES = Number(process.env.BENCH_TABLES ?? 200);
 const STACK = "bench200";
@@ -68,10 +68,7 @@ async function main(): Promise<void> {
     } finally {
         log("removing the bench stack and its tables");
         removeBenchStack(STACK);
-        for (const name of names) {
-            await my.query(`DROP TABLE IF EXISTS ${name}, _tandem_del__${name}`);
-            await pg.query(`DROP TABLE IF EXISTS ${local.postgres.schema}.${name}, ${local.postgres.schema}._tandem_del__${name}`);
-        }
+        await dropBenchTables(names, my, pg, local.postgres.schema);
         await my.end();
         await pg.end();
     }

@@ -4,7 +4,6 @@
 // that dead-letters a record.
 // Long on purpose: one real Prometheus run shared by every check (starting it dominates the time).
 import * as assert from "node:assert/strict";
-import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -16,7 +15,7 @@ import { secretReference } from "../../connectors/connectorModel";
 import { ConnectorSpec, JDBC_SINK_PASSWORD_KEY, SOURCE_PASSWORD_KEY, mysqlSource } from "../../connectors/debeziumConfigs";
 import { removeConnectorSecrets, writeConnectorSecrets } from "../../connectors/workerSecrets";
 import { eventually } from "../support/sandbox";
-import { connectMetricsTarget, freePort, promtool } from "../support/prometheus";
+import { connectMetricsTarget, promtool, RunningPrometheus, startPrometheus } from "../support/prometheus";
 import { e2eSuite } from "../support/e2eSuite";
 import { mysqlQuery } from "../support/syncStack";
 import { directionPrefix, mysqlTableTopic } from "../../core/topics";
@@ -31,10 +30,8 @@ e2eSuite("e2e: Prometheus config and alert rules", { timeout: 5 * 60 * 1000 }, (
     const postgresSink = `${prefix}-postgres-sink`;
     const DLQ_TABLE = "dlq_probe";
     let dir = "";
-    let prometheus: ChildProcess | undefined;
-    let prometheusLog = "";
+    let prometheus: RunningPrometheus | undefined;
     let api = "";
-    const killPrometheus = () => prometheus?.kill("SIGKILL");
 
     /** Creates a connector; its password reaches the worker as a file, as the Connector resource's does. */
     async function putConnector(name: string, spec: ConnectorSpec, passwordKey: string, password: string): Promise<void> {
@@ -118,13 +115,7 @@ e2eSuite("e2e: Prometheus config and alert rules", { timeout: 5 * 60 * 1000 }, (
     });
 
     after(async () => {
-        if (prometheus && prometheus.exitCode === null && prometheus.signalCode === null) {
-            const exited = new Promise((resolve) => prometheus!.once("exit", resolve));
-            prometheus.kill("SIGTERM");
-            await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-            killPrometheus();
-        }
-        process.removeListener("exit", killPrometheus);
+        await prometheus?.stop();
         if (!e2e.sandbox) return;
         const connect = e2e.sandbox.connectUrl;
         // Stop the source and drop its stored offsets before deleting it, so nothing of it stays in Connect.
@@ -195,27 +186,10 @@ e2eSuite("e2e: Prometheus config and alert rules", { timeout: 5 * 60 * 1000 }, (
     });
 
     it("a real Prometheus scrapes the Connect worker's exporter", async () => {
-        const port = await freePort();
-        api = `http://127.0.0.1:${port}`;
-        prometheus = spawn(
-            "prometheus",
-            [
-                `--config.file=${path.join(dir, "prometheus.yml")}`,
-                `--storage.tsdb.path=${path.join(dir, "data")}`,
-                `--web.listen-address=127.0.0.1:${port}`,
-                "--log.level=warn",
-            ],
-            { stdio: ["ignore", "pipe", "pipe"] },
-        );
-        prometheus.stdout!.on("data", (chunk) => (prometheusLog += chunk));
-        prometheus.stderr!.on("data", (chunk) => (prometheusLog += chunk));
-        prometheus.once("error", (error) => (prometheusLog += `\n${error.message} (Debian package prometheus: toolchain/system.sh)`));
-        process.once("exit", killPrometheus);
-        const targets = await eventually("a healthy scrape target", 30_000, async () => {
-            assert.equal(prometheus!.exitCode, null, `prometheus exited: ${prometheusLog}`);
-            const active = (await axios.get(`${api}/api/v1/targets`)).data.data.activeTargets;
-            return active.length > 0 && active.every((target: { health: string }) => target.health === "up") ? active : undefined;
-        }).catch((error) => assert.fail(`${error.message}\n${prometheusLog}`));
+        // Its files were written and checked by the previous test.
+        prometheus = await startPrometheus({}, dir).catch((error: Error) => assert.fail(error.message));
+        api = prometheus.api;
+        const targets = (await axios.get(`${api}/api/v1/targets`)).data.data.activeTargets;
         assert.deepEqual(
             targets.map((target: { labels: Record<string, string> }) => target.labels),
             [{ environment: "local", pipeline: prefix, instance: connectMetricsTarget(), job: `${prefix}-kafka-connect` }],

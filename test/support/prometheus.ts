@@ -55,9 +55,12 @@ export interface RunningPrometheus {
     stop(): Promise<void>;
 }
 
-/** Writes the files into a temporary folder and starts Prometheus on it; resolves once every target is up. */
-export async function startPrometheus(files: Record<string, string>): Promise<RunningPrometheus> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-prometheus-"));
+/**
+ * Writes the files into a folder (a temporary one unless `into` names one, which stays the caller's) and starts
+ * Prometheus on its prometheus.yml; resolves once every target is up.
+ */
+export async function startPrometheus(files: Record<string, string>, into?: string): Promise<RunningPrometheus> {
+    const dir = into ?? fs.mkdtempSync(path.join(os.tmpdir(), "tandem-prometheus-"));
     for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
     const port = await freePort();
     const api = `http://127.0.0.1:${port}`;
@@ -91,10 +94,11 @@ export async function startPrometheus(files: Record<string, string>): Promise<Ru
             if (child.exitCode === null && child.signalCode === null) {
                 const exited = new Promise((resolve) => child.once("exit", resolve));
                 child.kill("SIGTERM");
-                await exited;
+                await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+                kill();
             }
             process.removeListener("exit", kill);
-            fs.rmSync(dir, { recursive: true, force: true });
+            if (!into) fs.rmSync(dir, { recursive: true, force: true });
         },
     };
     await eventually("every scrape target up", 30_000, async () => {
