@@ -63,7 +63,7 @@ export class DatabaseProbes {
             files.slice(at + 1).reduce((sum, file) => sum + Number(file.File_size), 0);
         this.metrics.binlogMargin.set(marginBytes);
         this.metrics.binlogBehind.set(behindBytes);
-        return { retentionSeconds, marginBytes, behindBytes };
+        return { retentionSeconds, marginBytes, behindBytes, readsActiveFile: at === files.length - 1 };
     }
 
     /** Counts conflicts logged since the last round on one side (the first round only notes where the log ends). */

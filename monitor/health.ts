@@ -39,7 +39,8 @@ export interface MonitorState {
     watchdog: WatchdogEntry[];
     probes: Record<ProbeTarget, { up: boolean; error?: string; at?: string }>;
     slot?: { name: string; active: boolean; walStatus: string | null; retainedBytes: number } | { name: string; missing: true };
-    binlog?: { retentionSeconds: number; marginBytes?: number; behindBytes?: number };
+    /** `readsActiveFile`: the server never purges the file it writes, so reading it carries no purge risk. */
+    binlog?: { retentionSeconds: number; marginBytes?: number; behindBytes?: number; readsActiveFile?: boolean };
     deadLetters: Record<Direction, number | undefined>;
 }
 
@@ -92,7 +93,7 @@ export function evaluateHealth(state: MonitorState, delayObjectiveSeconds: numbe
     if (slot && "missing" in slot) failing.push(`replication slot ${slot.name} does not exist`);
     else if (slot && slot.walStatus === "lost") failing.push(`replication slot ${slot.name} lost WAL the source needs`);
     else if (slot && slot.walStatus === "unreserved") degraded.push(`replication slot ${slot.name} is about to lose WAL (unreserved)`);
-    if (state.binlog?.marginBytes === 0 && state.binlog.retentionSeconds > 0) {
+    if (state.binlog?.marginBytes === 0 && state.binlog.readsActiveFile === false && state.binlog.retentionSeconds > 0) {
         degraded.push("the MySQL source reads the oldest binlog file: the next purge removes what it still needs");
     }
     if (failing.length > 0) return { status: "failing", reasons: [...failing, ...degraded] };

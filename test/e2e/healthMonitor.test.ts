@@ -123,7 +123,9 @@ e2eSuite("e2e: health monitor", { timeout: 6 * 60 * 1000 }, (e2e) => {
             assert.ok(Date.now() - pausedAt < 30_000);
             await setConnectorsPaused(e2e.sandbox, [connector(sink)], false);
             await eventually(`${direction} delay back under 1 s`, 15_000, async () => ((await delay(direction))! < 1 ? true : undefined));
-            await eventually("health ok again", 15_000, async () => ((await health()).status === "ok" ? true : undefined));
+            await eventually("health ok again", 15_000, async () => ((await health()).status === "ok" ? true : undefined)).catch(
+                async (error) => assert.fail(`${(error as Error).message}; health: ${JSON.stringify(await health())}`),
+            );
         });
     }
 
