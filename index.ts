@@ -59,7 +59,7 @@ export = async () => {
         dashboards: { ...environment.urls, ...(monitor ? { healthMonitor: monitor.url } : {}) },
         // Secret: read by `tandem load`, which writes its bulk copies as the sink does.
         postgresSyncWriter: sync.postgresSyncWriter,
-        // Secret: read by `tandem monitor --stack`, which runs the health monitor in the foreground.
+        // Secret: read by `tandem health-monitor --stack`, which runs the health monitor in the foreground.
         healthMonitorAccess: sync.monitorAccess,
     };
 };

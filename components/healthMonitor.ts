@@ -104,9 +104,9 @@ export class LocalHealthMonitor extends pulumi.ComponentResource {
         const process = new LocalProcess(
             `${name}-process`,
             {
-                command: [path.join(args.projectDir, "bin", "tandem"), "monitor"],
+                command: [path.join(args.projectDir, "bin", "tandem"), "health-monitor"],
                 // bin/tandem execs node on cli/tandem.ts
-                match: [path.join(args.projectDir, "cli", "tandem.ts"), "monitor"],
+                match: [path.join(args.projectDir, "cli", "tandem.ts"), "health-monitor"],
                 cwd: args.projectDir,
                 env: healthMonitorEnv(args, "127.0.0.1"),
                 name: `${args.prefix} health monitor`,

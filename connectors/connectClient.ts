@@ -149,7 +149,29 @@ export class ConnectClient {
 
     /** Restarts the connector and its failed tasks (KIP-745). */
     async restartFailed(name: string): Promise<void> {
-        await this.call(() => this.http.post(`/connectors/${encodeURIComponent(name)}/restart?includeTasks=true&onlyFailed=true`));
+        await this.restart(name, { includeTasks: true, onlyFailed: true });
+    }
+
+    /** Restarts a connector, with its tasks or only what failed (KIP-745). */
+    async restart(name: string, options: { includeTasks: boolean; onlyFailed: boolean }): Promise<void> {
+        const query = `includeTasks=${options.includeTasks}&onlyFailed=${options.onlyFailed}`;
+        await this.call(() => this.http.post(`/connectors/${encodeURIComponent(name)}/restart?${query}`));
+    }
+
+    /** The worker's loggers with an explicitly set level (GET /admin/loggers, KIP-495). */
+    async loggers(): Promise<Record<string, { level: string; last_modified?: number | null }>> {
+        return (await this.call(() => this.http.get("/admin/loggers"))).data as Record<string, { level: string }>;
+    }
+
+    /** One logger's level; a logger never configured answers 404 (undefined). */
+    async logger(name: string): Promise<{ level: string } | undefined> {
+        return this.getOrUndefined(`/admin/loggers/${encodeURIComponent(name)}`);
+    }
+
+    /** Sets a logger's level on every worker of the cluster (KIP-976 scope=cluster); returns the loggers changed. */
+    async setLoggerLevel(name: string, level: string): Promise<string[]> {
+        const response = await this.call(() => this.http.put(`/admin/loggers/${encodeURIComponent(name)}?scope=cluster`, { level }));
+        return Array.isArray(response.data) ? (response.data as string[]) : [name];
     }
 
     /**
@@ -216,7 +238,9 @@ function toConnectError(error: unknown, baseUrl: string): ConnectError {
             const message = typeof body === "string" ? body : (body?.message ?? JSON.stringify(body));
             return connectError(`${target} answered ${error.response.status}: ${message}`, error.response.status);
         }
-        return connectError(`${target} failed: ${error.code ?? error.message} (is the Connect worker running?)`);
+        const failed = connectError(`${target} failed: ${error.code ?? error.message} (is the Connect worker running?)`);
+        (failed as ConnectError & { code?: string }).code = error.code;
+        return failed;
     }
     return connectError(String(error));
 }

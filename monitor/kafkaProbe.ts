@@ -34,6 +34,56 @@ function mskIam(brokers: string[]): Pick<KafkaConfig, "ssl" | "sasl"> {
     };
 }
 
+export interface SinkLag {
+    group: string;
+    topic: string;
+    partition: number;
+    lag: number;
+}
+
+/** Records in each direction's dead-letter topic, and each sink's lag per partition (end − committed offset). */
+export async function readKafkaView(admin: Admin, prefix: string): Promise<{ deadLetters: Record<Direction, number>; lags: SinkLag[] }> {
+    const ends = new Map<string, Map<number, { high: number; low: number }>>();
+    const endsOf = async (topic: string) => {
+        let byPartition = ends.get(topic);
+        if (!byPartition) {
+            const offsets = await admin.fetchTopicOffsets(topic);
+            byPartition = new Map(offsets.map((o) => [o.partition, { high: Number(o.high), low: Number(o.low) }]));
+            ends.set(topic, byPartition);
+        }
+        return byPartition;
+    };
+    const deadLetters = {} as Record<Direction, number>;
+    for (const direction of DIRECTIONS) {
+        let records = 0;
+        try {
+            for (const { high, low } of (await endsOf(deadLetterTopic(prefix, direction))).values()) records += high - low;
+        } catch (error) {
+            if (!/does not host this topic-partition|UNKNOWN_TOPIC/i.test((error as Error).message)) throw error;
+        }
+        deadLetters[direction] = records;
+    }
+    const lags: SinkLag[] = [];
+    for (const group of sinkGroups(prefix)) {
+        const committed = await admin.fetchOffsets({ groupId: group });
+        // A few topics at a time: one request each, and hundreds of them with hundreds of tables.
+        for (let i = 0; i < committed.length; i += 8) {
+            await Promise.all(
+                committed.slice(i, i + 8).map(async ({ topic, partitions }) => {
+                    const topicEnds = await endsOf(topic);
+                    for (const { partition, offset } of partitions) {
+                        const end = topicEnds.get(partition);
+                        if (!end) continue;
+                        const position = Number(offset) >= 0 ? Number(offset) : end.low;
+                        lags.push({ group, topic, partition, lag: Math.max(end.high - position, 0) });
+                    }
+                }),
+            );
+        }
+    }
+    return { deadLetters, lags };
+}
+
 export class KafkaProbe {
     private readonly admin: Admin;
     private connected = false;
@@ -65,46 +115,12 @@ export class KafkaProbe {
     async round(): Promise<{ deadLetters: Record<Direction, number> }> {
         try {
             await this.ensureConnected();
-            const ends = new Map<string, Map<number, { high: number; low: number }>>();
-            const endsOf = async (topic: string) => {
-                let byPartition = ends.get(topic);
-                if (!byPartition) {
-                    const offsets = await this.admin.fetchTopicOffsets(topic);
-                    byPartition = new Map(offsets.map((o) => [o.partition, { high: Number(o.high), low: Number(o.low) }]));
-                    ends.set(topic, byPartition);
-                }
-                return byPartition;
-            };
-            const deadLetters = {} as Record<Direction, number>;
-            for (const direction of DIRECTIONS) {
-                const topic = deadLetterTopic(this.settings.prefix, direction);
-                let records = 0;
-                try {
-                    for (const { high, low } of (await endsOf(topic)).values()) records += high - low;
-                } catch (error) {
-                    if (!/does not host this topic-partition|UNKNOWN_TOPIC/i.test((error as Error).message)) throw error;
-                }
-                deadLetters[direction] = records;
-                this.metrics.deadLetters.set({ direction, topic }, records);
-            }
-            const lags: { group: string; topic: string; partition: number; lag: number }[] = [];
-            for (const group of sinkGroups(this.settings.prefix)) {
-                const committed = await this.admin.fetchOffsets({ groupId: group });
-                // A few topics at a time: one request each, and hundreds of them with hundreds of tables.
-                for (let i = 0; i < committed.length; i += 8) {
-                    await Promise.all(
-                        committed.slice(i, i + 8).map(async ({ topic, partitions }) => {
-                            const topicEnds = await endsOf(topic);
-                            for (const { partition, offset } of partitions) {
-                                const end = topicEnds.get(partition);
-                                if (!end) continue;
-                                const position = Number(offset) >= 0 ? Number(offset) : end.low;
-                                lags.push({ group, topic, partition, lag: Math.max(end.high - position, 0) });
-                            }
-                        }),
-                    );
-                }
-            }
+            const { deadLetters, lags } = await readKafkaView(this.admin, this.settings.prefix);
+            for (const direction of DIRECTIONS)
+                this.metrics.deadLetters.set(
+                    { direction, topic: deadLetterTopic(this.settings.prefix, direction) },
+                    deadLetters[direction],
+                );
             // Replaced in one go: a scrape never sees half a round.
             this.metrics.consumerLag.reset();
             for (const { group, topic, partition, lag } of lags) {

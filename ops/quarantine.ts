@@ -16,6 +16,8 @@ export interface QuarantinedRecord {
     /** The database's (or the guard's) reason. */
     error: string;
     errorClass?: string;
+    /** The connector that set it aside (Connect's error header), when recorded. */
+    connector?: string;
     /** Whether the record holds the row itself (sink records) or only describes it (oversized rows). */
     replayable: boolean;
     key: string | null;
@@ -55,6 +57,7 @@ export function describeDeadLetter(direction: Direction, topic: string, partitio
         table: headerText(headers, "__source_table"),
         error: headerText(headers, `${ERROR_HEADER_PREFIX}exception.message`) ?? "(no error recorded)",
         errorClass: headerText(headers, `${ERROR_HEADER_PREFIX}exception.class.name`),
+        connector: headerText(headers, `${ERROR_HEADER_PREFIX}connector.name`),
         replayable: !uncarriable && message.value !== null,
         key: message.key ? message.key.toString("utf8") : null,
         timestamp: new Date(Number(message.timestamp)).toISOString(),

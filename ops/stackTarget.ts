@@ -5,7 +5,10 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { CONFIG_NAMESPACE, configDefaults } from "../core/projectConfig";
-import { MysqlFlavor } from "../core/vocabulary";
+import { Direction, MysqlFlavor } from "../core/vocabulary";
+
+/** The Pulumi project's folder: the CLI runs `pulumi` there whatever the user's current directory. */
+export const PROJECT_DIR = path.resolve(__dirname, "..");
 
 export interface DatabaseAddress {
     host: string;
@@ -27,6 +30,12 @@ export interface StackTarget {
     configuredTables: string[];
     /** The tables the last `pulumi up` synced (stack output). */
     syncedTables: string[];
+    /** The pipeline's connectors by role (`mysqlSource`, `postgresSink`, …) → name on the Connect cluster. */
+    connectors: Record<string, string>;
+    /** The change topics of both directions, and each direction's dead-letter topic (stack outputs). */
+    topics: { rows: string[]; deadLetters: Record<Direction, string> };
+    /** The health monitor's URL when the stack runs one (stack output `dashboards.healthMonitor`). */
+    monitorUrl?: string;
     /** The PostgreSQL account the sink writes with (secret output; read when asked for). */
     postgresSyncWriter?: { user: string; password: string };
     /** The health monitor's accounts (secret output; read when asked for). */
@@ -35,7 +44,12 @@ export interface StackTarget {
 
 function pulumi(args: string[]): string {
     try {
-        return execFileSync("pulumi", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+        return execFileSync("pulumi", args, {
+            cwd: PROJECT_DIR,
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "pipe"],
+            maxBuffer: 64 * 1024 * 1024,
+        });
     } catch (error) {
         const stderr = (error as { stderr?: string }).stderr?.trim();
         throw new Error(
@@ -82,6 +96,9 @@ export function readStackTarget(stack: string, options: { withSyncWriter?: boole
         tables?: string[];
         postgresSyncWriter?: { user?: string; password?: string };
         healthMonitorAccess?: StackTarget["monitorAccess"];
+        connectors?: Record<string, { name: string }>;
+        topics?: Record<"mysqlToPostgres" | "postgresToMysql", { rows?: string[]; deadLetter?: string }>;
+        dashboards?: { healthMonitor?: string };
     };
     if (options.withMonitorAccess && !outputs.healthMonitorAccess?.mysql?.password)
         throw new Error(`stack ${stack} has no healthMonitorAccess output: run \`pulumi up --stack ${stack}\` with this version first`);
@@ -115,13 +132,22 @@ export function readStackTarget(stack: string, options: { withSyncWriter?: boole
         connectUrl: outputs.connectUrl ?? "",
         configuredTables: list(config.tables),
         syncedTables: outputs.tables ?? [],
+        connectors: Object.fromEntries(Object.entries(outputs.connectors ?? {}).map(([role, connector]) => [role, connector.name])),
+        topics: {
+            rows: [...(outputs.topics?.mysqlToPostgres?.rows ?? []), ...(outputs.topics?.postgresToMysql?.rows ?? [])],
+            deadLetters: {
+                "mysql-to-postgres": outputs.topics?.mysqlToPostgres?.deadLetter ?? `${text("topicPrefix")}.dlq.mysql-to-postgres`,
+                "postgres-to-mysql": outputs.topics?.postgresToMysql?.deadLetter ?? `${text("topicPrefix")}.dlq.postgres-to-mysql`,
+            },
+        },
+        monitorUrl: outputs.dashboards?.healthMonitor,
         ...(options.withSyncWriter ? { postgresSyncWriter: { user: writer!.user!, password: writer!.password! } } : {}),
         ...(options.withMonitorAccess ? { monitorAccess: outputs.healthMonitorAccess } : {}),
     };
 }
 
 /** The stack's config file as it is, to put back byte for byte afterwards (the CLI rewrites the whole file). */
-export function saveStackConfigFile(stack: string, projectDir: string = process.cwd()): { restore(): void } {
+export function saveStackConfigFile(stack: string, projectDir: string = PROJECT_DIR): { restore(): void } {
     const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
     const saved = fs.existsSync(file) ? fs.readFileSync(file) : undefined;
     return {

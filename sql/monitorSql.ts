@@ -179,3 +179,15 @@ export function conflictsHighWaterSql(engine: Side, schema: string, table: strin
 export function replicationSlotSql(slot: string): string {
     return `SELECT slot_name, active, wal_status, pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint AS retained_bytes, safe_wal_size FROM pg_replication_slots WHERE slot_name = ${pgLiteral(slot)}`;
 }
+
+/**
+ * Conflicts per table and winner over the whole log and the last hour, each counted once (on the side where the
+ * winning version arrived, as conflictsSinceSql does): what `tandem status` shows.
+ */
+export function conflictTotalsSql(engine: Side, schema: string, table: string): string {
+    const origin = BOOKKEEPING.origin;
+    if (engine === "mysql") {
+        return `SELECT table_name, winner, COUNT(*) AS total, SUM(detected_at > NOW(6) - INTERVAL 1 HOUR) AS last_hour FROM ${q(table)} WHERE winner = JSON_UNQUOTE(JSON_EXTRACT(incoming_row, '$.${origin}')) GROUP BY table_name, winner`;
+    }
+    return `SELECT table_name, winner, COUNT(*) AS total, COUNT(*) FILTER (WHERE detected_at > now() - interval '1 hour') AS last_hour FROM ${qi(schema)}.${qi(table)} WHERE winner = incoming_row->>${pgLiteral(origin)} GROUP BY table_name, winner`;
+}

@@ -1,9 +1,11 @@
 // `tandem load`: the bulk initial load of a stack's synced tables, MySQL/MariaDB → PostgreSQL (initialLoad=bulk).
 // COPY and a version-aware merge while the stack streams; resumable; exit 1 when a table was not loaded.
 import { MultiBar, Presets, SingleBar } from "cli-progress";
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import { LoadProgress, LoadReport, runLoad } from "../../bulkload/load";
 import { mysqlAddress, readStackTarget } from "../../ops/stackTarget";
+import { act } from "../command";
+import { emit } from "../output";
 import { InvalidOptions } from "../../loadtest/options";
 
 function progressOnStderr(): LoadProgress & { stop(): void } {
@@ -72,20 +74,12 @@ export function loadCommand(): Command {
         .option("--chunk-rows <n>", "rows per chunk (one COPY, merge and resume point each)", "50000")
         .option("--max-refused <n>", "stop a table after this many rows PostgreSQL refuses in bulk", "1000")
         .option("--restart", "copy again from the start, tables loaded already included")
-        .option("--stack <name>", "the Pulumi stack", "local")
-        .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
+        .addHelpText("after", "\nExamples:\n  $ tandem load\n  $ tandem load --table orders --chunk-rows 50000 -o json\n")
         .action(
-            async (flags: {
-                table?: string[];
-                chunkRows?: string;
-                maxRefused?: string;
-                restart?: boolean;
-                stack: string;
-                output: string;
-            }) => {
+            act(async (session, flags: { table?: string[]; chunkRows?: string; maxRefused?: string; restart?: boolean }) => {
                 const chunkRows = positive(flags.chunkRows, "--chunk-rows", 50000);
                 const maxRefusedRows = positive(flags.maxRefused, "--max-refused", 1000);
-                const target = readStackTarget(flags.stack, { withSyncWriter: true });
+                const target = readStackTarget(session.stackName, { withSyncWriter: true });
                 const progress = progressOnStderr();
                 let report: LoadReport;
                 try {
@@ -97,8 +91,8 @@ export function loadCommand(): Command {
                 } finally {
                     progress.stop();
                 }
-                process.stdout.write(flags.output === "json" ? `${JSON.stringify(report, null, 2)}\n` : renderLoadReport(report));
-                if (!report.ok) process.exitCode = 1;
-            },
+                emit(session.format, report, renderLoadReport);
+                return report.ok ? 0 : 1;
+            }),
         );
 }

@@ -14,6 +14,8 @@ import { Progress, runLoadtest, TableShape, tableShape } from "../../loadtest/ru
 import { dropLoadtestTableSql, LOADTEST_TABLE, loadtestTableSql } from "../../loadtest/sql";
 import { applyStackTables, mysqlAddress, readStackTarget, saveStackConfigFile, StackTarget, upStack } from "../../ops/stackTarget";
 import { qi } from "../../sql/postgresSql";
+import { act } from "../command";
+import { emit } from "../output";
 
 function progressOnStderr(): Progress {
     const bars = new MultiBar(
@@ -76,62 +78,68 @@ export function loadtestCommand(): Command {
         .option("--table <name>", "a synced table to load (default: the command's own table pair, added to the stack and removed after)")
         .option("--timeout <seconds>", "how long to wait for both sides to converge after the last write", "120")
         .option("--keep", "keep the command's own table in the stack afterwards (faster reruns)")
-        .option("--stack <name>", "the Pulumi stack", "local")
-        .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
-        .action(async (flags: RawLoadtestOptions & { stack: string; output: string }) => {
-            const options = validateLoadtestOptions(flags);
-            const target = readStackTarget(flags.stack);
-            let table = OWN_TABLE;
-            const progress = progressOnStderr();
-            const ownAdded = !options.table && !target.syncedTables.includes(LOADTEST_TABLE);
-            const configFile = saveStackConfigFile(target.stack);
-            if (options.table) {
-                if (!target.syncedTables.includes(options.table))
-                    throw new Error(`stack ${target.stack} does not sync ${options.table} (its tables: ${target.syncedTables.join(", ")})`);
-                table = await tableShape(target, options.table);
-            } else {
-                // A leftover of the command's own table that the stack does not sync (an interrupted run, another
-                // stack's run) may hold rows on one side only: start from empty tables.
-                if (ownAdded) await onBothSides(target, dropLoadtestTableSql(target.postgres.schema, tombstoneTable(LOADTEST_TABLE)));
-                await onBothSides(target, loadtestTableSql(target.postgres.schema));
-                if (ownAdded) {
-                    if (target.configuredTables.length === 0) {
+        .addHelpText(
+            "after",
+            "\nExamples:\n  $ tandem loadtest --records 10000 --concurrent 10\n  $ tandem loadtest --direction mysql-to-postgres --rate 1000 --conflicts 0.05 -o json\n",
+        )
+        .action(
+            act(async (session, flags: RawLoadtestOptions) => {
+                const options = validateLoadtestOptions(flags);
+                const target = readStackTarget(session.stackName);
+                let table = OWN_TABLE;
+                const progress = progressOnStderr();
+                const ownAdded = !options.table && !target.syncedTables.includes(LOADTEST_TABLE);
+                const configFile = saveStackConfigFile(target.stack);
+                if (options.table) {
+                    if (!target.syncedTables.includes(options.table))
                         throw new Error(
-                            `stack ${target.stack} selects its tables with tandem:tableInclude: include ${LOADTEST_TABLE}, or give --table`,
+                            `stack ${target.stack} does not sync ${options.table} (its tables: ${target.syncedTables.join(", ")})`,
                         );
-                    }
-                }
-            }
-            let result;
-            try {
-                if (ownAdded) {
-                    progress.phase(`adding ${LOADTEST_TABLE} to stack ${target.stack} (pulumi up)`);
-                    applyStackTables(target.stack, [...target.configuredTables, LOADTEST_TABLE]);
-                }
-                result = await runLoadtest(target, table, options, progress);
-            } finally {
-                if (!options.table && !options.keep) {
-                    progress.phase(`removing ${LOADTEST_TABLE} from stack ${target.stack} (pulumi up)`);
+                    table = await tableShape(target, options.table);
+                } else {
+                    // A leftover of the command's own table that the stack does not sync (an interrupted run, another
+                    // stack's run) may hold rows on one side only: start from empty tables.
+                    if (ownAdded) await onBothSides(target, dropLoadtestTableSql(target.postgres.schema, tombstoneTable(LOADTEST_TABLE)));
+                    await onBothSides(target, loadtestTableSql(target.postgres.schema));
                     if (ownAdded) {
-                        // The stack file as it was, byte for byte (the CLI would rewrite every value in it).
-                        configFile.restore();
-                        upStack(target.stack);
-                    } else {
-                        applyStackTables(
-                            target.stack,
-                            target.configuredTables.filter((name) => name !== LOADTEST_TABLE),
-                        );
+                        if (target.configuredTables.length === 0) {
+                            throw new Error(
+                                `stack ${target.stack} selects its tables with tandem:tableInclude: include ${LOADTEST_TABLE}, or give --table`,
+                            );
+                        }
                     }
-                    const drop = dropLoadtestTableSql(target.postgres.schema, tombstoneTable(LOADTEST_TABLE));
-                    const { functionPrefix } = syncNames(target.prefix);
-                    const functions = ["apply_delete", "cascade"].map(
-                        (kind) =>
-                            `DROP FUNCTION IF EXISTS ${qi(target.postgres.schema)}.${qi(postgresTableFunction(functionPrefix, kind, LOADTEST_TABLE))}()`,
-                    );
-                    await onBothSides(target, { mysql: drop.mysql, postgres: [...drop.postgres, ...functions] });
                 }
-            }
-            process.stdout.write(flags.output === "json" ? `${JSON.stringify(result, null, 2)}\n` : renderReport(result));
-            if (!result.ok) process.exitCode = 1;
-        });
+                let result;
+                try {
+                    if (ownAdded) {
+                        progress.phase(`adding ${LOADTEST_TABLE} to stack ${target.stack} (pulumi up)`);
+                        applyStackTables(target.stack, [...target.configuredTables, LOADTEST_TABLE]);
+                    }
+                    result = await runLoadtest(target, table, options, progress);
+                } finally {
+                    if (!options.table && !options.keep) {
+                        progress.phase(`removing ${LOADTEST_TABLE} from stack ${target.stack} (pulumi up)`);
+                        if (ownAdded) {
+                            // The stack file as it was, byte for byte (the CLI would rewrite every value in it).
+                            configFile.restore();
+                            upStack(target.stack);
+                        } else {
+                            applyStackTables(
+                                target.stack,
+                                target.configuredTables.filter((name) => name !== LOADTEST_TABLE),
+                            );
+                        }
+                        const drop = dropLoadtestTableSql(target.postgres.schema, tombstoneTable(LOADTEST_TABLE));
+                        const { functionPrefix } = syncNames(target.prefix);
+                        const functions = ["apply_delete", "cascade"].map(
+                            (kind) =>
+                                `DROP FUNCTION IF EXISTS ${qi(target.postgres.schema)}.${qi(postgresTableFunction(functionPrefix, kind, LOADTEST_TABLE))}()`,
+                        );
+                        await onBothSides(target, { mysql: drop.mysql, postgres: [...drop.postgres, ...functions] });
+                    }
+                }
+                emit(session.format, result, renderReport);
+                return result.ok ? 0 : 1;
+            }),
+        );
 }

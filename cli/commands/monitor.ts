@@ -1,57 +1,70 @@
-// `tandem monitor`: runs the health monitor in the foreground. With `--stack` it takes everything from the
-// stack (addresses as this machine reaches them, the monitor's accounts from the secret output
-// `healthMonitorAccess`); without, from TANDEM_MONITOR_SETTINGS and the password variables, as every
-// deployment of the stack starts it (local process, container, Kubernetes).
-import { Command } from "commander";
-import { HEALTH_MONITOR_PORT, MONITOR_DEFAULTS, MonitorSecrets, MonitorSettings, parseMonitorSettings } from "../../core/monitorSettings";
-import { InvalidOptions } from "../../loadtest/options";
-import { HealthMonitor } from "../../monitor/service";
-import { readStackTarget } from "../../ops/stackTarget";
+// `tandem monitor`: `tandem status` refreshed live — every 2 s on the terminal's alternate screen, `q` (or
+// Ctrl-C) to quit; without a terminal, one line per interval (for a log or a pipe).
+import { act, command } from "../command";
+import { UsageError } from "../errors";
+import { gatherStatus, PipelineStatus } from "../pipelineStatus";
+import { renderStatus, statusLine } from "../statusScreen";
 
-function fromStack(stack: string, port: number, host: string): { settings: MonitorSettings; secrets: MonitorSecrets } {
-    const target = readStackTarget(stack, { withMonitorAccess: true });
-    const access = target.monitorAccess!;
-    return {
-        settings: {
-            prefix: target.prefix,
-            listen: { host, port },
-            mysql: { ...target.mysql, user: access.mysql.user },
-            postgres: { ...target.postgres, user: access.postgres.user },
-            kafka: { bootstrapServers: target.kafkaBootstrapServers, security: "plaintext" },
-            connect: { url: target.connectUrl },
-            intervalSeconds: MONITOR_DEFAULTS.intervalSeconds,
-            delayObjectiveSeconds: MONITOR_DEFAULTS.delayObjectiveSeconds,
-            probeTimeoutSeconds: MONITOR_DEFAULTS.probeTimeoutSeconds,
-            watchdog: { ...MONITOR_DEFAULTS.watchdog },
-        },
-        secrets: { mysqlPassword: access.mysql.password, postgresPassword: access.postgres.password },
-    };
-}
+const ALTERNATE_SCREEN = "\x1b[?1049h\x1b[?25l";
+const MAIN_SCREEN = "\x1b[?25h\x1b[?1049l";
+const HOME_AND_CLEAR = "\x1b[H\x1b[2J";
 
-export function monitorCommand(): Command {
-    return new Command("monitor")
-        .description("Run the health monitor in the foreground (GET /metrics, /health, /).")
-        .option("--stack <name>", "take the settings from this Pulumi stack (default: from TANDEM_MONITOR_SETTINGS)")
-        .option("--port <n>", `port to listen on (with --stack; default ${HEALTH_MONITOR_PORT})`)
-        .option("--host <address>", "address to listen on (with --stack)", "127.0.0.1")
-        .option("--no-watchdog", "only report failed connectors and tasks, never restart them")
-        .action(async (flags: { stack?: string; port?: string; host: string; watchdog: boolean }) => {
-            const port = flags.port === undefined ? HEALTH_MONITOR_PORT : Number(flags.port);
-            if (!Number.isInteger(port) || port < 0 || port > 65535)
-                throw new InvalidOptions(`--port must be a port number, got ${flags.port}`);
-            if (!flags.stack && flags.port !== undefined)
-                throw new InvalidOptions("--port goes with --stack (else the settings say where to listen)");
-            const { settings, secrets } = flags.stack ? fromStack(flags.stack, port, flags.host) : parseMonitorSettings(process.env);
-            if (!flags.watchdog) settings.watchdog.enabled = false;
-            const monitor = new HealthMonitor(settings, secrets);
-            await monitor.start();
-            await new Promise<void>((resolve) => {
+export function monitorCommand() {
+    return command(
+        "monitor",
+        "Watch the pipeline: the status screen refreshed every few seconds (q to quit); one line per interval without a terminal.",
+        ["tandem monitor", "tandem monitor --interval 5", "tandem monitor --count 3 | tee status.log"],
+    )
+        .option("--interval <seconds>", "seconds between refreshes", "2")
+        .option("--count <n>", "stop after this many refreshes (default: until q)")
+        .action(
+            act(async (session, flags: { interval: string; count?: string }) => {
+                const interval = Number(flags.interval);
+                if (!(interval > 0)) throw new UsageError(`--interval must be a positive number of seconds, got ${flags.interval}`);
+                const count = flags.count === undefined ? Infinity : Number(flags.count);
+                if (!(Number.isInteger(count) && count > 0) && count !== Infinity)
+                    throw new UsageError(`--count must be a positive integer, got ${flags.count}`);
+                const live = Boolean(process.stdout.isTTY && process.stdin.isTTY);
+                let quit = false;
+                let wake: () => void = () => undefined;
                 const stop = () => {
-                    process.stderr.write("stopping the health monitor\n");
-                    void monitor.stop().then(resolve);
+                    quit = true;
+                    wake();
                 };
-                process.once("SIGTERM", stop);
-                process.once("SIGINT", stop);
-            });
-        });
+                if (live) {
+                    process.stdin.setRawMode(true);
+                    process.stdin.resume();
+                    process.stdin.on("data", (key: Buffer) => {
+                        const text = key.toString("utf8");
+                        if (text === "q" || text === "Q" || text === "\u0003" || text === "\u001b") stop();
+                    });
+                    process.stdout.write(ALTERNATE_SCREEN);
+                } else process.once("SIGINT", stop);
+                let last: PipelineStatus | undefined;
+                try {
+                    for (let round = 0; round < count && !quit; round++) {
+                        // The first screen waits for nothing; later ones reuse the monitor's delays or a short canary wait.
+                        last = await gatherStatus(session, { canaryWaitMs: Math.min(interval * 1000, 5000) });
+                        if (quit) break;
+                        if (live)
+                            process.stdout.write(
+                                `${HOME_AND_CLEAR}${renderStatus(last)}\nrefreshing every ${interval} s — press q to quit\n`,
+                            );
+                        else process.stdout.write(statusLine(last));
+                        if (round + 1 < count)
+                            await new Promise<void>((resolve) => {
+                                wake = resolve;
+                                setTimeout(resolve, interval * 1000);
+                            });
+                    }
+                } finally {
+                    if (live) {
+                        process.stdout.write(MAIN_SCREEN);
+                        process.stdin.setRawMode(false);
+                        process.stdin.pause();
+                    }
+                }
+                return last?.health.status === "failing" ? 1 : 0;
+            }),
+        );
 }

@@ -311,7 +311,7 @@ export function alertRules(options: AlertRuleOptions): RuleFile {
                         // TandemDeadLetters, a series new within the window and already > 0 counts too.
                         `delta(${quarantined}[${t.dlqWindowMinutes}m]) > 0 or (${quarantined} > 0 unless ${quarantined} offset ${t.dlqWindowMinutes}m)`,
                         "Records quarantined in {{ $labels.topic }} ({{ $labels.direction }})",
-                        `Dead-letter topic {{ $labels.topic }} gained records within ${t.dlqWindowMinutes}m: rows of direction {{ $labels.direction }} the sync did not apply (a sink refused them, or the source could not carry them), so the databases differ on them. \`scripts/quarantine list --direction {{ $labels.direction }}\` shows them and why; fix the cause and replay them.`,
+                        `Dead-letter topic {{ $labels.topic }} gained records within ${t.dlqWindowMinutes}m: rows of direction {{ $labels.direction }} the sync did not apply (a sink refused them, or the source could not carry them), so the databases differ on them. \`tandem dlq show --direction {{ $labels.direction }}\` shows them and why; fix the cause and replay them (\`tandem dlq replay\`).`,
                     ),
                 ],
             },

@@ -33,13 +33,13 @@ describe("our images: Dockerfiles and build context", () => {
         assert.deepEqual(froms(dockerfile("monitor")), [IMAGES.monitorBase, IMAGES.monitorBase]);
     });
 
-    it("the monitor's image: compiled JavaScript, production dependencies, a non-root user, port 8084, `tandem monitor`", () => {
+    it("the monitor's image: compiled JavaScript, production dependencies, a non-root user, port 8084, `tandem health-monitor`", () => {
         const text = dockerfile("monitor");
         assert.match(text, /^RUN npx tsc -p docker\/monitor\/tsconfig\.json$/m);
         assert.match(text, /^RUN npm ci --omit=dev /m);
         assert.match(text, /^USER 1000:1000$/m);
         assert.match(text, /^EXPOSE 8084$/m);
-        assert.match(text, /^CMD \["node", "dist\/cli\/tandem\.js", "monitor"\]$/m);
+        assert.match(text, /^CMD \["node", "dist\/cli\/tandem\.js", "health-monitor"\]$/m);
         const tsconfig = JSON.parse(fs.readFileSync(path.join(ROOT, "docker", "monitor", "tsconfig.json"), "utf8"));
         assert.deepEqual(tsconfig.files, ["../../cli/tandem.ts"]);
         assert.equal(path.resolve(ROOT, "docker", "monitor", tsconfig.compilerOptions.outDir), path.join(ROOT, "dist"));

@@ -161,11 +161,11 @@ e2eSuite("e2e: a legacy schema of 46 table pairs", { timeout: 45 * 60 * 1000 }, 
         await postgresQuery(e2e.sandbox, `ALTER TABLE "${check.name}" DROP CONSTRAINT IF EXISTS "${check.name}_qty_check"`);
         await postgresQuery(e2e.sandbox, `ALTER TABLE "${notNull.name}" ALTER COLUMN name DROP NOT NULL`);
         // The documented commands, on the stack's outputs.
-        const quarantine = (...args: string[]) =>
-            promisify(execFile)(path.join(REPO_ROOT, "scripts", "quarantine"), [...args, "--stack", prefix, "-o", "json"], {
+        const dlq = (...args: string[]) =>
+            promisify(execFile)(path.join(REPO_ROOT, "bin", "tandem"), ["dlq", ...args, "--stack", prefix, "-o", "json"], {
                 maxBuffer: 64 * 1024 * 1024,
             });
-        const listed = JSON.parse((await quarantine("list", "--table", check.name)).stdout) as {
+        const listed = JSON.parse((await dlq("show", "--table", check.name)).stdout) as {
             table: string;
             error: string;
             replayable: boolean;
@@ -176,7 +176,7 @@ e2eSuite("e2e: a legacy schema of 46 table pairs", { timeout: 45 * 60 * 1000 }, 
         );
         assert.match(listed[0].error, /violates check constraint/);
         for (const table of [check.name, notNull.name]) {
-            assert.equal(JSON.parse((await quarantine("replay", "--table", table, "--yes")).stdout).replayed, 1);
+            assert.equal(JSON.parse((await dlq("replay", "--table", table, "--yes")).stdout).replayed, 1);
         }
         const fixed = new Set([check.name, notNull.name]);
         await waitCorpusConverged(

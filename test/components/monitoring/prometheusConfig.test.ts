@@ -190,7 +190,7 @@ describe("prometheusConfig: alertRules", () => {
         // The sink-side rule stays: it names the connector and task.
         assert.ok(rules.TandemDeadLetters.expr.startsWith("increase(kafka_connect_task_error_deadletterqueue_produce_requests"));
         assert.match(rules.TandemSyncDelayHigh.annotations.description, /5s \(the objective, tandem:syncDelayObjectiveSeconds\)/);
-        assert.match(rules.TandemDeadLettersQuarantined.annotations.description, /scripts\/quarantine list --direction/);
+        assert.match(rules.TandemDeadLettersQuarantined.annotations.description, /tandem dlq show --direction/);
     });
 
     it("takes thresholds as options", () => {
