@@ -14,7 +14,8 @@ export interface ConnectSchema {
 
 export interface DecodedRecord {
     kind: "change" | "tombstone" | "other";
-    op?: "create" | "update" | "delete" | "read" | "truncate" | "message"; // from c/u/d/r/t/m
+    /** From c/u/d/r/t/m; `upsert` for a flattened row (ExtractNewRecordState), which does not tell insert from update. */
+    op?: "create" | "update" | "delete" | "read" | "truncate" | "message" | "upsert";
     key: unknown; // decoded key payload (object of key columns) or null
     before?: Record<string, unknown> | null;
     after?: Record<string, unknown> | null;
@@ -64,7 +65,16 @@ function decodeKey(key: Buffer | string | null): unknown {
     return unwrapped ? decodeValue(unwrapped.schema, unwrapped.payload) : text; // a key another producer wrote as plain text
 }
 
-export function decodeRecord(key: Buffer | string | null, value: Buffer | string | null): DecodedRecord {
+/** The flattened form's delete marker (ExtractNewRecordState, delete.tombstone.handling.mode=rewrite). */
+const DELETED_FIELD = "__deleted";
+/** The header naming the source table (ExtractNewRecordState add.headers=source.table). */
+const TABLE_HEADER = "__source_table";
+
+export function decodeRecord(
+    key: Buffer | string | null,
+    value: Buffer | string | null,
+    headers: Record<string, string> = {},
+): DecodedRecord {
     const decodedKey = decodeKey(key);
     const text = value === null ? "" : typeof value === "string" ? value : value.toString("utf8");
     // An empty value is what a tombstone looks like to a client that does not tell null from empty.
@@ -74,7 +84,22 @@ export function decodeRecord(key: Buffer | string | null, value: Buffer | string
     const { schema, payload } = unwrapped;
     // With schemas enabled, a null value is written as {"schema":null,"payload":null}.
     if (payload === null) return { kind: "tombstone", key: decodedKey };
-    if (!isChange(payload)) return { kind: "other", key: decodedKey, payload };
+    if (isObject(payload) && typeof payload[DELETED_FIELD] === "string" && !isChange(payload)) {
+        // The pipeline's own topics carry rows flattened from the envelope, a delete marked in a field.
+        const { [DELETED_FIELD]: deleted, ...row } = asObject(decodeValue(schema, payload)) ?? {};
+        const gone = deleted === "true";
+        const flattened: DecodedRecord = {
+            kind: "change",
+            op: gone ? "delete" : "upsert",
+            key: decodedKey,
+            before: gone ? row : undefined,
+            after: gone ? null : row,
+        };
+        if (headers[TABLE_HEADER]) flattened.table = headers[TABLE_HEADER];
+        if (flattened.before === undefined) delete flattened.before;
+        return flattened;
+    }
+    if (!isChange(payload)) return { kind: "other", key: decodedKey, payload: decodeValue(schema, payload) };
     const fieldSchema = (name: string) => schema?.fields?.find((field) => field.field === name);
     const row = (name: "before" | "after") => (name in payload ? asObject(decodeValue(fieldSchema(name), payload[name])) : undefined);
     const source = isObject(payload.source) ? payload.source : {};

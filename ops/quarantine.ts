@@ -5,6 +5,7 @@
 // Reading them, and replaying sink records once their cause is fixed, is all this module does.
 import { IHeaders, Kafka, KafkaMessage, logLevel } from "kafkajs";
 import { Direction } from "../core/vocabulary";
+import { registerKafkaCodecs } from "./kafkaCodecs";
 
 export interface QuarantinedRecord {
     direction: Direction;
@@ -85,6 +86,7 @@ export async function readQuarantine(
     source: QuarantineSource,
     onProgress?: (read: number, total: number) => void,
 ): Promise<QuarantinedRecord[]> {
+    registerKafkaCodecs();
     const kafka = kafkaOf(source.bootstrapServers);
     const admin = kafka.admin();
     await admin.connect();

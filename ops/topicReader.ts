@@ -1,6 +1,7 @@
 // Effects: reads a bounded range of a topic — the last N records of each partition, or from the beginning —
 // with a throwaway consumer group (no offsets committed, deleted afterwards), or follows it as records come.
 import { Kafka, KafkaMessage } from "kafkajs";
+import { registerKafkaCodecs } from "./kafkaCodecs";
 
 export interface TopicRecord {
     partition: number;
@@ -39,6 +40,7 @@ function toRecord(partition: number, message: KafkaMessage): TopicRecord {
  * when the read began (or, following, once `follow.stopped()` says so).
  */
 export async function readTopic(kafka: Kafka, topic: string, options: ReadOptions): Promise<void> {
+    registerKafkaCodecs();
     const admin = kafka.admin();
     await admin.connect();
     const groupId = `tandem-cli-${process.pid}-${Date.now().toString(36)}`;

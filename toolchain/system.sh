@@ -23,6 +23,9 @@ NEEDS=(
   "procps|command -v ps"
   "iproute2|command -v ss"
   "util-linux|command -v setsid && command -v runuser && command -v flock"
+  # The CLI's tests: `tandem monitor` driven in a real terminal, and the zsh completion run by zsh.
+  "tmux|command -v tmux"
+  "zsh|command -v zsh"
 )
 
 missing=()

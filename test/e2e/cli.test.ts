@@ -137,7 +137,7 @@ e2eSuite("e2e: tandem CLI", { timeout: 5 * 60 * 1000 }, (e2e) => {
             described.topics.length > 0 && described.topics.every((name) => name.startsWith(`${prefix}.mysql-to-postgres.`)),
             described.topics.join(", "),
         );
-        assert.match(described.config["connection.password"], /^\$\{file:/, "a config provider reference, shown as it is");
+        assert.match(described.config["connection.password"], /^\$\{\w+:/, "a config provider reference, shown as it is");
     });
 
     it("topics: list marks the pipeline's topics; tail shows the row written a moment before, decoded", async () => {
@@ -151,7 +151,7 @@ e2eSuite("e2e: tandem CLI", { timeout: 5 * 60 * 1000 }, (e2e) => {
         assert.equal(row?.pipeline, "mysql-to-postgres");
         assert.ok(topics.some((entry) => entry.name === `${prefix}.dlq.mysql-to-postgres` && entry.pipeline === "dead letters"));
         const tailed = await eventually("the row on its topic", 30_000, async () => {
-            const records = json<{ op: string; key: { id: number }; after: Record<string, unknown>; table: string; position: string }[]>([
+            const records = json<{ op: string; key: { id: number }; after: Record<string, unknown>; table: string }[]>([
                 "topics",
                 "tail",
                 topic(),
@@ -160,14 +160,15 @@ e2eSuite("e2e: tandem CLI", { timeout: 5 * 60 * 1000 }, (e2e) => {
             ]);
             return records.find((record) => record.after?.name === "tail me");
         });
-        assert.equal(tailed.op, "create");
+        // The pipeline's topics carry rows flattened from Debezium's envelope, decoded by their schema (a decimal, not bytes).
+        assert.equal(tailed.op, "upsert");
         assert.equal(tailed.after.price, "-12.50");
-        assert.equal(tailed.table, `${e2e.sandbox.mariadb.database}.${table}`);
-        assert.match(tailed.position, /^[\w-]+\.\d+:\d+/);
+        assert.equal(tailed.table, table);
         const byKey = tandem(["topics", "tail", topic(), "--key", String(tailed.key.id), "--from-beginning"]);
         assert.equal(byKey.status, 0, byKey.stderr);
-        assert.match(byKey.stdout, /create\s+\S+\s+mysql-bin\.\d+:\d+|create/);
-        assert.match(byKey.stdout, /after: {"id":\d+,"name":"tail me","price":"-12.50"/);
+        assert.match(byKey.stdout, new RegExp(`upsert\\s+${table}\\n\\s+key:\\s+\\{"id":${tailed.key.id}\\}`));
+        assert.match(byKey.stdout, /after: {2}\{"id":\d+,"name":"tail me","price":"-12\.50"/);
+        assert.equal(byKey.stdout.match(/ key: /g)?.length, 1, "only the record of that key");
     });
 
     it("dlq: show names a dead-lettered row's exception and origin; replay after the fix lands it", async () => {

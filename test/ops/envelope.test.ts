@@ -244,4 +244,31 @@ describe("ops/envelope", () => {
             assert.equal(decodeValue({ type: "int32", name: "io.debezium.time.Date" }, 1e12), 1e12); // past Date's range
         });
     });
+
+    it("reads the pipeline's flattened rows: an upsert, a delete marked in __deleted, the table from its header", () => {
+        const schema = {
+            type: "struct",
+            fields: [
+                { field: "id", type: "int32" },
+                { field: "price", type: "bytes", name: "org.apache.kafka.connect.data.Decimal", parameters: { scale: "2" } },
+                { field: "__deleted", type: "string", optional: true },
+            ],
+        };
+        const value = (deleted: string) => JSON.stringify({ schema, payload: { id: 7, price: "AJY=", __deleted: deleted } });
+        const key = JSON.stringify({ schema: { type: "struct", fields: [{ field: "id", type: "int32" }] }, payload: { id: 7 } });
+        assert.deepEqual(decodeRecord(key, value("false"), { __source_table: "demo items" }), {
+            kind: "change",
+            op: "upsert",
+            key: { id: 7 },
+            after: { id: 7, price: "1.50" },
+            table: "demo items",
+        });
+        assert.deepEqual(decodeRecord(key, value("true")), {
+            kind: "change",
+            op: "delete",
+            key: { id: 7 },
+            before: { id: 7, price: "1.50" },
+            after: null,
+        });
+    });
 });

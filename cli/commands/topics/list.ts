@@ -48,6 +48,7 @@ export function topicsListCommand() {
                         );
                         rows.push(...batch);
                     }
+                    rows.sort((a, b) => a.name.localeCompare(b.name));
                     emit(session.format, rows, (data) =>
                         data.length === 0
                             ? "no topics\n"

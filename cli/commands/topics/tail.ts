@@ -20,7 +20,12 @@ function matchesKey(record: DecodedRecord, wanted: string): boolean {
     return values.includes(wanted) || values.join(",") === wanted || JSON.stringify(key) === wanted;
 }
 
-const OP_COLOURS: Record<string, (text: string) => string> = { create: paint.green, update: paint.yellow, delete: paint.red };
+const OP_COLOURS: Record<string, (text: string) => string> = {
+    create: paint.green,
+    upsert: paint.green,
+    update: paint.yellow,
+    delete: paint.red,
+};
 
 function render(record: TailedRecord): string {
     const head = [
@@ -65,7 +70,7 @@ export function topicsTailCommand() {
                 let stopped = false;
                 if (flags.follow) process.once("SIGINT", () => (stopped = true));
                 const decode = (record: TopicRecord): TailedRecord => ({
-                    ...decodeRecord(record.key, record.value),
+                    ...decodeRecord(record.key, record.value, record.headers),
                     partition: record.partition,
                     offset: record.offset,
                     timestamp: record.timestamp,
