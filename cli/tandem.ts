@@ -11,6 +11,7 @@ import { loadCommand } from "./commands/load";
 import { loadtestCommand } from "./commands/loadtest";
 import { logsCommand } from "./commands/logs";
 import { monitorCommand } from "./commands/monitor";
+import { reconcileCommand } from "./commands/reconcile";
 import { statusCommand } from "./commands/status";
 import { topicsCommand } from "./commands/topics";
 import { FORMATS } from "./output";
@@ -42,6 +43,7 @@ export function tandemProgram(): Command {
         connectorsCommand(),
         topicsCommand(),
         dlqCommand(),
+        reconcileCommand(),
         logsCommand(),
         loadCommand(),
         loadtestCommand(),

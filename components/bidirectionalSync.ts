@@ -215,7 +215,7 @@ export class BidirectionalSync extends pulumi.ComponentResource {
                 teardownOnDelete,
                 secrets: { monitor: passwords.mysqlMonitor },
             },
-            { parent: this, dependsOn: [mysqlObjects] },
+            { parent: this, dependsOn: [mysqlObjects, mysqlAccess] },
         );
 
         const mysqlTables = synced.mysql.map(
@@ -279,7 +279,9 @@ export class BidirectionalSync extends pulumi.ComponentResource {
                 teardownOnDelete,
                 secrets: { monitor: passwords.postgresMonitor },
             },
-            { parent: this, dependsOn: [postgresObjects] },
+            // After the accounts: a destroy then drops the canary before the accounts' teardown walks the schema's
+            // grants (run together, PostgreSQL failed it with "cache lookup failed for relation").
+            { parent: this, dependsOn: [postgresObjects, postgresAccess] },
         );
 
         const cascades = mysqlCascadesByParent(synced.mysql);

@@ -99,6 +99,9 @@ export function syncNames(prefix: string) {
         canaryTable: fitIdentifier(`${base}_canary`),
         /** `tandem load`'s resume positions (PostgreSQL; created with the shared objects, dropped by the teardown). */
         progressTable: fitIdentifier(`${base}_bulk_load`),
+        /** `tandem reconcile`'s last run per table (read by the health monitor) and its repairs (PostgreSQL, created on first use). */
+        reconcileRunsTable: fitIdentifier(`${base}_reconcile_runs`),
+        reconcileRepairsTable: fitIdentifier(`${base}_reconcile_repairs`),
         functionPrefix,
     };
 }

@@ -5,6 +5,8 @@ import { syncNames } from "../core/model";
 import { MonitorSettings } from "../core/monitorSettings";
 import { Side } from "../core/vocabulary";
 import { conflictsHighWaterSql, conflictsSinceSql, replicationSlotSql } from "../sql/monitorSql";
+import { pgLiteral, qi } from "../sql/postgresSql";
+import { reconcileRunsSql } from "../sql/reconcileSql";
 import { MonitorDatabases } from "./databases";
 import { MonitorState } from "./health";
 import { MonitorMetrics } from "./metrics";
@@ -64,6 +66,22 @@ export class DatabaseProbes {
         this.metrics.binlogMargin.set(marginBytes);
         this.metrics.binlogBehind.set(behindBytes);
         return { retentionSeconds, marginBytes, behindBytes, readsActiveFile: at === files.length - 1 };
+    }
+
+    /** The last `tandem reconcile` of each table, once it ran (its table does not exist before). */
+    async reconcileRuns(): Promise<void> {
+        const schema = this.settings.postgres.schema;
+        const table = this.names.reconcileRunsTable;
+        const [exists] = await this.db.postgresQuery<{ present: boolean }>(
+            `SELECT to_regclass(${pgLiteral(`${qi(schema)}.${qi(table)}`)}) IS NOT NULL AS present`,
+        );
+        if (!exists?.present) return;
+        for (const row of await this.db.postgresQuery<{ table_name: string; differences: string; finished: number }>(
+            reconcileRunsSql(schema, table),
+        )) {
+            this.metrics.reconcileDifferences.set({ table: row.table_name }, Number(row.differences));
+            this.metrics.reconcileLastRun.set({ table: row.table_name }, Number(row.finished));
+        }
     }
 
     /** Counts conflicts logged since the last round on one side (the first round only notes where the log ends). */

@@ -25,6 +25,18 @@ export function monitorMetrics() {
             buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
             ...r,
         }),
+        reconcileDifferences: new Gauge({
+            name: "tandem_reconcile_differences",
+            help: "Differences the last `tandem reconcile` of each table found (0 after a repair).",
+            labelNames: ["table"] as const,
+            ...r,
+        }),
+        reconcileLastRun: new Gauge({
+            name: "tandem_reconcile_last_run_timestamp_seconds",
+            help: "When the last `tandem reconcile` of each table finished (Unix time).",
+            labelNames: ["table"] as const,
+            ...r,
+        }),
         connectorStatus: new Gauge({
             name: "tandem_connector_status",
             help: "1 for the state each of the pipeline's connectors is in (absent: not on the Connect cluster).",

@@ -36,6 +36,7 @@ export class HealthMonitor {
     private stopped = false;
     private lastKafkaAt = 0;
     private lastBinlogAt = 0;
+    private lastReconcileAt = 0;
 
     constructor(
         private readonly settings: MonitorSettings,
@@ -115,6 +116,10 @@ export class HealthMonitor {
             this.lastKafkaAt = now;
             const kafka = await attempt("kafka", "offsets", () => this.kafka.round(), true);
             if (kafka) this.state.deadLetters = kafka.deadLetters;
+        }
+        if (probes.postgres.up && now - this.lastReconcileAt >= KAFKA_EVERY_SECONDS * 1000) {
+            this.lastReconcileAt = now;
+            await attempt("postgres", "reconcile runs", () => this.databases.reconcileRuns(), false);
         }
         if (probes.mysql.up && now - this.lastBinlogAt >= BINLOG_EVERY_SECONDS * 1000) {
             this.lastBinlogAt = now;

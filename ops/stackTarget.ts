@@ -5,6 +5,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { CONFIG_NAMESPACE, configDefaults } from "../core/projectConfig";
+import { Policy } from "../core/model";
 import { Direction, MysqlFlavor } from "../core/vocabulary";
 
 /** The Pulumi project's folder: the CLI runs `pulumi` there whatever the user's current directory. */
@@ -34,6 +35,8 @@ export interface StackTarget {
     connectors: Record<string, string>;
     /** The change topics of both directions, and each direction's dead-letter topic (stack outputs). */
     topics: { rows: string[]; deadLetters: Record<Direction, string> };
+    /** How the sync resolves conflicts (`tandem:conflictPolicy`, `tandem:tieWinner`). */
+    policy: Policy;
     /** The health monitor's URL when the stack runs one (stack output `dashboards.healthMonitor`). */
     monitorUrl?: string;
     /** The PostgreSQL account the sink writes with (secret output; read when asked for). */
@@ -141,6 +144,10 @@ export function readStackTarget(stack: string, options: { withSyncWriter?: boole
             },
         },
         monitorUrl: outputs.dashboards?.healthMonitor,
+        policy: {
+            conflicts: (text("conflictPolicy") || "last-writer-wins") as Policy["conflicts"],
+            tieWinner: (text("tieWinner") || "postgres") as Policy["tieWinner"],
+        },
         ...(options.withSyncWriter ? { postgresSyncWriter: { user: writer!.user!, password: writer!.password! } } : {}),
         ...(options.withMonitorAccess ? { monitorAccess: outputs.healthMonitorAccess } : {}),
     };

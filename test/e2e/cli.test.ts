@@ -228,7 +228,10 @@ e2eSuite("e2e: tandem CLI", { timeout: 5 * 60 * 1000 }, (e2e) => {
         fs.writeFileSync(invalid, JSON.stringify({ ...definition, config: { ...definition.config, "tasks.max": "zero" } }, null, 2));
         const refused = tandem(["connectors", "validate", invalid]);
         assert.equal(refused.status, 1, refused.stderr);
-        assert.match(refused.stdout, /^invalid: .*\n {2}tasks\.max: Invalid value zero for configuration tasks\.max: Not a number of type INT/);
+        assert.match(
+            refused.stdout,
+            /^invalid: .*\n {2}tasks\.max: Invalid value zero for configuration tasks\.max: Not a number of type INT/,
+        );
         assert.equal(json<{ valid: boolean }>(["connectors", "validate", file]).valid, true);
         assert.deepEqual(json<{ name: string; action: string; state: string }>(["connectors", "deploy", file]), {
             name: adhoc,
