@@ -12,6 +12,7 @@ run burst
 run tables
 run scaling
 run monitor
+run reconcile
 # Last: its 1M-row table leaves every MySQL source a binlog backlog to read.
 run initialLoad
 run render

@@ -11,6 +11,7 @@ import {
     CanonicalColumn,
     deleteRowSql,
     Engine,
+    bucketChecksumsSql,
     keySpanSql,
     leafRowsSql,
     nowMicrosSql,
@@ -44,8 +45,8 @@ export const RECONCILE_DEFAULTS: ReconcileOptions = {
     settleSeconds: 10,
     recheckSeconds: 60,
     targetQuerySeconds: 0.5,
-    leafRows: 256,
-    fanout: 8,
+    leafRows: 1000,
+    fanout: 16,
     maxRate: 0,
     maxDifferences: 100_000,
 };
@@ -109,28 +110,63 @@ export class TableReconciler {
         return { mysql, postgres };
     }
 
-    /** The first segments: value ranges of an integer key sized by its density, else the whole table. */
-    private async firstSegments(): Promise<{ segments: Segment[]; total: number }> {
+    /** A single integer key's span over both sides, and the larger row count (undefined: another kind of key). */
+    private async integerSpan(): Promise<{ lo: bigint; hi: bigint; total: number } | undefined | "empty"> {
         const key = this.table.key;
-        if (key.length !== 1 || key[0].kind !== "integer") return { segments: [{}], total: 0 };
+        if (key.length !== 1 || key[0].kind !== "integer") return undefined;
         const spans = await this.both<{ lo: string | null; hi: string | null; n: number }>((engine) => keySpanSql(engine, this.table));
         const found = SIDES.map((side) => spans[side][0]).filter((span) => span.lo !== null);
-        const total = Math.max(...SIDES.map((side) => Number(spans[side][0].n)));
-        if (found.length === 0) return { segments: [{}], total };
-        const lo = found.map((span) => BigInt(span.lo!)).reduce((a, b) => (a < b ? a : b));
-        const hi = found.map((span) => BigInt(span.hi!)).reduce((a, b) => (a > b ? a : b));
-        const density = total / Number(hi - lo + 1n);
-        const width = BigInt(Math.max(1, Math.floor(this.targetRows / Math.max(density, 1e-9))));
-        const segments: Segment[] = [];
-        for (let start = lo; start <= hi; start += width) {
-            const end = start + width - 1n < hi ? start + width - 1n : hi;
-            segments.push({
-                after: start === lo ? undefined : [String(start - 1n)],
-                upTo: end === hi ? undefined : [String(end)],
-                span: { lo: start, hi: end },
-            });
+        if (found.length === 0) return "empty";
+        return {
+            lo: found.map((span) => BigInt(span.lo!)).reduce((a, b) => (a < b ? a : b)),
+            hi: found.map((span) => BigInt(span.hi!)).reduce((a, b) => (a > b ? a : b)),
+            total: Math.max(...SIDES.map((side) => Number(spans[side][0].n))),
+        };
+    }
+
+    /**
+     * An integer key: buckets of consecutive keys (about half a leaf each, by the key's density) checksummed in one
+     * pass per query, each side walking its own queries (no waiting for the other), as many buckets per query as
+     * keep it near the target time. Returns the buckets that differ, as segments.
+     */
+    private async scanBuckets(span: { lo: bigint; hi: bigint; total: number }, rows: Record<Side, number>): Promise<{ differing: Segment[]; queries: number }> {
+        const density = span.total / Number(span.hi - span.lo + 1n);
+        const width = BigInt(Math.max(1, Math.floor(this.options.leafRows / 2 / Math.max(density, 1e-9))));
+        const buckets = Number((span.hi - span.lo) / width) + 1;
+        const sums: Record<Side, Map<number, string>> = { mysql: new Map(), postgres: new Map() };
+        let queries = 0;
+        await Promise.all(
+            SIDES.map(async (side) => {
+                let perQuery = Math.max(1, Math.round(this.targetRows / (this.options.leafRows / 2)));
+                for (let first = 0, count = 0; first < buckets; first += count) {
+                    count = Math.min(perQuery, buckets - first);
+                    const started = process.hrtime.bigint();
+                    const found = await this.db.query<{ b: string | number; n: number; s: string }>(
+                        side,
+                        bucketChecksumsSql(this.engines[side], this.table, span.lo, width, first, count),
+                    );
+                    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+                    queries += 1;
+                    let inQuery = 0;
+                    for (const bucket of found) {
+                        sums[side].set(Number(bucket.b), `${bucket.n}:${bucket.s}`);
+                        inQuery += Number(bucket.n);
+                    }
+                    rows[side] += inQuery;
+                    if (side === "mysql") this.progress.rows(this.table.name, rows.mysql, span.total);
+                    perQuery = Math.max(1, Math.round(perQuery * Math.min(2, Math.max(0.5, this.options.targetQuerySeconds / Math.max(seconds, 0.01)))));
+                    await this.throttle(inQuery);
+                }
+            }),
+        );
+        const differing: Segment[] = [];
+        for (const bucket of new Set([...sums.mysql.keys(), ...sums.postgres.keys()])) {
+            if (sums.mysql.get(bucket) === sums.postgres.get(bucket)) continue;
+            const start = span.lo + BigInt(bucket) * width;
+            const end = start + width - 1n;
+            differing.push({ after: [String(start - 1n)], upTo: [String(end)], span: { lo: start, hi: end } });
         }
-        return { segments, total };
+        return { differing: differing.sort((a, b) => (a.span!.lo < b.span!.lo ? -1 : 1)), queries };
     }
 
     private async split(segment: Segment, counts: Record<Side, number>): Promise<Segment[]> {
@@ -196,32 +232,32 @@ export class TableReconciler {
 
     /** Every segment checked; returns the candidate differences and the work done. */
     async scan(): Promise<{ candidates: Difference[]; rows: Record<Side, number>; segments: number; truncated: boolean }> {
-        const { segments: first, total } = await this.firstSegments();
-        const queue: Segment[] = [...first];
-        const candidates: Difference[] = [];
         const rows = { mysql: 0, postgres: 0 };
+        const span = await this.integerSpan();
+        if (span === "empty") return { candidates: [], rows, segments: 0, truncated: false };
+        let queue: Segment[] = [{}];
         let segments = 0;
-        let top = first.length;
+        let counted = false;
+        if (span) {
+            const buckets = await this.scanBuckets(span, rows);
+            queue = buckets.differing;
+            segments = buckets.queries;
+            counted = true;
+        }
+        const candidates: Difference[] = [];
         while (queue.length) {
             if (candidates.length >= this.options.maxDifferences) return { candidates, rows, segments, truncated: true };
             const segment = queue.shift()!;
             const { shape, params } = this.bounds(segment);
-            const started = process.hrtime.bigint();
             const sums = await this.both<{ n: number; s: string }>((engine) => segmentChecksumSql(engine, this.table, shape), params);
-            const seconds = Number(process.hrtime.bigint() - started) / 1e9;
             segments += 1;
             const counts = { mysql: Number(sums.mysql[0].n), postgres: Number(sums.postgres[0].n) };
-            const isTop = top > 0;
-            if (isTop) {
-                top -= 1;
-                rows.mysql += counts.mysql;
-                rows.postgres += counts.postgres;
-                this.progress.rows(this.table.name, rows.mysql, Math.max(total, rows.mysql));
-                // Keep each query near the target: the first segments' sizes follow the measured time.
-                this.targetRows = Math.max(
-                    1000,
-                    Math.round(this.targetRows * Math.min(2, Math.max(0.5, this.options.targetQuerySeconds / Math.max(seconds, 0.01)))),
-                );
+            if (!counted) {
+                // The whole table at once (a key other than one integer): its count is the table's.
+                counted = true;
+                rows.mysql = counts.mysql;
+                rows.postgres = counts.postgres;
+                this.progress.rows(this.table.name, rows.mysql, rows.mysql);
             }
             await this.throttle(counts.mysql + counts.postgres);
             if (counts.mysql === counts.postgres && String(sums.mysql[0].s) === String(sums.postgres[0].s)) continue;

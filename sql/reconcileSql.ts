@@ -98,13 +98,18 @@ export function canonicalSql(engine: Engine, column: CanonicalColumn, alias = ""
     }
 }
 
-/** A row's text: each value length-prefixed (no separator can be forged), NULL as `N` (distinct from ''). */
+const STRINGY: CanonicalKind[] = ["text", "uuid", "json"];
+
+/**
+ * A row's text: each text value prefixed with `v` and its `|` doubled, NULL as `N` (distinct from ''), joined by `|` — no two
+ * rows share a text, and each value is computed once (a length prefix would compute it twice).
+ */
 export function rowTextSql(engine: Engine, table: ReconcileTable): string {
     const parts = [...table.key, ...table.columns].map((column) => {
         const text = canonicalSql(engine, column);
-        return engine.side === "mysql"
-            ? `IFNULL(CONCAT(CHAR_LENGTH(${text}), ':', ${text}), 'N')`
-            : `coalesce(length(${text})::text || ':' || ${text}, 'N')`;
+        // Only text can hold `|`, or be empty or `N`: the other kinds' canonical texts need no marking.
+        if (!STRINGY.includes(column.kind)) return engine.side === "mysql" ? `IFNULL(${text}, 'N')` : `coalesce(${text}, 'N')`;
+        return engine.side === "mysql" ? `IFNULL(CONCAT('v', REPLACE(${text}, '|', '||')), 'N')` : `coalesce('v' || replace(${text}, '|', '||'), 'N')`;
     });
     return engine.side === "mysql" ? `CONCAT_WS('|', ${parts.join(", ")})` : `concat_ws('|', ${parts.join(", ")})`;
 }
@@ -117,7 +122,6 @@ export function rowHashSql(engine: Engine, table: ReconcileTable): string {
         : `('x' || left(md5(${text}), 15))::bit(60)::bigint`;
 }
 
-const STRINGY: CanonicalKind[] = ["text", "uuid", "json"];
 
 /** A key column as ordered for segments: strings by code point (binary UTF-8), everything else natively. */
 export function keyOrderSql(engine: Engine, column: CanonicalColumn): string {
@@ -239,4 +243,21 @@ function pgText(value: string): string {
 /** The last run of each table, for the monitor (absent until reconcile ran once). */
 export function reconcileRunsSql(schema: string, runs: string): string {
     return `SELECT table_name, differences, extract(epoch from finished_at)::float8 AS finished FROM ${qi(schema)}.${qi(runs)}`;
+}
+
+/**
+ * Checksums of consecutive key buckets of a single integer key in one pass: bucket b holds keys
+ * lo + b·width … lo + (b+1)·width − 1; the query covers buckets [first, first + count). Integers inlined (exact
+ * integer arithmetic on both engines; they are ours, digits only).
+ */
+export function bucketChecksumsSql(engine: Engine, table: ReconcileTable, lo: bigint, width: bigint, first: number, count: number): string {
+    const k = qn(engine, table.key[0].name);
+    const from = tableRef(engine, table.name);
+    const start = lo + BigInt(first) * width;
+    const end = lo + BigInt(first + count) * width;
+    const where = `${k} >= ${start} AND ${k} < ${end}`;
+    if (engine.side === "mysql") {
+        return `SELECT (${k} - ${lo}) DIV ${width} AS b, COUNT(*) AS n, CAST(SUM(${rowHashSql(engine, table)}) AS CHAR) AS s FROM ${from} WHERE ${where} GROUP BY b`;
+    }
+    return `SELECT (${k}::bigint - ${lo}) / ${width} AS b, count(*) AS n, sum(${rowHashSql(engine, table)})::text AS s FROM ${from} WHERE ${where} GROUP BY b`;
 }

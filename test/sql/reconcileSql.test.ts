@@ -23,9 +23,9 @@ describe("sql/reconcileSql", () => {
         assert.match(canonicalSql(postgres, { name: "f", kind: "float4" }), /power\(10::float8, floor\(log\(abs\("f"::float8\)\)\) - 5\)/);
     });
 
-    it("hashes length-prefixed values (NULL as N), sums 60 bits per row, and ranges keys in binary order", () => {
+    it("hashes values marked and escaped (NULL as N), sums 60 bits per row, and ranges keys in binary order", () => {
         const table = { name: "t`x", key: [{ name: "code", kind: "text" as const }], columns: [{ name: "v", kind: "integer" as const }] };
-        assert.match(rowHashSql(mysql, table), /^CAST\(CONV\(LEFT\(MD5\(CONCAT_WS\('\|', IFNULL\(CONCAT\(CHAR_LENGTH\(/);
+        assert.match(rowHashSql(mysql, table), /^CAST\(CONV\(LEFT\(MD5\(CONCAT_WS\('\|', IFNULL\(CONCAT\('v', REPLACE\(CONVERT\(`code` USING utf8mb4\), '\|', '\|\|'\)\), 'N'\)/);
         assert.match(rowHashSql(postgres, table), /\)::bit\(60\)::bigint$/);
         assert.equal(
             rangeWhereSql(mysql, table.key, { after: true, upTo: true }),
