@@ -6,14 +6,13 @@ import * as fs from "fs";
 import mysql from "mysql2";
 import { Client as PgClient } from "pg";
 import QueryStream from "pg-query-stream";
-import { readSandbox } from "../test/support/sandbox";
 import { reconcile } from "../reconcile/reconcile";
 import { RECONCILE_DEFAULTS } from "../reconcile/run";
-import { StackTarget } from "../ops/stackTarget";
+import { mysqlAddress, readStackTarget, StackTarget } from "../ops/stackTarget";
 import { Engine, rowTextSql, tableRef } from "../sql/reconcileSql";
 import { planTable } from "../reconcile/plan";
 import { readMysql, readPostgres } from "../database/catalog";
-import { log, saveResult } from "./lib";
+import { log, saveResult, STACK } from "./lib";
 
 const ROWS = Number(process.env.RECONCILE_ROWS ?? 1_000_000);
 const TABLE = "bench_reconcile";
@@ -24,7 +23,10 @@ function peakRssMiB(): number {
 }
 
 async function main() {
-    const sandbox = readSandbox();
+    // The databases of the stack the benchmarks run on (its admin accounts); the pair lives outside the pipeline.
+    const stack = readStackTarget(STACK);
+    const { schema: _schema, ...pgAddress } = stack.postgres;
+    const sandbox = { mariadb: mysqlAddress(stack), postgres: pgAddress };
     const my = mysql.createConnection({ ...sandbox.mariadb, multipleStatements: true }).promise();
     const pg = new PgClient({ ...sandbox.postgres });
     await pg.connect();

@@ -138,8 +138,9 @@ export class TableReconciler {
         await Promise.all(
             SIDES.map(async (side) => {
                 let perQuery = Math.max(1, Math.round(this.targetRows / (this.options.leafRows / 2)));
-                for (let first = 0, count = 0; first < buckets; first += count) {
-                    count = Math.min(perQuery, buckets - first);
+                for (let first = 0; first < buckets; ) {
+                    // The buckets this query covers: `perQuery` changes below, the cursor moves by what was read.
+                    const count = Math.min(perQuery, buckets - first);
                     const started = process.hrtime.bigint();
                     const found = await this.db.query<{ b: string | number; n: number; s: string }>(
                         side,
@@ -156,6 +157,7 @@ export class TableReconciler {
                     if (side === "mysql") this.progress.rows(this.table.name, rows.mysql, span.total);
                     perQuery = Math.max(1, Math.round(perQuery * Math.min(2, Math.max(0.5, this.options.targetQuerySeconds / Math.max(seconds, 0.01)))));
                     await this.throttle(inQuery);
+                    first += count;
                 }
             }),
         );

@@ -77,7 +77,8 @@ export function canonicalSql(engine: Engine, column: CanonicalColumn, alias = ""
             return floatText(engine, c, FLOAT_DIGITS[column.kind]);
         case "text":
         case "json":
-            return my ? `CONVERT(${c} USING utf8mb4)` : `${c}::text`;
+            // "C": a nondeterministic (case-insensitive) collation refuses the escaping's replace().
+            return my ? `CONVERT(${c} USING utf8mb4)` : `(${c}::text COLLATE "C")`;
         case "uuid":
             return my ? `LOWER(CONVERT(${c} USING utf8mb4))` : `lower(${c}::text)`;
         case "binary":

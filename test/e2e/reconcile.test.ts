@@ -3,12 +3,14 @@
 // writes passing for the sync's) are found exactly — each type, a key's case, a composite key, rows missing on
 // each side — and --repair makes both sides identical; a run during steady writes on both sides reports none.
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { Stack } from "@pulumi/pulumi/automation";
+import axios from "axios";
 import mysql from "mysql2/promise";
 import { syncNames } from "../../core/model";
 import { e2eSuite } from "../support/e2eSuite";
+import { freePort } from "../support/prometheus";
 import { eventually, REPO_ROOT } from "../support/sandbox";
 import { mysqlQuery, postgresQuery, removeSyncStack, syncStack } from "../support/syncStack";
 
@@ -248,7 +250,28 @@ e2eSuite("e2e: tandem reconcile", { timeout: 10 * 60 * 1000 }, (e2e) => {
         }
     });
 
-    it("answers bad input with one line: an unknown table, a table without a primary key, a bad flag", () => {
+    it("leaves each table's last run where the health monitor exports it", async () => {
+        const port = await freePort();
+        const monitor = spawn(
+            path.join(REPO_ROOT, "bin", "tandem"),
+            ["health-monitor", "--stack", prefix, "--port", String(port), "--no-watchdog"],
+            {
+                stdio: "ignore",
+            },
+        );
+        try {
+            const text = await eventually("the reconcile series", 60_000, async () => {
+                const body = (await axios.get(`http://127.0.0.1:${port}/metrics`, { timeout: 3000 })).data as string;
+                return body.includes(`tandem_reconcile_differences{table="${pairs}"}`) ? body : undefined;
+            });
+            assert.match(text, new RegExp(`tandem_reconcile_differences\\{table="${types}"\\} 0`));
+            assert.match(text, new RegExp(`tandem_reconcile_last_run_timestamp_seconds\\{table="${codes}"\\} \\d{10}`));
+        } finally {
+            monitor.kill("SIGTERM");
+        }
+    });
+
+    it("answers bad input with one line: an unknown table, a table without a primary key, a bad flag, a database down", async () => {
         const unknown = tandem("reconcile", "--table", "rc_nope");
         assert.equal(unknown.status, 2);
         assert.equal(unknown.stderr.trim(), "error: table rc_nope does not exist in either database");
@@ -258,5 +281,17 @@ e2eSuite("e2e: tandem reconcile", { timeout: 10 * 60 * 1000 }, (e2e) => {
         const flag = tandem("reconcile", "--max-rate", "fast");
         assert.equal(flag.status, 2);
         assert.match(flag.stderr, /--max-rate must be a number ≥ 0, got fast/);
+        // The stack's admin address of MariaDB pointed at a port nobody listens on (read at run time, no `up`).
+        await stack.setConfig("tandem:mysqlAdminPort", { value: "1" });
+        try {
+            const down = tandem("reconcile");
+            assert.equal(down.status, 1);
+            assert.equal(
+                down.stderr.trim(),
+                "error: cannot reach 127.0.0.1:1 (ECONNREFUSED): is it running? try `sandbox/sandbox.sh status`",
+            );
+        } finally {
+            await stack.removeConfig("tandem:mysqlAdminPort");
+        }
     });
 });
