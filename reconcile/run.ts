@@ -129,7 +129,10 @@ export class TableReconciler {
      * pass per query, each side walking its own queries (no waiting for the other), as many buckets per query as
      * keep it near the target time. Returns the buckets that differ, as segments.
      */
-    private async scanBuckets(span: { lo: bigint; hi: bigint; total: number }, rows: Record<Side, number>): Promise<{ differing: Segment[]; queries: number }> {
+    private async scanBuckets(
+        span: { lo: bigint; hi: bigint; total: number },
+        rows: Record<Side, number>,
+    ): Promise<{ differing: Segment[]; queries: number }> {
         const density = span.total / Number(span.hi - span.lo + 1n);
         const width = BigInt(Math.max(1, Math.floor(this.options.leafRows / 2 / Math.max(density, 1e-9))));
         const buckets = Number((span.hi - span.lo) / width) + 1;
@@ -138,7 +141,7 @@ export class TableReconciler {
         await Promise.all(
             SIDES.map(async (side) => {
                 let perQuery = Math.max(1, Math.round(this.targetRows / (this.options.leafRows / 2)));
-                for (let first = 0; first < buckets; ) {
+                for (let first = 0; first < buckets;) {
                     // The buckets this query covers: `perQuery` changes below, the cursor moves by what was read.
                     const count = Math.min(perQuery, buckets - first);
                     const started = process.hrtime.bigint();
@@ -155,7 +158,10 @@ export class TableReconciler {
                     }
                     rows[side] += inQuery;
                     if (side === "mysql") this.progress.rows(this.table.name, rows.mysql, span.total);
-                    perQuery = Math.max(1, Math.round(perQuery * Math.min(2, Math.max(0.5, this.options.targetQuerySeconds / Math.max(seconds, 0.01)))));
+                    perQuery = Math.max(
+                        1,
+                        Math.round(perQuery * Math.min(2, Math.max(0.5, this.options.targetQuerySeconds / Math.max(seconds, 0.01)))),
+                    );
                     await this.throttle(inQuery);
                     first += count;
                 }

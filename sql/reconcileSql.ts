@@ -110,7 +110,9 @@ export function rowTextSql(engine: Engine, table: ReconcileTable): string {
         const text = canonicalSql(engine, column);
         // Only text can hold `|`, or be empty or `N`: the other kinds' canonical texts need no marking.
         if (!STRINGY.includes(column.kind)) return engine.side === "mysql" ? `IFNULL(${text}, 'N')` : `coalesce(${text}, 'N')`;
-        return engine.side === "mysql" ? `IFNULL(CONCAT('v', REPLACE(${text}, '|', '||')), 'N')` : `coalesce('v' || replace(${text}, '|', '||'), 'N')`;
+        return engine.side === "mysql"
+            ? `IFNULL(CONCAT('v', REPLACE(${text}, '|', '||')), 'N')`
+            : `coalesce('v' || replace(${text}, '|', '||'), 'N')`;
     });
     return engine.side === "mysql" ? `CONCAT_WS('|', ${parts.join(", ")})` : `concat_ws('|', ${parts.join(", ")})`;
 }
@@ -122,7 +124,6 @@ export function rowHashSql(engine: Engine, table: ReconcileTable): string {
         ? `CAST(CONV(LEFT(MD5(${text}), 15), 16, 10) AS UNSIGNED)`
         : `('x' || left(md5(${text}), 15))::bit(60)::bigint`;
 }
-
 
 /** A key column as ordered for segments: strings by code point (binary UTF-8), everything else natively. */
 export function keyOrderSql(engine: Engine, column: CanonicalColumn): string {
