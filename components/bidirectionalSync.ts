@@ -149,6 +149,7 @@ export class BidirectionalSync extends pulumi.ComponentResource {
             syncUser: names.syncUser,
             signalTable: names.signalTable,
             host,
+            flavor: args.mysql.flavor,
         };
 
         const password = (key: string) => new GeneratedPassword(`${name}-${key}-password`, {}, parent).value;
@@ -210,7 +211,7 @@ export class BidirectionalSync extends pulumi.ComponentResource {
                 engine: "mysql",
                 connection: mysqlAdmin,
                 description: `health monitor's canary ${names.canaryTable} and account ${names.monitorUser}`,
-                apply: [...mysqlCanarySetup(canaryNames), ...mysqlMonitorAccount(args.mysql.database, host, canaryNames)],
+                apply: [...mysqlCanarySetup(canaryNames), ...mysqlMonitorAccount(args.mysql.database, host, canaryNames, args.mysql.flavor)],
                 teardown: [...mysqlMonitorAccountTeardown(host, canaryNames), ...mysqlCanaryTeardown(canaryNames)],
                 teardownOnDelete,
                 secrets: { monitor: passwords.mysqlMonitor },

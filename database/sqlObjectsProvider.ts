@@ -28,13 +28,22 @@ export interface SqlObjectsInputs {
     secrets?: Record<string, string>;
 }
 
-const PLACEHOLDER = /\{\{secret:([A-Za-z0-9_.-]+)\}\}/g;
+/**
+ * `{{secret:name}}`, or `{{secret:name:mysql-native-hash}}` for the hash MySQL's native authentication stores
+ * (`*` + SHA1(SHA1(password)) in hex): MariaDB writes account statements to the binlog as they are, so a password
+ * given in plaintext would reach every replica and the CDC reader.
+ */
+const PLACEHOLDER = /\{\{secret:([A-Za-z0-9_.-]+)(?::(mysql-native-hash))?\}\}/g;
 
 /** Replaces secret placeholders with escaped literals of the engine. */
 export function bindSecrets(statement: string, secrets: Record<string, string>, escape: (value: string) => string): string {
-    return statement.replace(PLACEHOLDER, (_match, name: string) => {
+    return statement.replace(PLACEHOLDER, (_match, name: string, transform: string | undefined) => {
         if (!(name in secrets)) throw new Error(`statement uses {{secret:${name}}}, which is not given`);
-        return escape(secrets[name]);
+        if (transform !== "mysql-native-hash") return escape(secrets[name]);
+        // Required here: the provider is serialized into the state, imports are not.
+        const { createHash }: typeof import("crypto") = require("crypto");
+        const stage1 = createHash("sha1").update(secrets[name], "utf8").digest();
+        return escape(`*${createHash("sha1").update(stage1).digest("hex").toUpperCase()}`);
     });
 }
 

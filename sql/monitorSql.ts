@@ -4,7 +4,8 @@
 import { CANARY_COLUMNS } from "../core/canary";
 import { BOOKKEEPING } from "../core/model";
 import { mysqlTriggerName } from "../core/names";
-import { Side } from "../core/vocabulary";
+import { MysqlFlavor, Side } from "../core/vocabulary";
+import { identifiedBy } from "./mysqlAccounts";
 import { literal, q } from "./mysqlSql";
 import { pgLiteral, qi } from "./postgresSql";
 
@@ -89,12 +90,12 @@ function account(user: string, host: string): string {
  * The monitor's MySQL account: canary writes, the conflict log, and the binlog list (REPLICATION CLIENT, which
  * MariaDB ≥ 10.5 calls BINLOG MONITOR). The password is the `{{secret:monitor}}` placeholder.
  */
-export function mysqlMonitorAccount(database: string, host: string, names: CanaryNames): string[] {
+export function mysqlMonitorAccount(database: string, host: string, names: CanaryNames, flavor: MysqlFlavor = "mariadb"): string[] {
     const who = account(names.monitorUser, host);
     const db = q(database);
     return [
-        `CREATE USER IF NOT EXISTS ${who} IDENTIFIED BY {{secret:monitor}}`,
-        `ALTER USER ${who} IDENTIFIED BY {{secret:monitor}}`,
+        `CREATE USER IF NOT EXISTS ${who} ${identifiedBy("monitor", flavor)}`,
+        `ALTER USER ${who} ${identifiedBy("monitor", flavor)}`,
         `GRANT REPLICATION CLIENT ON *.* TO ${who}`,
         `GRANT SELECT, INSERT, UPDATE ON ${db}.${q(names.canaryTable)} TO ${who}`,
         `GRANT SELECT ON ${db}.${q(names.conflictsTable)} TO ${who}`,

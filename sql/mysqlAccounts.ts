@@ -1,6 +1,7 @@
 // Pure builders: the MySQL/MariaDB accounts of the sync (the binlog reader and the sync writer) and their
 // privileges, as SQL. Tables and triggers are in mysqlSql.ts.
 import { tombstoneTable } from "../core/names";
+import { MysqlFlavor } from "../core/vocabulary";
 import { literal, q, tolerate } from "./mysqlSql";
 
 export interface MysqlUserOptions {
@@ -11,6 +12,18 @@ export interface MysqlUserOptions {
     signalTable: string;
     /** Host part of the accounts (MySQL's `'user'@'host'`). */
     host: string;
+    /** MariaDB (default) logs account statements as written: its passwords are given as native hashes. */
+    flavor?: MysqlFlavor;
+}
+
+/**
+ * How an account's password is set without it reaching the binlog in plaintext: MariaDB takes the native hash
+ * (`IDENTIFIED BY PASSWORD '*…'`); MySQL writes such statements to the binlog with the password already hashed.
+ */
+export function identifiedBy(secretKey: string, flavor: MysqlFlavor = "mariadb"): string {
+    return flavor === "mariadb"
+        ? `IDENTIFIED BY PASSWORD {{secret:${secretKey}:mysql-native-hash}}`
+        : `IDENTIFIED BY {{secret:${secretKey}}}`;
 }
 
 function account(user: string, host: string): string {
@@ -28,8 +41,8 @@ export function mysqlAccounts(options: MysqlUserOptions): string[] {
             ["cdc", options.cdcUser],
             ["sync", options.syncUser],
         ].flatMap(([key, user]) => [
-            `CREATE USER IF NOT EXISTS ${account(user, options.host)} IDENTIFIED BY {{secret:${key}}}`,
-            `ALTER USER ${account(user, options.host)} IDENTIFIED BY {{secret:${key}}}`,
+            `CREATE USER IF NOT EXISTS ${account(user, options.host)} ${identifiedBy(key, options.flavor)}`,
+            `ALTER USER ${account(user, options.host)} ${identifiedBy(key, options.flavor)}`,
         ]),
         ...mysqlAccountGrants(options),
     ];

@@ -82,6 +82,14 @@ describe("SqlObjects provider", () => {
             );
         });
 
+        it("gives MariaDB the native hash of a password, never the password (its binlog keeps account statements as written)", () => {
+            // MySQL's documented example: PASSWORD('mypass') = '*6C8989366EAF75BB670AD8EA7A7FC1176A95CEF4'.
+            assert.equal(
+                bindSecrets("ALTER USER a IDENTIFIED BY PASSWORD {{secret:p:mysql-native-hash}}", { p: "mypass" }, (value) => `'${value}'`),
+                "ALTER USER a IDENTIFIED BY PASSWORD '*6C8989366EAF75BB670AD8EA7A7FC1176A95CEF4'",
+            );
+        });
+
         it("passes values to the escaping as they are, replacement patterns included", () => {
             assert.equal(
                 bindSecrets("PASSWORD {{secret:p}}", { p: "a$&b$1'\\" }, (value) => `[${value}]`),

@@ -50,8 +50,11 @@ e2eSuite("e2e: PR preview summary of a real `pulumi preview --json`", { timeout:
     let stack: Stack;
     let preview: { changeSummary?: Record<string, number>; steps?: unknown[] };
     let markdown = "";
+    /** MariaDB's binlog file when the suite began: everything the stack's accounts did is logged from there on. */
+    let binlogFrom = "";
 
     before(async () => {
+        binlogFrom = (await mysqlQuery<{ File: string }>(e2e.sandbox, "SHOW MASTER STATUS"))[0].File;
         for (const table of tables) {
             await mysqlQuery(e2e.sandbox, `CREATE TABLE ${table} (id INT PRIMARY KEY, name VARCHAR(100) NOT NULL, updated_at DATETIME(6))`);
             await postgresQuery(
@@ -120,6 +123,19 @@ e2eSuite("e2e: PR preview summary of a real `pulumi preview --json`", { timeout:
         }
         for (const marker of ["[secret]", "4dabf18193072939515e22adb298388d", "${dir:"])
             assert.ok(!markdown.includes(marker), `${marker} in the summary`);
+        // MariaDB writes account statements to the binlog as they were sent (replicas and the CDC reader see them):
+        // the stack sets passwords as native hashes, so no generated password is in it.
+        const files = (await mysqlQuery<{ Log_name: string }>(e2e.sandbox, "SHOW BINARY LOGS")).map((file) => file.Log_name);
+        const accountStatements: string[] = [];
+        for (const file of files.slice(files.indexOf(binlogFrom))) {
+            const events = await mysqlQuery<{ Info: string }>(e2e.sandbox, `SHOW BINLOG EVENTS IN '${file}'`);
+            for (const { Info } of events) {
+                for (const secret of generated) assert.ok(!Info.includes(secret), `a generated password is in binlog ${file}`);
+                if (/IDENTIFIED BY/i.test(Info) && Info.includes(prefix.replace(/-/g, "_"))) accountStatements.push(Info);
+            }
+        }
+        assert.ok(accountStatements.length >= 6, `the stack's account statements are in the binlog: ${accountStatements.length}`);
+        for (const statement of accountStatements) assert.match(statement, /IDENTIFIED BY PASSWORD '\*[0-9A-F]{40}'/);
     });
 
     it("stays short next to the raw JSON", () => {

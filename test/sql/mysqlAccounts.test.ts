@@ -3,16 +3,16 @@ import { mysqlAccountGrants, mysqlAccounts, mysqlAccountsTeardown, mysqlTableGra
 
 const accounts = { database: "app", cdcUser: "c", syncUser: "s", signalTable: "t_signal", host: "%" };
 const secretsUsed = (statements: string[]) => [
-    ...new Set(statements.flatMap((s) => [...s.matchAll(/\{\{secret:([^}]*)\}\}/g)].map((m) => m[1]))),
+    ...new Set(statements.flatMap((s) => [...s.matchAll(/\{\{secret:([^}:]*)(?::[^}]*)?\}\}/g)].map((m) => m[1]))),
 ];
 
 describe("MySQL/MariaDB account builders", () => {
     it("creates both accounts, sets their passwords on every run, then grants the reader", () => {
         assert.deepEqual(mysqlAccounts(accounts), [
-            "CREATE USER IF NOT EXISTS 'c'@'%' IDENTIFIED BY {{secret:cdc}}",
-            "ALTER USER 'c'@'%' IDENTIFIED BY {{secret:cdc}}",
-            "CREATE USER IF NOT EXISTS 's'@'%' IDENTIFIED BY {{secret:sync}}",
-            "ALTER USER 's'@'%' IDENTIFIED BY {{secret:sync}}",
+            "CREATE USER IF NOT EXISTS 'c'@'%' IDENTIFIED BY PASSWORD {{secret:cdc:mysql-native-hash}}",
+            "ALTER USER 'c'@'%' IDENTIFIED BY PASSWORD {{secret:cdc:mysql-native-hash}}",
+            "CREATE USER IF NOT EXISTS 's'@'%' IDENTIFIED BY PASSWORD {{secret:sync:mysql-native-hash}}",
+            "ALTER USER 's'@'%' IDENTIFIED BY PASSWORD {{secret:sync:mysql-native-hash}}",
             ...mysqlAccountGrants(accounts),
         ]);
     });
@@ -26,8 +26,8 @@ describe("MySQL/MariaDB account builders", () => {
     it("writes user and host as string literals and the database as an identifier, whatever they hold", () => {
         const odd = { database: "app-db$1`x", cdcUser: "o'c", syncUser: "s\\y", signalTable: "t_signal", host: "10.0.%'h" };
         const apply = mysqlAccounts(odd);
-        assert.equal(apply[0], "CREATE USER IF NOT EXISTS 'o''c'@'10.0.%''h' IDENTIFIED BY {{secret:cdc}}");
-        assert.equal(apply[3], "ALTER USER 's\\\\y'@'10.0.%''h' IDENTIFIED BY {{secret:sync}}");
+        assert.equal(apply[0], "CREATE USER IF NOT EXISTS 'o''c'@'10.0.%''h' IDENTIFIED BY PASSWORD {{secret:cdc:mysql-native-hash}}");
+        assert.equal(apply[3], "ALTER USER 's\\\\y'@'10.0.%''h' IDENTIFIED BY PASSWORD {{secret:sync:mysql-native-hash}}");
         assert.equal(apply[5], "GRANT INSERT, UPDATE, DELETE ON `app-db$1``x`.`t_signal` TO 'o''c'@'10.0.%''h'");
         assert.deepEqual(mysqlAccountsTeardown(odd), [
             "DROP USER IF EXISTS 'o''c'@'10.0.%''h'",
