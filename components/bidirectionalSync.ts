@@ -211,7 +211,10 @@ export class BidirectionalSync extends pulumi.ComponentResource {
                 engine: "mysql",
                 connection: mysqlAdmin,
                 description: `health monitor's canary ${names.canaryTable} and account ${names.monitorUser}`,
-                apply: [...mysqlCanarySetup(canaryNames), ...mysqlMonitorAccount(args.mysql.database, host, canaryNames, args.mysql.flavor)],
+                apply: [
+                    ...mysqlCanarySetup(canaryNames),
+                    ...mysqlMonitorAccount(args.mysql.database, host, canaryNames, args.mysql.flavor),
+                ],
                 teardown: [...mysqlMonitorAccountTeardown(host, canaryNames), ...mysqlCanaryTeardown(canaryNames)],
                 teardownOnDelete,
                 secrets: { monitor: passwords.mysqlMonitor },
