@@ -1,6 +1,6 @@
 // Pure: what reconcile compares in a table — its key and the application's columns (bookkeeping and computed
 // columns left out), each with the canonical kind its pair of types is compared as — or why it cannot.
-import { mysqlFamily, mysqlNumericRange, postgresFamily, postgresNumericRange, TypeFamily } from "../core/columnTypes";
+import { mysqlFamily, mysqlNumericRange, mysqlStrength, postgresFamily, postgresNumericRange, TypeFamily } from "../core/columnTypes";
 import { BOOKKEEPING_COLUMNS, ColumnDef, TableDef } from "../core/model";
 import { CanonicalColumn, CanonicalKind, ReconcileTable } from "../sql/reconcileSql";
 
@@ -51,7 +51,13 @@ export function planTable(mysql: TableDef | undefined, postgres: TableDef | unde
         return { name: column.name, ...kind };
     };
     const byName = new Map(mysql.columns.map((column) => [column.name, column]));
-    const key = mysql.primaryKey.map((name) => plan(byName.get(name)!)).filter((column): column is CanonicalColumn => Boolean(column));
+    const key = mysql.primaryKey
+        .map((name) => {
+            const planned = plan(byName.get(name)!);
+            const strength = mysqlStrength(byName.get(name)!.collation);
+            return planned && (strength === "case" || strength === "case-accent") ? { ...planned, caseInsensitive: true } : planned;
+        })
+        .filter((column): column is CanonicalColumn => Boolean(column));
     const columns = mysql.columns
         .filter((column) => !mysql.primaryKey.includes(column.name) && !BOOKKEEPING_COLUMNS.includes(column.name))
         .filter((column) => !column.computed && !pgColumns.get(column.name)?.computed)

@@ -3,7 +3,7 @@
 import { readMysql, readPostgres } from "../database/catalog";
 import { Policy, syncNames } from "../core/model";
 import { mysqlAddress, StackTarget } from "../ops/stackTarget";
-import { reconcileLogSql } from "../sql/reconcileSql";
+import { reconcileLogSql, ReconcileTable } from "../sql/reconcileSql";
 import { qi } from "../sql/postgresSql";
 import { Difference } from "./compare";
 import { openReconcileDatabases } from "./databases";
@@ -17,16 +17,22 @@ export interface ReconcileReport {
     tables: TableReport[];
 }
 
-/** Pairs of keys missing on each side that differ only by letter case: one row whose key's spelling differs. */
-export function pairKeySpellings(differences: Difference[]): Difference[] {
+/**
+ * Pairs of keys missing on each side that differ only by letter case, where the key ignores case (one row whose
+ * key's spelling differs); with case-sensitive keys they stay two rows, each missing on one side.
+ */
+export function pairKeySpellings(table: ReconcileTable, differences: Difference[]): Difference[] {
+    if (!table.key.some((column) => column.caseInsensitive)) return differences;
+    const folded = (key: string[]) =>
+        key.map((part, index) => (table.key[index].caseInsensitive ? part.toLowerCase() : part)).join("\u0000");
     const missingInPostgres = new Map<string, Difference>();
     for (const difference of differences)
-        if (difference.kind === "missing-in-postgres") missingInPostgres.set(difference.key.join("\u0000").toLowerCase(), difference);
+        if (difference.kind === "missing-in-postgres") missingInPostgres.set(folded(difference.key), difference);
     const paired = new Set<Difference>();
     const result: Difference[] = [];
     for (const difference of differences) {
         if (difference.kind !== "missing-in-mysql") continue;
-        const twin = missingInPostgres.get(difference.key.join("\u0000").toLowerCase());
+        const twin = missingInPostgres.get(folded(difference.key));
         if (!twin || paired.has(twin)) continue;
         paired.add(twin).add(difference);
         result.push({
@@ -77,7 +83,7 @@ export async function reconcile(
             if (scan.candidates.length)
                 progress.phase(`${plan.name}: re-checking ${scan.candidates.length} key(s) once the pipeline caught up`);
             const { confirmed, unsettled } = await reconciler.confirm(scan.candidates);
-            const differences = pairKeySpellings(confirmed);
+            const differences = pairKeySpellings(plan, confirmed);
             const report: TableReport = {
                 table: plan.name,
                 rows: scan.rows,

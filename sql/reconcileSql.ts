@@ -27,6 +27,8 @@ export interface CanonicalColumn {
     kind: CanonicalKind;
     /** Digits after the point (decimal): the smaller of the two sides'. */
     scale?: number;
+    /** A key whose equality ignores case (MySQL `_ci` collation): two spellings are one row. */
+    caseInsensitive?: boolean;
 }
 
 export interface ReconcileTable {

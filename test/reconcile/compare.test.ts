@@ -48,19 +48,26 @@ describe("reconcile/compare", () => {
         assert.equal(winnerOf({ conflicts: "postgres-wins", tieWinner: "mysql" }, { mysql: 9, postgres: 1 }), "postgres");
     });
 
-    it("pairs keys missing on each side that differ only by case into one difference of spelling", () => {
-        const paired = pairKeySpellings([
-            { kind: "missing-in-postgres", key: ["DEF"] },
-            { kind: "missing-in-mysql", key: ["def"] },
-            { kind: "missing-in-mysql", key: ["xyz"] },
-        ]);
+    it("pairs keys missing on each side that differ only by case into one difference of spelling, for case-insensitive keys only", () => {
+        const differences = [
+            { kind: "missing-in-postgres" as const, key: ["DEF"] },
+            { kind: "missing-in-mysql" as const, key: ["def"] },
+            { kind: "missing-in-mysql" as const, key: ["xyz"] },
+        ];
+        const keyed = (caseInsensitive: boolean): ReconcileTable => ({
+            name: "t",
+            key: [{ name: "code", kind: "text", caseInsensitive }],
+            columns: [],
+        });
         assert.deepEqual(
-            paired.map((d) => [d.kind, d.key.join(), d.columns]),
+            pairKeySpellings(keyed(true), differences).map((d) => [d.kind, d.key.join(), d.columns]),
             [
                 ["missing-in-mysql", "xyz", undefined],
                 ["values-differ", "DEF", ["(key spelling)"]],
             ],
         );
+        // 'DEF' and 'def' are two rows under a binary collation: each is missing on one side.
+        assert.deepEqual(pairKeySpellings(keyed(false), differences), differences);
     });
 
     it("plans the kinds of the mapping and refuses what it cannot compare, naming it", () => {
@@ -85,5 +92,16 @@ describe("reconcile/compare", () => {
         assert.deepEqual(planTable({ ...mysql, primaryKey: [] }, postgres, "t"), [
             "table t has no primary key in MySQL/MariaDB: reconcile compares rows by key",
         ]);
+        const ci = {
+            name: "c",
+            primaryKey: ["code"],
+            columns: [{ ...col("code", "varchar(20)"), collation: "utf8mb4_general_ci" }, ...bookkeeping],
+        };
+        const planned = planTable(
+            ci,
+            { name: "c", primaryKey: ["code"], columns: [col("code", "character varying(20)"), ...bookkeeping] },
+            "c",
+        );
+        assert.deepEqual(Array.isArray(planned) ? planned : planned.key, [{ name: "code", kind: "text", caseInsensitive: true }]);
     });
 });
