@@ -4,18 +4,16 @@
 // give on the same facts (monitor/health.ts), so that both tools always agree. A service that cannot be reached
 // is a finding, not a crash.
 import axios from "axios";
-import mysql from "mysql2/promise";
-import { Pool } from "pg";
 import { syncNames } from "../core/model";
 import { MONITOR_DEFAULTS, MonitorSettings } from "../core/monitorSettings";
 import { Direction, DIRECTIONS, Side } from "../core/vocabulary";
 import { CanaryProbe } from "../monitor/canaryProbe";
 import { pipelineConnectors } from "../monitor/connectProbe";
-import { MonitorDatabases } from "../monitor/databases";
+import { MonitorDatabases, openDatabases } from "../monitor/databases";
 import { ConnectorState, emptyState, evaluateHealth, Health, MonitorState, WatchdogEntry } from "../monitor/health";
 import { readKafkaView } from "../monitor/kafkaProbe";
 import { monitorMetrics } from "../monitor/metrics";
-import { mysqlAddress, StackTarget } from "../ops/stackTarget";
+import { StackTarget } from "../ops/stackTarget";
 import { conflictTotalsSql, replicationSlotSql } from "../sql/monitorSql";
 import { Session } from "./session";
 
@@ -51,43 +49,8 @@ const ROLES: Record<Direction, { source: string; sink: string }> = {
     "postgres-to-mysql": { source: "postgres-source", sink: "mysql-sink" },
 };
 
-/** Short-lived connections with the stack's admin accounts, bounded like the monitor's probes. */
-function openAdminDatabases(target: StackTarget): MonitorDatabases {
-    const timeoutMs = MONITOR_DEFAULTS.probeTimeoutSeconds * 1000;
-    const my = mysql.createPool({
-        ...mysqlAddress(target),
-        connectionLimit: 2,
-        connectTimeout: timeoutMs,
-        supportBigNumbers: true,
-        timezone: "Z",
-    });
-    (my as unknown as { pool: NodeJS.EventEmitter }).pool.on("error", () => undefined);
-    const { schema: _schema, ...pgAddress } = target.postgres;
-    const pg = new Pool({
-        ...pgAddress,
-        max: 2,
-        connectionTimeoutMillis: timeoutMs,
-        statement_timeout: timeoutMs,
-        application_name: "tandem-cli",
-    });
-    pg.on("error", () => undefined);
-    return {
-        mysql: my,
-        postgres: pg,
-        async mysqlQuery<T>(sql: string) {
-            const [rows] = await my.query({ sql, timeout: timeoutMs });
-            return rows as T[];
-        },
-        async postgresQuery<T>(sql: string) {
-            return (await pg.query(sql)).rows as T[];
-        },
-        async close() {
-            await Promise.allSettled([my.end(), pg.end()]);
-        },
-    };
-}
-
-function canarySettings(target: StackTarget): MonitorSettings {
+/** The monitor's settings for the stack's admin accounts: its connections and its canary, run once by the CLI. */
+function adminSettings(target: StackTarget): MonitorSettings {
     return {
         prefix: target.prefix,
         listen: { host: "127.0.0.1", port: 0 },
@@ -101,8 +64,8 @@ function canarySettings(target: StackTarget): MonitorSettings {
 }
 
 /** One canary round of our own, waiting up to `waitMs` for each direction's canary to arrive. */
-async function ownCanaryRound(target: StackTarget, db: MonitorDatabases, waitMs: number): Promise<MonitorState["directions"]> {
-    const probe = new CanaryProbe(canarySettings(target), db, monitorMetrics());
+async function ownCanaryRound(settings: MonitorSettings, db: MonitorDatabases, waitMs: number): Promise<MonitorState["directions"]> {
+    const probe = new CanaryProbe(settings, db, monitorMetrics());
     const deadline = Date.now() + waitMs;
     let states = (await probe.roundAll()).states;
     // The first round reads the previous canary and sends a new one; the next rounds wait for it.
@@ -122,7 +85,8 @@ export async function gatherStatus(session: Session, options: { canaryWaitMs?: n
     const state = emptyState();
     const unreachable: Record<string, string> = {};
     const note = (what: string, error: unknown) => (unreachable[what] = session.explain(error).message);
-    const db = openAdminDatabases(target);
+    const settings = adminSettings(target);
+    const db = openDatabases(settings, { mysqlPassword: target.mysql.password, postgresPassword: target.postgres.password });
     const names = pipelineConnectors(target.prefix);
     let delaysFrom: PipelineStatus["delaysFrom"] = "unavailable";
     let conflicts: PipelineStatus["conflicts"];
@@ -205,7 +169,7 @@ export async function gatherStatus(session: Session, options: { canaryWaitMs?: n
             state.watchdog = fromMonitor.state.watchdog ?? [];
             delaysFrom = "health monitor";
         } else if (state.probes.mysql.up && state.probes.postgres.up) {
-            state.directions = await ownCanaryRound(target, db, options.canaryWaitMs ?? 10_000).catch(() => state.directions);
+            state.directions = await ownCanaryRound(settings, db, options.canaryWaitMs ?? 10_000).catch(() => state.directions);
             delaysFrom = "own canary round";
         }
     } finally {
