@@ -82,18 +82,30 @@ export async function measureCpu<T>(work: () => T | Promise<T>): Promise<{ resul
     return { result, cpu: difference(before, snapshot()) };
 }
 
+const NAMES: Record<Component, string> = {
+    connect: "Connect worker",
+    kafka: "Kafka broker",
+    mariadb: "MariaDB",
+    postgres: "PostgreSQL",
+    loadGenerator: "load generator",
+    other: "other",
+};
+
 /** "1.9 of 2 cores busy: Connect 1.1, PostgreSQL 0.3, …" */
 export function describeCpu(cpu: CpuUse): string {
-    const names: Record<Component, string> = {
-        connect: "Connect worker",
-        kafka: "Kafka broker",
-        mariadb: "MariaDB",
-        postgres: "PostgreSQL",
-        loadGenerator: "load generator",
-        other: "other",
-    };
+    const names = NAMES;
     const parts = (Object.entries(cpu.byComponent) as [Component, number][])
         .sort((a, b) => b[1] - a[1])
         .map(([component, cores]) => `${names[component]} ${cores.toFixed(2)}`);
     return `${cpu.busyCores.toFixed(2)} of ${cpu.cores} cores busy (${parts.join(", ")})`;
+}
+
+/** CPU time per row at `rowsPerSecond`, by component: "Connect worker 95 µs, PostgreSQL 34 µs, …" (total first). */
+export function describeCpuPerRow(cpu: CpuUse, rowsPerSecond: number): string {
+    const micros = (cores: number) => `${Math.round((cores / rowsPerSecond) * 1e6)} µs`;
+    const parts = (Object.entries(cpu.byComponent) as [Component, number][])
+        .filter(([component]) => component !== "loadGenerator" && component !== "other")
+        .sort((a, b) => b[1] - a[1])
+        .map(([component, cores]) => `${NAMES[component]} ${micros(cores)}`);
+    return `${micros(cpu.busyCores - cpu.byComponent.loadGenerator - cpu.byComponent.other)} of CPU per row (${parts.join(", ")})`;
 }

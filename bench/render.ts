@@ -2,7 +2,7 @@
 // measured in the same run, the ratio and the goal. A benchmark without results says so.
 import * as fs from "fs";
 import * as path from "path";
-import { CpuUse, describeCpu } from "./cpuUse";
+import { CpuUse, describeCpu, describeCpuPerRow } from "./cpuUse";
 import { ROOT, RESULTS } from "./lib";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- results are our own JSON files
@@ -62,6 +62,20 @@ function cpuLines(latency: Json | undefined, burst: Json | undefined): string[] 
         "Node process and the `tandem loadtest` it runs):",
         "",
         ...measured.map(([label, cpu]) => `- ${label}: ${describeCpu(cpu)}.`),
+        "",
+        ...perRowLines(burst),
+    ];
+}
+
+/** What one applied row costs in each burst: the pipeline's CPU per row beside the machine's two cores. */
+function perRowLines(burst: Json | undefined): string[] {
+    if (!burst?.mysqlToPostgres?.cpu) return [];
+    const line = (label: string, d: Json) => `- ${label}, ${rate(d.rowsPerSecond)}: ${describeCpuPerRow(d.cpu, d.rowsPerSecond)}.`;
+    return [
+        "CPU per applied row in benchmark 3 (cores ÷ rows/s; the load generator left out):",
+        "",
+        line("MariaDB → PostgreSQL", burst.mysqlToPostgres),
+        line("PostgreSQL → MariaDB", burst.postgresToMysql),
         "",
     ];
 }
@@ -204,65 +218,8 @@ function main(): void {
         ...monitorLines(read("monitor")),
         ...reconcileLines(read("reconcile")),
     ];
-    lines.push(
-        "## Where the time goes, and what was tuned",
-        "",
-        "- **Profile of a 100k-row burst** (JFR on the Connect worker, `jcmd <pid> JFR.start settings=profile`): the worker",
-        "  used ~150% of the two cores while PostgreSQL used ~20%. Inclusive samples: Connect's runtime 18%, **Groovy",
-        "  scripting ~25%** (the echo filter, Debezium's `Filter` SMT evaluating a Groovy condition per record), Jackson",
-        "  JSON 13%, the PostgreSQL source 7%, the JDBC sink 5%.",
-        "- **The echo filter is now Java** (`DropEchoes` in connect-plugins/, same rule, unit-tested): at 300 rows/s each way",
-        "  p50 went from 53 ms / 89 ms to 51 ms / 76 ms and p99 from 150 ms / 167 ms to 89 ms / 128 ms",
-        "  (MariaDB → PostgreSQL / PostgreSQL → MariaDB, `tandem loadtest --records 6000 --rate 300`, warm).",
-        "- **PostgreSQL's WAL writer set a floor**: with `synchronous_commit = off` (the sandbox's setting) logical decoding",
-        "  sees a commit only after the WAL writer flushes it, every `wal_writer_delay` (200 ms by default). With",
-        "  `wal_writer_delay = 10ms`, PostgreSQL → MariaDB p50 at 300 rows/s went from 203 ms to 89 ms. Production",
-        "  servers with `synchronous_commit = on` (RDS's default) have no such floor; docs/bidirectional.md says so.",
-        "- **Sink batching alone does not lift the apply rate**: `reWriteBatchedInserts=true`, `batch.size` and",
-        "  `max.poll.records` 2000 moved the 100k burst from 5.5k to 5.9k rows/s (MariaDB → PostgreSQL) and from 4.5k to",
-        "  4.9k rows/s (other way): the worker's per-record work (JSON, transforms) dominates, not the database round",
-        "  trips. Not adopted; next steps: converters without inline schemas, more sink tasks and partitions",
-        "  (benchmark 6).",
-        "- **Scaling (benchmark 6) is noisy on two shared cores**: two identical bursts in a row differ by up to 4× (the",
-        "  figures show both runs; across runs the order of the variants changes too). Extra partitions and sink tasks on",
-        "  one worker add threads, not cores; a second worker (another JVM) shares the same two cores. On this machine the only firm",
-        "  conclusion is that the worker's CPU, not the sink's parallelism, bounds the rate — which is what more",
-        "  machines (MSK + several Connect workers in prod) buy. Bursts now wait until the MySQL source has read the",
-        "  binlog's backlog first (benchmark 4's 1M-row table is in that binlog: the source reads every row event of",
-        "  the server, synced table or not), and benchmark 4 runs last.",
-        "- **Initial load: a bulk path of its own** (`tandem:initialLoad: bulk` + `tandem load`). Debezium's snapshot",
-        "  carries each row through the worker and the sink's upserts (the 2-core figure before: 362 s for 1M rows, pgloader",
-        "  20.7 s). `tandem load` reads key-ordered chunks from MySQL, `COPY`s them into a staging table and merges them",
-        "  in one statement per chunk. Measured phase by phase (`tandem load -o json` reports them): the first version",
-        "  ran at 31k rows/s (2.4× pgloader) with the loader's Node process at ~50% of a core parsing every value and the",
-        "  merge at 16.8 s. **MySQL now renders each row's COPY line** (escaping done by `REPLACE` in the server): the",
-        "  loader only joins lines, 45k rows/s. **PostgreSQL's insert trigger is skipped for the sync writer on exact",
-        "  keys** (a `WHEN (session_user <> …)` clause: its inserts keep their values anyway, and a PL/pgSQL call per",
-        "  row cost 6 s of the 15 s merge) — this speeds the streaming sink's inserts too. Chunks of 50,000 rows; the",
-        "  staging table in temp buffers. What is left on this machine: the Connect worker decodes every merged row",
-        "  from the WAL to drop it as an echo (~90% of a core during the load, competing with PostgreSQL on the same two",
-        "  cores), and the copy writes each row twice (staging, then table).",
-        "- **Latency at 1,000 rows/s each way is a saturated machine's figure.** The CPU lines above: 1.9 of the 2 cores",
-        "  busy, the two databases taking ~0.9 cores (each row: an application insert with the sync's trigger and binlog",
-        "  or WAL, the sink's upsert with its trigger, the arrival log's insert) and the load generator ~0.4, which leaves",
-        "  the Connect worker under half a core for 2,000 rows/s through two sources and two sinks: the queues grow and",
-        "  latency is queueing time. How much is left to the worker varies with scheduling: an earlier run of the same",
-        "  settings (writers reaching 914 and 963 rows/s) measured p50 121 ms / 241 ms and p99 825 ms / 1.23 s, this one",
-        "  (writers at the full 1,000 rows/s) p50 0.9 s / 6.0 s. At 300 rows/s each way, with cores to spare, p50 is",
-        "  51 ms / 76 ms. The old tool's settings lose on the same machine in the same run, by 3.5× and 2.2× at p50.",
-        "  Latency runs now start only once the health monitor's canary crosses both ways in under a second (a binlog",
-        "  backlog left by an earlier benchmark had kept the worker busy and put p50 at 8.5 s).",
-        "- **200 tables: the Pulumi engine's time.** The program now runs transpile-only (`tsconfig.pulumi.json`;",
-        "  `npm run build` type-checks it): type checking cost ~12 s of every `up` and `preview` (a 22-resource preview",
-        "  went from 22 s to 8 s). With 425 resources what is left is the engine's: the `pulumi` process at ~85% of a",
-        "  core, a state of 10 MB (each dynamic resource stores its provider's serialized code, ~23 KB), and the",
-        "  preflight reading both catalogs. This run: no-op `up` 25 s, `preview` 27 s (the previous run, 6 resources",
-        "  fewer, before transpile-only: 21 s and 20 s): over the goal and noisy on the shared cores. A native provider",
-        "  (one plugin binary instead of serialized closures) is the lever left; the Connect heap stays far below its goal.",
-        "- **The health monitor costs little against all this**: its own section above (its Kafka offsets now every 15 s,",
-        "  eight topics at a time: with 200 tables one Kafka round had taken 1.9 s and most of its CPU).",
-        "",
-    );
+    // The narrative is prose kept beside the scripts; the figures above come from the results.
+    lines.push(fs.readFileSync(path.join(ROOT, "bench", "where-the-time-goes.md"), "utf8").trimEnd(), "");
     if (latency) {
         lines.push("The old tool's settings (benchmark 2), applied to the same connectors through Connect's REST API for the run:", "");
         lines.push("```json", JSON.stringify(latency.oldToolSettings, null, 2), "```", "");

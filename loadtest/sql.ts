@@ -2,8 +2,8 @@
 // a trigger in the receiving database records, for each row version the sync writes, the database's own
 // clock at that moment, so that latency is commit→visible measured inside the receiving database (not by a
 // client polling). Versions carry their write time already (`_tandem_version`, µs since the epoch).
-import { BOOKKEEPING } from "../core/model";
-import { fitIdentifier } from "../core/names";
+import { BOOKKEEPING, syncNames } from "../core/model";
+import { fitIdentifier, postgresTableFunction, tombstoneTable } from "../core/names";
 import { literal, q } from "../sql/mysqlSql";
 import { pgLiteral, qi } from "../sql/postgresSql";
 
@@ -27,11 +27,22 @@ export function loadtestTableSql(schema: string): { mysql: string[]; postgres: s
     };
 }
 
-/** Drops the own table pair and what the sync added for it (tombstone tables go with teardown, else here). */
-export function dropLoadtestTableSql(schema: string, tombstone: string): { mysql: string[]; postgres: string[] } {
+/**
+ * Drops the own table pair and what the sync added for it: its tombstone tables and PostgreSQL's per-table
+ * functions (teardown removes them too, but only when the stack tears down).
+ */
+export function dropLoadtestTableSql(schema: string, prefix: string): { mysql: string[]; postgres: string[] } {
+    const tombstone = tombstoneTable(LOADTEST_TABLE);
+    const { functionPrefix } = syncNames(prefix);
     return {
         mysql: [`DROP TABLE IF EXISTS ${q(LOADTEST_TABLE)}`, `DROP TABLE IF EXISTS ${q(tombstone)}`],
-        postgres: [`DROP TABLE IF EXISTS ${qi(schema)}.${qi(LOADTEST_TABLE)}`, `DROP TABLE IF EXISTS ${qi(schema)}.${qi(tombstone)}`],
+        postgres: [
+            `DROP TABLE IF EXISTS ${qi(schema)}.${qi(LOADTEST_TABLE)}`,
+            `DROP TABLE IF EXISTS ${qi(schema)}.${qi(tombstone)}`,
+            ...["apply_delete", "cascade"].map(
+                (kind) => `DROP FUNCTION IF EXISTS ${qi(schema)}.${qi(postgresTableFunction(functionPrefix, kind, LOADTEST_TABLE))}()`,
+            ),
+        ],
     };
 }
 

@@ -5,15 +5,12 @@ import { MultiBar, Presets, SingleBar } from "cli-progress";
 import { Command, Option } from "commander";
 import { Pool as PgPool } from "pg";
 import mysql from "mysql2/promise";
-import { syncNames } from "../../core/model";
-import { postgresTableFunction, tombstoneTable } from "../../core/names";
 import { Direction } from "../../core/vocabulary";
 import { RawLoadtestOptions, validateLoadtestOptions } from "../../loadtest/options";
 import { renderReport } from "../../loadtest/report";
 import { Progress, runLoadtest, TableShape, tableShape } from "../../loadtest/run";
 import { dropLoadtestTableSql, LOADTEST_TABLE, loadtestTableSql } from "../../loadtest/sql";
 import { applyStackTables, mysqlAddress, readStackTarget, saveStackConfigFile, StackTarget, upStack } from "../../ops/stackTarget";
-import { qi } from "../../sql/postgresSql";
 import { act } from "../command";
 import { emit } from "../output";
 
@@ -99,7 +96,7 @@ export function loadtestCommand(): Command {
                 } else {
                     // A leftover of the command's own table that the stack does not sync (an interrupted run, another
                     // stack's run) may hold rows on one side only: start from empty tables.
-                    if (ownAdded) await onBothSides(target, dropLoadtestTableSql(target.postgres.schema, tombstoneTable(LOADTEST_TABLE)));
+                    if (ownAdded) await onBothSides(target, dropLoadtestTableSql(target.postgres.schema, target.prefix));
                     await onBothSides(target, loadtestTableSql(target.postgres.schema));
                     if (ownAdded) {
                         if (target.configuredTables.length === 0) {
@@ -129,13 +126,7 @@ export function loadtestCommand(): Command {
                                 target.configuredTables.filter((name) => name !== LOADTEST_TABLE),
                             );
                         }
-                        const drop = dropLoadtestTableSql(target.postgres.schema, tombstoneTable(LOADTEST_TABLE));
-                        const { functionPrefix } = syncNames(target.prefix);
-                        const functions = ["apply_delete", "cascade"].map(
-                            (kind) =>
-                                `DROP FUNCTION IF EXISTS ${qi(target.postgres.schema)}.${qi(postgresTableFunction(functionPrefix, kind, LOADTEST_TABLE))}()`,
-                        );
-                        await onBothSides(target, { mysql: drop.mysql, postgres: [...drop.postgres, ...functions] });
+                        await onBothSides(target, dropLoadtestTableSql(target.postgres.schema, target.prefix));
                     }
                 }
                 emit(session.format, result, renderReport);
