@@ -29,22 +29,42 @@ export interface SqlObjectsInputs {
 }
 
 /**
- * `{{secret:name}}`, or `{{secret:name:mysql-native-hash}}` for the hash MySQL's native authentication stores
- * (`*` + SHA1(SHA1(password)) in hex): MariaDB writes account statements to the binlog as they are, so a password
- * given in plaintext would reach every replica and the CDC reader.
+ * `{{secret:name}}`, or the password in the form the server stores, so that no plaintext password reaches the
+ * server's logs: `{{secret:name:mysql-native-hash}}` (`*` + SHA1(SHA1(password)) in hex; MariaDB writes account
+ * statements to the binlog as they are, which every replica and the CDC reader receive) and
+ * `{{secret:name:postgres-scram}}` (a SCRAM-SHA-256 verifier, as `psql`'s `\password` sends it; PostgreSQL logs
+ * statements under `log_statement = ddl` and keeps utility statements' text in pg_stat_statements).
  */
-const PLACEHOLDER = /\{\{secret:([A-Za-z0-9_.-]+)(?::(mysql-native-hash))?\}\}/g;
+const PLACEHOLDER = /\{\{secret:([A-Za-z0-9_.-]+)(?::(mysql-native-hash|postgres-scram))?\}\}/g;
 
 /** Replaces secret placeholders with escaped literals of the engine. */
 export function bindSecrets(statement: string, secrets: Record<string, string>, escape: (value: string) => string): string {
     return statement.replace(PLACEHOLDER, (_match, name: string, transform: string | undefined) => {
         if (!(name in secrets)) throw new Error(`statement uses {{secret:${name}}}, which is not given`);
+        if (transform === "postgres-scram") return escape(postgresScramVerifier(secrets[name]));
         if (transform !== "mysql-native-hash") return escape(secrets[name]);
         // Required here: the provider is serialized into the state, imports are not.
         const { createHash }: typeof import("crypto") = require("crypto");
         const stage1 = createHash("sha1").update(secrets[name], "utf8").digest();
         return escape(`*${createHash("sha1").update(stage1).digest("hex").toUpperCase()}`);
     });
+}
+
+/**
+ * PostgreSQL's stored form of a SCRAM-SHA-256 password (RFC 5802/7677, 4096 iterations like the server's own):
+ * `SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>`. Printable ASCII only, which SASLprep leaves as is
+ * (the stack's generated passwords are); the salt is random unless given (tests).
+ */
+export function postgresScramVerifier(password: string, salt?: Buffer): string {
+    if (!/^[\x20-\x7e]*$/.test(password)) throw new Error("a SCRAM verifier is computed here for printable ASCII passwords only");
+    const crypto: typeof import("crypto") = require("crypto");
+    const iterations = 4096;
+    const saltBytes = salt ?? crypto.randomBytes(16);
+    const salted = crypto.pbkdf2Sync(Buffer.from(password, "utf8"), saltBytes, iterations, 32, "sha256");
+    const clientKey = crypto.createHmac("sha256", salted).update("Client Key").digest();
+    const storedKey = crypto.createHash("sha256").update(clientKey).digest();
+    const serverKey = crypto.createHmac("sha256", salted).update("Server Key").digest();
+    return `SCRAM-SHA-256$${iterations}:${saltBytes.toString("base64")}$${storedKey.toString("base64")}:${serverKey.toString("base64")}`;
 }
 
 /** The parts of a mysql2 connection that runStatements uses. */

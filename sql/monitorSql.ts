@@ -112,7 +112,7 @@ export function postgresMonitorRole(schema: string, names: CanaryNames): string[
     const s = qi(schema);
     return [
         `DO $do$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${pgLiteral(names.monitorUser)}) THEN CREATE ROLE ${who} LOGIN; END IF; END $do$`,
-        `ALTER ROLE ${who} PASSWORD {{secret:monitor}}`,
+        `ALTER ROLE ${who} PASSWORD {{secret:monitor:postgres-scram}}`,
         `GRANT pg_monitor TO ${who}`,
         `GRANT USAGE ON SCHEMA ${s} TO ${who}`,
         `GRANT SELECT, INSERT, UPDATE ON ${s}.${qi(names.canaryTable)} TO ${who}`,

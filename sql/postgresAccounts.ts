@@ -10,7 +10,8 @@ function inExecute(identifier: string): string {
 /**
  * The reader's and the writer's roles, then what every table shares. The password is set on every run, not only
  * on creation: a role left by an earlier stack gets the one the connectors use. Passwords are the
- * `{{secret:cdc}}` and `{{secret:sync}}` placeholders, bound by SqlObjects to its `secrets`.
+ * `{{secret:cdc:postgres-scram}}` and `{{secret:sync:postgres-scram}}` placeholders, bound by SqlObjects to its
+ * `secrets` as SCRAM verifiers (no plaintext password in the server's statement log).
  */
 export function postgresRoles(options: PostgresSyncOptions): string[] {
     const create = (user: string) =>
@@ -18,8 +19,8 @@ export function postgresRoles(options: PostgresSyncOptions): string[] {
     return [
         create(options.cdcUser),
         create(options.syncUser),
-        `ALTER ROLE ${qi(options.cdcUser)} PASSWORD {{secret:cdc}}`,
-        `ALTER ROLE ${qi(options.syncUser)} PASSWORD {{secret:sync}}`,
+        `ALTER ROLE ${qi(options.cdcUser)} PASSWORD {{secret:cdc:postgres-scram}}`,
+        `ALTER ROLE ${qi(options.syncUser)} PASSWORD {{secret:sync:postgres-scram}}`,
         ...postgresAccountGrants(options),
     ];
 }

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { UNKNOWN } from "../../core/unknown";
 import {
     bindSecrets,
+    postgresScramVerifier,
     runStatements,
     SessionOpeners,
     SqlObjectsInputs,
@@ -88,6 +89,24 @@ describe("SqlObjects provider", () => {
                 bindSecrets("ALTER USER a IDENTIFIED BY PASSWORD {{secret:p:mysql-native-hash}}", { p: "mypass" }, (value) => `'${value}'`),
                 "ALTER USER a IDENTIFIED BY PASSWORD '*6C8989366EAF75BB670AD8EA7A7FC1176A95CEF4'",
             );
+        });
+
+        it("gives PostgreSQL a SCRAM-SHA-256 verifier, never the password, with a fresh salt each time", () => {
+            const bound = bindSecrets("ALTER ROLE a PASSWORD {{secret:p:postgres-scram}}", { p: "pencil" }, (value) => `'${value}'`);
+            assert.match(bound, /^ALTER ROLE a PASSWORD 'SCRAM-SHA-256\$4096:[A-Za-z0-9+/]{22}==\$[A-Za-z0-9+/]{43}=:[A-Za-z0-9+/]{43}='$/);
+            assert.ok(!bound.includes("pencil"));
+            assert.notEqual(
+                bound,
+                bindSecrets("ALTER ROLE a PASSWORD {{secret:p:postgres-scram}}", { p: "pencil" }, (value) => `'${value}'`),
+            );
+        });
+
+        it("computes the verifier PostgreSQL stores (vector from Python's hashlib/hmac, RFC 7677's salt)", () => {
+            assert.equal(
+                postgresScramVerifier("pencil", Buffer.from("W22ZaJ0SNY7soEsUEjb6gQ==", "base64")),
+                "SCRAM-SHA-256$4096:W22ZaJ0SNY7soEsUEjb6gQ==$WG5d8oPm3OtcPnkdi4Uo7BkeZkBFzpcXkuLmtbsT4qY=:wfPLwcE6nTWhTAmQ7tl2KeoiWGPlZqQxSrmfPwDl2dU=",
+            );
+            assert.throws(() => postgresScramVerifier("pässword"), /printable ASCII passwords only/);
         });
 
         it("passes values to the escaping as they are, replacement patterns included", () => {

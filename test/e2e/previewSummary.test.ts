@@ -3,11 +3,13 @@
 // scripts/previewSummary/. The Markdown must name the updated Connectors with their changed config keys
 // and the updated SqlObjects, and hold no password: neither the admin ones nor the generated ones.
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { Stack } from "@pulumi/pulumi/automation";
 import { summarizePreview } from "../../scripts/previewSummary/render";
-import { REPO_ROOT } from "../support/sandbox";
+import { REPO_ROOT, stateDir } from "../support/sandbox";
 import { e2eSuite } from "../support/e2eSuite";
 import { mysqlQuery, postgresQuery, removeSyncStack, syncStack } from "../support/syncStack";
 
@@ -136,6 +138,23 @@ e2eSuite("e2e: PR preview summary of a real `pulumi preview --json`", { timeout:
         }
         assert.ok(accountStatements.length >= 6, `the stack's account statements are in the binlog: ${accountStatements.length}`);
         for (const statement of accountStatements) assert.match(statement, /IDENTIFIED BY PASSWORD '\*[0-9A-F]{40}'/);
+        // PostgreSQL logs every DDL statement under log_statement = ddl (the sandbox's, as on many servers): roles get
+        // SCRAM verifiers, so no generated password is in its log either.
+        const [{ log_statement: logged }] = await postgresQuery<{ log_statement: string }>(e2e.sandbox, "SHOW log_statement");
+        assert.equal(
+            logged,
+            "ddl",
+            "the sandbox's PostgreSQL runs with log_statement = ddl (restart it: sandbox/sandbox.sh restart postgres)",
+        );
+        const logFile = /^TANDEM_POSTGRES_LOG=(.*)$/m.exec(fs.readFileSync(path.join(stateDir(), "sandbox.env"), "utf8"))?.[1];
+        assert.ok(logFile, "sandbox.env names PostgreSQL's log (restart the sandbox)");
+        const postgresLog = fs.readFileSync(logFile, "utf8");
+        for (const secret of generated) assert.ok(!postgresLog.includes(secret), "a generated password is in PostgreSQL's log");
+        const roleStatements = postgresLog
+            .split("\n")
+            .filter((line) => /ALTER ROLE .* PASSWORD /.test(line) && line.includes(prefix.replace(/-/g, "_")));
+        assert.ok(roleStatements.length >= 2, `the stack's role statements are in PostgreSQL's log: ${roleStatements.length}`);
+        for (const statement of roleStatements) assert.match(statement, /PASSWORD 'SCRAM-SHA-256\$4096:[^']+'/);
     });
 
     it("stays short next to the raw JSON", () => {
