@@ -3,7 +3,7 @@ import { postgresAccountGrants, postgresRoles, postgresRolesTeardown } from "../
 import { pgOptions } from "./fixtures";
 
 const secretsUsed = (statements: string[]) => [
-    ...new Set(statements.flatMap((s) => [...s.matchAll(/\{\{secret:([^}]*)\}\}/g)].map((m) => m[1]))),
+    ...new Set(statements.flatMap((s) => [...s.matchAll(/\{\{secret:([^}:]*)(?::[^}]*)?\}\}/g)].map((m) => m[1]))),
 ];
 
 /** The teardown of one role, exactly as every existing stack holds it (its whitespace included). */
@@ -24,8 +24,8 @@ describe("PostgreSQL role builders", () => {
         assert.deepEqual(postgresRoles(pgOptions), [
             `DO $do$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tandem_cdc') THEN CREATE ROLE "tandem_cdc" LOGIN; END IF; END $do$`,
             `DO $do$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tandem_sync') THEN CREATE ROLE "tandem_sync" LOGIN; END IF; END $do$`,
-            `ALTER ROLE "tandem_cdc" PASSWORD {{secret:cdc}}`,
-            `ALTER ROLE "tandem_sync" PASSWORD {{secret:sync}}`,
+            `ALTER ROLE "tandem_cdc" PASSWORD {{secret:cdc:postgres-scram}}`,
+            `ALTER ROLE "tandem_sync" PASSWORD {{secret:sync:postgres-scram}}`,
             ...postgresAccountGrants(pgOptions),
         ]);
         assert.deepEqual(secretsUsed(postgresRoles(pgOptions)), ["cdc", "sync"]);
@@ -48,7 +48,7 @@ describe("PostgreSQL role builders", () => {
             create,
             `DO $do$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'o''c') THEN CREATE ROLE "o'c" LOGIN; END IF; END $do$`,
         );
-        assert.equal(postgresRoles(odd)[3], `ALTER ROLE "we""ird" PASSWORD {{secret:sync}}`);
+        assert.equal(postgresRoles(odd)[3], `ALTER ROLE "we""ird" PASSWORD {{secret:sync:postgres-scram}}`);
         assert.match(postgresRoles(odd).join("\n"), /GRANT USAGE ON SCHEMA "sales-eu\$2 'q""" TO "o'c", "we""ird"/);
         const [cdcBlock, dropCdc, syncBlock] = postgresRolesTeardown(odd);
         assert.equal(cdcBlock, revokeBlock("'o''c'", `"sales-eu$2 ''q"""`, `"o''c"`));
