@@ -4,57 +4,23 @@
 // over both). Changed behind Pulumi for the run (Kafka admin, Connect's REST API) and put back after with
 // `pulumi up --refresh`; partitions cannot shrink, so the own table's topic keeps 3 (its keys stay ordered: one
 // key, one partition).
-import { ChildProcess, spawn } from "child_process";
-import * as fs from "fs";
-import * as path from "path";
-import axios from "axios";
+import { ChildProcess } from "child_process";
 import { Admin, Kafka, logLevel } from "kafkajs";
 import { keyBase } from "../loadtest/rows";
 import { LOADTEST_TABLE } from "../loadtest/sql";
 import { kafkaTopicName, mysqlTableTopic } from "../core/topics";
 import { StackTarget } from "../ops/stackTarget";
 import { burst, withOwnTableSynced } from "./bursts";
-import { log, overrideConnectors, restoreConnectors, ROOT, saveResult, stackOutputs } from "./lib";
+import { startSecondWorker, waitTasksSpread } from "./workers";
+import { log, overrideConnectors, restoreConnectors, saveResult, stackOutputs } from "./lib";
 
 const ROWS = Number(process.env.BENCH_SCALING_ROWS ?? 100_000);
 const PARTITIONS = 3;
-const SECOND_WORKER_PORT = 18085;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Each variant runs twice (the shared cores make single bursts vary by a quarter): seconds of both. */
 async function twice(run: () => Promise<number>): Promise<number[]> {
     return [await run(), await run()];
-}
-
-/** A second worker of the sandbox's Connect group: its worker.properties with another REST port. */
-function startSecondWorker(): ChildProcess {
-    const dir = path.join(ROOT, ".sandbox", "connect");
-    const properties = fs
-        .readFileSync(path.join(dir, "worker.properties"), "utf8")
-        .replace(/^listeners=.*$/m, `listeners=http://127.0.0.1:${SECOND_WORKER_PORT}`)
-        .replace(/^rest\.advertised\.port=.*$/m, `rest.advertised.port=${SECOND_WORKER_PORT}`);
-    const file = path.join(dir, "worker-2.properties");
-    fs.writeFileSync(file, properties);
-    const libs = process.env.TANDEM_KAFKA_LIBS ?? path.join(process.env.TANDEM_JVM_HOME ?? "", "kafka", "libs");
-    const logFile = fs.openSync(path.join(ROOT, ".sandbox", "logs", "connect-2.log"), "a");
-    return spawn("java", ["-Xms512m", "-Xmx1536m", "-cp", `${libs}/*`, "org.apache.kafka.connect.cli.ConnectDistributed", file], {
-        stdio: ["ignore", logFile, logFile],
-    });
-}
-
-/** Waits until the sink's tasks run on `workers` distinct workers, all RUNNING. */
-async function waitTasksSpread(connectUrl: string, connector: string, tasks: number, workers: number): Promise<void> {
-    for (let attempt = 0; attempt < 240; attempt++) {
-        const status = await axios
-            .get(`${connectUrl}/connectors/${encodeURIComponent(connector)}/status`)
-            .then((response) => response.data as { tasks: { state: string; worker_id: string }[] })
-            .catch(() => undefined);
-        const running = status?.tasks.filter((task) => task.state === "RUNNING") ?? [];
-        if (running.length === tasks && new Set(running.map((task) => task.worker_id)).size >= workers) return;
-        await sleep(500);
-    }
-    throw new Error(`${connector}: ${tasks} tasks did not come up on ${workers} workers`);
 }
 
 async function main(): Promise<void> {

@@ -23,6 +23,8 @@ export interface LoadtestOptions {
     convergeTimeoutSeconds: number;
     /** Keep the command's own table pair in the stack afterwards (faster reruns). */
     keep: boolean;
+    /** Seconds a write that lost its connection is retried (0: fail at once). */
+    retryWritesSeconds: number;
 }
 
 export interface RawLoadtestOptions {
@@ -35,6 +37,7 @@ export interface RawLoadtestOptions {
     table?: string;
     timeout?: string;
     keep?: boolean;
+    retryWrites?: string;
 }
 
 /** Bad usage: the CLI exits 2 on it. */
@@ -89,6 +92,7 @@ export function validateLoadtestOptions(raw: RawLoadtestOptions): LoadtestOption
     if (conflicts > 0 && direction !== "both")
         problems.push("--conflicts needs --direction both (conflicts are writes on both sides at once)");
     const convergeTimeoutSeconds = check("timeout", wholeNumber(raw.timeout, 120, 1, 86_400));
+    const retryWritesSeconds = check("retry-writes", wholeNumber(raw.retryWrites, 0, 0, 3_600));
     if (raw.table !== undefined && (raw.table.length === 0 || raw.table.length > 64))
         problems.push(`--table must be a table name, got "${raw.table}"`);
     if (problems.length > 0) throw new InvalidOptions(`invalid options:\n  - ${problems.join("\n  - ")}`);
@@ -102,5 +106,6 @@ export function validateLoadtestOptions(raw: RawLoadtestOptions): LoadtestOption
         table: raw.table,
         convergeTimeoutSeconds,
         keep: raw.keep ?? false,
+        retryWritesSeconds,
     };
 }

@@ -94,3 +94,26 @@ export function countKinds(writes: Write[]): Record<Operation, number> & { share
     }
     return counts;
 }
+
+/** What a side's own keys must look like once the run converged: the last write's `seq` of each live key, and the deleted keys. */
+export interface ExpectedOwnRows {
+    live: Map<number, number>;
+    deleted: Set<number>;
+}
+
+/** Replays a side's own writes (shared keys have two writers, so any side's last write may win there: left out). */
+export function expectedOwnRows(writes: Write[]): ExpectedOwnRows {
+    const live = new Map<number, number>();
+    const deleted = new Set<number>();
+    for (const write of writes) {
+        if (write.shared) continue;
+        if (write.kind === "delete") {
+            live.delete(write.key);
+            deleted.add(write.key);
+        } else {
+            live.set(write.key, write.seq);
+            deleted.delete(write.key);
+        }
+    }
+    return { live, deleted };
+}

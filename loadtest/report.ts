@@ -38,6 +38,11 @@ export function renderReport(result: LoadtestResult): string {
     }
     if (result.differences.count > result.differences.sample.length)
         lines.push(`  … and ${result.differences.count - result.differences.sample.length} more`);
-    lines.push("", result.ok ? "OK: both sides identical" : "FAILED: the sides did not converge or differ");
+    const { lost, resurrected, staleVersions, sample } = result.planCheck;
+    lines.push(`against the writes: ${lost} rows lost, ${resurrected} deleted rows back, ${staleVersions} older versions kept`);
+    for (const line of sample) lines.push(`  ${line}`);
+    const retried = Object.values(result.directions).reduce((sum, d) => sum + (d?.retriedWrites ?? 0), 0);
+    if (retried > 0) lines.push(`writes retried after a lost connection: ${retried}`);
+    lines.push("", result.ok ? "OK: both sides identical, as written" : "FAILED: the sides did not converge, differ, or lost writes");
     return `${lines.join("\n")}\n`;
 }

@@ -12,11 +12,11 @@ import { readMysql, readPostgres } from "../database/catalog";
 import { q } from "../sql/mysqlSql";
 import { qi } from "../sql/postgresSql";
 import { LoadtestOptions } from "./options";
-import { assignWriters, countKinds, planSide, sharedKeyCount, Write } from "./plan";
+import { assignWriters, countKinds, expectedOwnRows, planSide, sharedKeyCount, Write } from "./plan";
 import { generatedValue, keyBase, keyOf, ownRow, writableColumns, WritableColumn } from "./rows";
 import * as sql from "./sql";
 import { mysqlAddress, StackTarget } from "../ops/stackTarget";
-import { diffRows, LatencySummary, summarizeLatencies } from "./stats";
+import { diffRows, isConnectionLoss, isDuplicateKey, LatencySummary, summarizeLatencies } from "./stats";
 
 export interface DirectionResult {
     writes: ReturnType<typeof countKinds>;
@@ -27,6 +27,16 @@ export interface DirectionResult {
     /** Events on the direction's topic during the run, and those beyond the application's writes (echoes). */
     events: number;
     echoes: number;
+    /** Writes retried after a lost connection (--retry-writes), as an application would. */
+    retriedWrites: number;
+}
+
+/** The converged table against the plan: rows the run left that are missing, deleted rows back, older versions kept. */
+export interface PlanCheck {
+    lost: number;
+    resurrected: number;
+    staleVersions: number;
+    sample: string[];
 }
 
 export interface LoadtestResult {
@@ -39,6 +49,7 @@ export interface LoadtestResult {
     conflictsRecorded: Record<Side, number>;
     rows: Record<Side, number>;
     differences: ReturnType<typeof diffRows>;
+    planCheck: PlanCheck;
     ok: boolean;
 }
 
@@ -107,12 +118,27 @@ function statementFor(side: Side, table: TableShape, schema: string, write: Writ
     ];
 }
 
-async function run(db: Databases, side: Side, [text, params]: Statement): Promise<void> {
-    try {
-        if (side === "mysql") await db.mysql.query(text, params);
-        else await db.postgres.query(text, params);
-    } catch (error) {
-        throw new Error(`${side}: ${(error as Error).message}\n  in: ${text}\n  with: ${JSON.stringify(params)}`, { cause: error });
+/**
+ * Runs one write. With `retryForMs` > 0 a write that lost its connection is retried until it goes through or the
+ * time is up, as an application rides out a database restart; an insert that meets its own row on a retry had
+ * committed before the connection dropped. Returns whether it was retried.
+ */
+async function run(db: Databases, side: Side, [text, params]: Statement, retryForMs = 0): Promise<boolean> {
+    const started = Date.now();
+    let retried = false;
+    for (;;) {
+        try {
+            if (side === "mysql") await db.mysql.query(text, params);
+            else await db.postgres.query(text, params);
+            return retried;
+        } catch (error) {
+            if (retried && isDuplicateKey(error) && text.startsWith("INSERT")) return true;
+            if (!isConnectionLoss(error) || Date.now() - started >= retryForMs) {
+                throw new Error(`${side}: ${(error as Error).message}\n  in: ${text}\n  with: ${JSON.stringify(params)}`, { cause: error });
+            }
+            retried = true;
+            await sleep(500);
+        }
     }
 }
 
@@ -130,10 +156,11 @@ async function writeSide(
     idOf: (write: Write) => number | string,
     statement: (write: Write, id: number | string) => Statement,
     progress: Progress,
-): Promise<number> {
+): Promise<{ seconds: number; retried: number }> {
     const direction = directionOf(side);
     const started = Date.now();
     let issued = 0;
+    let retried = 0;
     const pace = async () => {
         if (!options.rate) return;
         const due = started + (issued++ * 1000) / options.rate;
@@ -143,12 +170,12 @@ async function writeSide(
         assignWriters(writes, options.concurrent).map(async (queue) => {
             for (const write of queue) {
                 await pace();
-                await run(db, side, statement(write, idOf(write)));
+                if (await run(db, side, statement(write, idOf(write)), options.retryWritesSeconds * 1000)) retried++;
                 progress.advance(direction);
             }
         }),
     );
-    return (Date.now() - started) / 1000;
+    return { seconds: (Date.now() - started) / 1000, retried };
 }
 
 async function topicEvents(bootstrapServers: string, topics: string[]): Promise<Record<string, number>> {
@@ -211,6 +238,52 @@ export async function tableShape(target: StackTarget, name: string): Promise<Tab
     return { name, key, columns: { mysql: mysqlColumns.columns, postgres: postgresColumns.columns }, keyKind: keyFamily, own: false };
 }
 
+/**
+ * Each side's own keys against what its writes left: present on both sides when live (with the last write's
+ * version on the own table, whose `seq` records it), absent when deleted. Shared keys have two writers: the
+ * comparison of both sides covers them.
+ */
+async function checkAgainstPlan(
+    db: Databases,
+    schema: string,
+    table: TableShape,
+    sides: { side: Side; writes: Write[]; idOf: (write: Write) => number | string }[],
+    both: Record<Side, Map<string, string>>,
+): Promise<PlanCheck> {
+    const check: PlanCheck = { lost: 0, resurrected: 0, staleVersions: 0, sample: [] };
+    const note = (what: string) => {
+        if (check.sample.length < 20) check.sample.push(what);
+    };
+    for (const { side, writes, idOf } of sides) {
+        const expected = expectedOwnRows(writes);
+        const id = (key: number) => String(idOf({ kind: "insert", key, shared: false, seq: 0 }));
+        const seqs = new Map<string, number>();
+        if (table.own && expected.live.size > 0) {
+            const ids = [...expected.live.keys()].map(id);
+            const rows = await rowsOf(db, side, sql.ownSeqsSql(side, schema, ids));
+            for (const row of rows) seqs.set(String(row.id), Number(row.seq));
+        }
+        for (const [key, seq] of expected.live) {
+            const k = id(key);
+            if (!both.mysql.has(k) || !both.postgres.has(k)) {
+                check.lost++;
+                note(`${k} (${side}): written, not deleted, missing in ${both.mysql.has(k) ? "PostgreSQL" : "MySQL"}`);
+            } else if (table.own && seqs.get(k) !== seq) {
+                check.staleVersions++;
+                note(`${k} (${side}): last write seq ${seq}, the table holds ${seqs.get(k)}`);
+            }
+        }
+        for (const key of expected.deleted) {
+            const k = id(key);
+            if (both.mysql.has(k) || both.postgres.has(k)) {
+                check.resurrected++;
+                note(`${k} (${side}): deleted, present in ${both.mysql.has(k) ? "MySQL" : "PostgreSQL"}`);
+            }
+        }
+    }
+    return check;
+}
+
 export async function runLoadtest(
     target: StackTarget,
     table: TableShape,
@@ -270,10 +343,10 @@ export async function runLoadtest(
         const conflictsBefore = await countConflicts();
 
         for (const side of sides) progress.start(directionOf(side), plans[side].writes.length);
-        const writeSeconds = Object.fromEntries(
+        const written = Object.fromEntries(
             await Promise.all(
                 sides.map(async (side) => {
-                    const seconds = await writeSide(
+                    const outcome = await writeSide(
                         db,
                         side,
                         plans[side].writes,
@@ -282,10 +355,10 @@ export async function runLoadtest(
                         (write, id) => statementFor(side, table, schema, write, id),
                         progress,
                     );
-                    return [side, seconds] as const;
+                    return [side, outcome] as const;
                 }),
             ),
-        ) as Record<Side, number>;
+        ) as Record<Side, { seconds: number; retried: number }>;
         progress.phase("waiting for both sides to converge");
         const convergedAfterMs = await waitConverged(db, target, table, options.convergeTimeoutSeconds * 1000);
         // Events still in flight when the sides did not converge are counted as they stand.
@@ -304,11 +377,12 @@ export async function runLoadtest(
             const events = eventsAfter[topics[direction]] - eventsBefore[topics[direction]];
             directions[direction] = {
                 writes,
-                writeSeconds: writeSeconds[side],
-                throughput: plans[side].writes.length / Math.max(writeSeconds[side], 0.001),
+                writeSeconds: written[side].seconds,
+                throughput: plans[side].writes.length / Math.max(written[side].seconds, 0.001),
                 latencyMs: summarizeLatencies(latencies),
                 events,
                 echoes: Math.max(0, events - plans[side].writes.length),
+                retriedWrites: written[side].retried,
             };
         }
         const both = await versions(db, target, table);
@@ -319,6 +393,13 @@ export async function runLoadtest(
             const [mysqlRows, postgresRows] = await Promise.all([rendered("mysql"), rendered("postgres")]);
             differences = diffRows(mysqlRows, postgresRows);
         }
+        const planCheck = await checkAgainstPlan(
+            db,
+            schema,
+            table,
+            sides.map((side) => ({ side, writes: plans[side].writes, idOf: idOf(side) })),
+            both,
+        );
         return {
             stack: target.stack,
             table: table.name,
@@ -331,7 +412,11 @@ export async function runLoadtest(
             },
             rows: { mysql: both.mysql.size, postgres: both.postgres.size },
             differences,
-            ok: convergedAfterMs !== null && differences.count === 0,
+            planCheck,
+            ok:
+                convergedAfterMs !== null &&
+                differences.count === 0 &&
+                planCheck.lost + planCheck.resurrected + planCheck.staleVersions === 0,
         };
     } finally {
         progress.stop();

@@ -138,3 +138,13 @@ export function ownRowsSql(engine: "mysql" | "postgres", schema: string): string
         ? `SELECT CONCAT_WS('|', id, side, seq, payload, amount, DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f')) AS r FROM ${q(LOADTEST_TABLE)} ORDER BY id`
         : `SELECT concat_ws('|', id, side, seq, payload, amount, to_char(updated_at, 'YYYY-MM-DD HH24:MI:SS.US')) AS r FROM ${qi(schema)}.${qi(LOADTEST_TABLE)} ORDER BY id`;
 }
+
+/** `id` and `seq` of the own table's rows whose key lies within the given keys' range (integers the run generated). */
+export function ownSeqsSql(engine: "mysql" | "postgres", schema: string, ids: string[]): string {
+    const numbers = ids.map(Number);
+    if (numbers.some((id) => !Number.isSafeInteger(id))) throw new Error("the own table's keys are integers");
+    const range = `id BETWEEN ${Math.min(...numbers)} AND ${Math.max(...numbers)}`;
+    return engine === "mysql"
+        ? `SELECT id, seq FROM ${q(LOADTEST_TABLE)} WHERE ${range}`
+        : `SELECT id, seq FROM ${qi(schema)}.${qi(LOADTEST_TABLE)} WHERE ${range}`;
+}

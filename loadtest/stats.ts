@@ -30,3 +30,35 @@ export function diffRows(mysql: Map<string, string>, postgres: Map<string, strin
     differences.sort((a, b) => a.key.localeCompare(b.key));
     return { count: differences.length, sample: differences.slice(0, cap) };
 }
+
+type DriverError = { code?: unknown; errno?: unknown; message?: unknown };
+
+/**
+ * The connection, not the statement, failed: the server went away or is starting or stopping (mysql2 and pg error
+ * shapes). Such a write may be retried; any other error is the statement's own.
+ */
+export function isConnectionLoss(error: unknown): boolean {
+    const { code, errno, message } = (error ?? {}) as DriverError;
+    const socket = [
+        "ECONNREFUSED",
+        "ECONNRESET",
+        "EPIPE",
+        "ETIMEDOUT",
+        "EHOSTUNREACH",
+        "PROTOCOL_CONNECTION_LOST",
+        "PROTOCOL_SEQUENCE_TIMEOUT",
+    ];
+    if (typeof code === "string" && (socket.includes(code) || /^(08|57P0[123])/.test(code))) return true;
+    // MySQL: server shutdown in progress, connection killed, gone away, lost during query.
+    if (typeof errno === "number" && [1053, 1927, 2006, 2013].includes(errno)) return true;
+    return (
+        typeof message === "string" &&
+        /Connection terminated|connection is in closed state|Can't add new command when connection is in closed state/i.test(message)
+    );
+}
+
+/** The row's key is already there (MySQL 1062, PostgreSQL 23505). */
+export function isDuplicateKey(error: unknown): boolean {
+    const { code, errno } = (error ?? {}) as DriverError;
+    return errno === 1062 || code === "23505";
+}

@@ -75,6 +75,11 @@ export function loadtestCommand(): Command {
         .option("--table <name>", "a synced table to load (default: the command's own table pair, added to the stack and removed after)")
         .option("--timeout <seconds>", "how long to wait for both sides to converge after the last write", "120")
         .option("--keep", "keep the command's own table in the stack afterwards (faster reruns)")
+        .option(
+            "--retry-writes <seconds>",
+            "retry a write whose connection was lost for up to this long, as an application would (fault tests)",
+            "0",
+        )
         .addHelpText(
             "after",
             "\nExamples:\n  $ tandem loadtest --records 10000 --concurrent 10\n  $ tandem loadtest --direction mysql-to-postgres --rate 1000 --conflicts 0.05 -o json\n",

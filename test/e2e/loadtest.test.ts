@@ -46,6 +46,7 @@ e2eSuite("e2e: tandem loadtest", { timeout: 20 * 60 * 1000 }, (e2e) => {
         const result = JSON.parse(run.stdout);
         assert.equal(result.ok, true);
         assert.equal(result.differences.count, 0);
+        assert.deepEqual([result.planCheck.lost, result.planCheck.resurrected, result.planCheck.staleVersions], [0, 0, 0]);
         assert.ok(result.convergedAfterMs !== null);
         for (const direction of ["mysql-to-postgres", "postgres-to-mysql"]) {
             const d = result.directions[direction];

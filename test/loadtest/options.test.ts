@@ -27,9 +27,10 @@ describe("loadtest options", () => {
                     mix: "insert:1",
                     conflicts: "2",
                     rate: "-5",
+                    retryWrites: "soon",
                 }),
             (error: Error) =>
-                ["--records", "--concurrent", "--direction", "--mix", "--conflicts", "--rate"].every((flag) =>
+                ["--records", "--concurrent", "--direction", "--mix", "--conflicts", "--rate", "--retry-writes"].every((flag) =>
                     error.message.includes(flag),
                 ),
         );
@@ -40,5 +41,10 @@ describe("loadtest options", () => {
             () => validateLoadtestOptions({ direction: "mysql-to-postgres", conflicts: "0.1" }),
             /--conflicts needs --direction both/,
         );
+    });
+
+    it("fails writes at once unless asked to ride out a lost connection for a while", () => {
+        assert.equal(validateLoadtestOptions({}).retryWritesSeconds, 0);
+        assert.equal(validateLoadtestOptions({ retryWrites: "120" }).retryWritesSeconds, 120);
     });
 });

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { assignWriters, countKinds, planSide, sharedKeyCount } from "../../loadtest/plan";
+import { assignWriters, countKinds, expectedOwnRows, planSide, sharedKeyCount, Write } from "../../loadtest/plan";
 
 const mix = { insert: 70, update: 25, delete: 5 };
 
@@ -50,5 +50,20 @@ describe("loadtest plan", () => {
                 lastSeq = write.seq;
             }
         });
+    });
+
+    it("knows what each own key must hold once converged: the last write's seq, or gone; shared keys left to the comparison", () => {
+        const writes: Write[] = [
+            { kind: "insert", key: 0, shared: false, seq: 0 },
+            { kind: "insert", key: 1, shared: false, seq: 1 },
+            { kind: "update", key: 0, shared: false, seq: 2 },
+            { kind: "delete", key: 1, shared: false, seq: 3 },
+            { kind: "update", key: 7, shared: true, seq: 4 },
+        ];
+        const expected = expectedOwnRows(writes);
+        assert.deepEqual([...expected.live], [[0, 2]]);
+        assert.deepEqual([...expected.deleted], [1]);
+        const plan = planSide("postgres", 5_000, mix, 0.1, 3);
+        assert.equal(expectedOwnRows(plan.writes).live.size, plan.liveKeys);
     });
 });

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { diffRows, summarizeLatencies } from "../../loadtest/stats";
+import { diffRows, isConnectionLoss, isDuplicateKey, summarizeLatencies } from "../../loadtest/stats";
 
 describe("loadtest stats", () => {
     it("takes nearest-rank percentiles", () => {
@@ -28,5 +28,24 @@ describe("loadtest stats", () => {
                 { key: "4", postgres: "d" },
             ],
         });
+    });
+
+    it("tells a lost connection (retry the write) from the statement's own error (do not)", () => {
+        for (const lost of [
+            { code: "ECONNREFUSED" },
+            { code: "PROTOCOL_CONNECTION_LOST" },
+            { code: "57P01", message: "terminating connection due to administrator command" },
+            { code: "57P03", message: "the database system is starting up" },
+            { code: "08006" },
+            { errno: 2013, message: "Lost connection to MySQL server during query" },
+            { errno: 1053, message: "Server shutdown in progress" },
+            new Error("Connection terminated unexpectedly"),
+        ])
+            assert.equal(isConnectionLoss(lost), true, JSON.stringify(lost));
+        for (const own of [{ code: "23505" }, { errno: 1062 }, { code: "42P01" }, { errno: 1146 }, new Error("syntax error"), undefined])
+            assert.equal(isConnectionLoss(own), false, JSON.stringify(own));
+        assert.equal(isDuplicateKey({ code: "23505" }), true);
+        assert.equal(isDuplicateKey({ errno: 1062 }), true);
+        assert.equal(isDuplicateKey({ code: "ECONNRESET" }), false);
     });
 });
