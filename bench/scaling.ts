@@ -17,7 +17,6 @@ import { log, overrideConnectors, restoreConnectors, saveResult, stackOutputs } 
 const ROWS = Number(process.env.BENCH_SCALING_ROWS ?? 100_000);
 const PARTITIONS = 3;
 
-
 /** Each variant runs twice (the shared cores make single bursts vary by a quarter): seconds of both. */
 async function twice(run: () => Promise<number>): Promise<number[]> {
     return [await run(), await run()];

@@ -39,4 +39,3 @@ export async function waitTasksSpread(connectUrl: string, connector: string, tas
     }
     throw new Error(`${connector}: ${tasks} tasks did not come up on ${workers} workers`);
 }
-
