@@ -292,7 +292,13 @@ export async function runLoadtest(
 ): Promise<LoadtestResult> {
     const db: Databases = {
         mysql: mysql.createPool({ ...mysqlAddress(target), connectionLimit: options.concurrent + 2, dateStrings: true }),
-        postgres: new PgPool({ ...target.postgres, max: options.concurrent + 2 }),
+        // Riding out a crash (--retry-writes) counts every acknowledged write: they must be durable, as with
+        // PostgreSQL's default, even where the server commits asynchronously (the sandbox does, for speed).
+        postgres: new PgPool({
+            ...target.postgres,
+            max: options.concurrent + 2,
+            ...(options.retryWritesSeconds > 0 ? { options: "-c synchronous_commit=on" } : {}),
+        }),
     };
     const names = syncNames(target.prefix);
     const schema = target.postgres.schema;

@@ -77,7 +77,7 @@ export function loadtestCommand(): Command {
         .option("--keep", "keep the command's own table in the stack afterwards (faster reruns)")
         .option(
             "--retry-writes <seconds>",
-            "retry a write whose connection was lost for up to this long, as an application would (fault tests)",
+            "retry a write whose connection was lost for up to this long, as an application would (fault tests; PostgreSQL commits are then synchronous)",
             "0",
         )
         .addHelpText(

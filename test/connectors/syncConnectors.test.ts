@@ -172,10 +172,10 @@ describe("syncConnectors", () => {
         assert.equal(toMysql.config["producer.override.max.request.size"], String(maxRequestBytes(MB)));
     });
 
-    it("opens sink sessions without foreign-key checks, strict on MySQL", () => {
+    it("opens sink sessions without foreign-key checks, with durable commits on PostgreSQL, strict on MySQL", () => {
         assert.equal(
             postgresSinkUrl(postgres),
-            "jdbc:postgresql://127.0.0.1:15432/app?stringtype=unspecified&options=-c%20session_replication_role%3Dreplica",
+            "jdbc:postgresql://127.0.0.1:15432/app?stringtype=unspecified&options=-c%20session_replication_role%3Dreplica%20-c%20synchronous_commit%3Don",
         );
         assert.equal(
             mysqlSinkUrl(mysql),

@@ -85,7 +85,7 @@ e2eSuite(
                 const sink = connectors(run).find((c) => c.name === "tandem-postgres-sink")!;
                 assert.equal(
                     configOf(sink)["connection.url"],
-                    "jdbc:postgresql://host.docker.internal:5432/app?stringtype=unspecified&options=-c%20session_replication_role%3Dreplica",
+                    "jdbc:postgresql://host.docker.internal:5432/app?stringtype=unspecified&options=-c%20session_replication_role%3Dreplica%20-c%20synchronous_commit%3Don",
                 );
                 // The connection is a Pulumi secret as a whole (it carries the admin password).
                 const connection = (sqlObjects(run, "-mysql-objects").inputs.connection as { value: Inputs }).value;
