@@ -237,8 +237,11 @@ async function runFault(fault: Fault): Promise<Record<string, unknown>> {
     const args = ["loadtest", "--records", String(records), "--rate", String(RATE), "--conflicts", "0.05", "--concurrent", "10"];
     args.push("--timeout", "900", "--retry-writes", "600", "--keep", "-o", "json", "--stack", STACK);
     let stdout = "";
-    const load: ChildProcess = spawn(path.join(ROOT, "bin", "tandem"), args, { stdio: ["ignore", "pipe", "ignore"] });
+    let stderr = "";
+    const load: ChildProcess = spawn(path.join(ROOT, "bin", "tandem"), args, { stdio: ["ignore", "pipe", "pipe"] });
     load.stdout!.on("data", (chunk) => (stdout += chunk));
+    // Progress bars redraw on stderr: keep the tail, where an error lands.
+    load.stderr!.on("data", (chunk) => (stderr = (stderr + chunk).slice(-4000)));
     const loadDone = new Promise<number | null>((resolve) => load.on("exit", resolve));
     await sleep(20_000); // the shared keys seeded, the load steady
     const dlqBefore = await deadLetters();
@@ -277,6 +280,14 @@ async function runFault(fault: Fault): Promise<Record<string, unknown>> {
         fault: fault.name,
         what: fault.what,
         loadExit: exit,
+        loadError:
+            exit === 0
+                ? undefined
+                : stderr
+                      .split(/[\r\n]+/)
+                      .filter((line) => line.trim() && !line.includes("█"))
+                      .slice(-6)
+                      .join(" | "),
         rowsWritten: written,
         retriedWrites: result
             ? Object.values(result.directions as Record<string, { retriedWrites: number }>).reduce((sum, d) => sum + d.retriedWrites, 0)
@@ -339,6 +350,8 @@ function renderReliability(rate: number, outcomes: Outcome[]): void {
                 o.recoverySeconds !== null;
             return `| ${o.what} | ${cell(o.rowsWritten)} | ${cell(o.retriedWrites)} | ${cell(o.loadtestDifferences)} / ${cell(o.reconcileDifferences)} | ${cell(o.lost)} | ${cell(o.resurrected)} | ${cell(o.staleVersions)} | ${yes(o.poisonQuarantined)} | ${o.notRunning.length === 0 ? "yes" : `**no**: ${o.notRunning.join(", ")}`} | ${o.recoverySeconds === null ? "**not within 15 min**" : `${Math.round(o.recoverySeconds)} s`} | ${yes(passed)} | \`${o.command}\` |`;
         }),
+        "",
+        ...outcomes.filter((o) => o.loadError).map((o) => `- ${o.fault}: the load test stopped: ${o.loadError}`),
         "",
         `Measured: ${outcomes.map((o) => o.measuredAt).join(", ")}.`,
         "",

@@ -300,6 +300,8 @@ export async function runLoadtest(
             ...(options.retryWritesSeconds > 0 ? { options: "-c synchronous_commit=on" } : {}),
         }),
     };
+    // An idle pooled connection that the server drops (a restart) is reported here; the next query opens a new one.
+    db.postgres.on("error", () => undefined);
     const names = syncNames(target.prefix);
     const schema = target.postgres.schema;
     const mysqlArrivals = sql.mysqlArrivalSql(table.name, [table.key]);
