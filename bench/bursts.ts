@@ -3,6 +3,7 @@
 import mysql from "mysql2/promise";
 import { Pool } from "pg";
 import { dropLoadtestTableSql, LOADTEST_TABLE, loadtestTableSql } from "../loadtest/sql";
+import { runOnBothSides } from "../ops/bothSides";
 import { applyStackTables, mysqlAddress, readStackTarget, saveStackConfigFile, StackTarget, upStack } from "../ops/stackTarget";
 import { log, STACK } from "./lib";
 
@@ -26,8 +27,8 @@ export async function withOwnTableSynced(
     const configFile = saveStackConfigFile(STACK);
     const added = !target.syncedTables.includes(LOADTEST_TABLE);
     try {
-        if (added) await onBothSides(db, dropLoadtestTableSql(target.postgres.schema, target.prefix));
-        await onBothSides(db, loadtestTableSql(target.postgres.schema));
+        if (added) await runOnBothSides(target, dropLoadtestTableSql(target.postgres.schema, target.prefix));
+        await runOnBothSides(target, loadtestTableSql(target.postgres.schema));
         if (added) {
             await beforeAdding(target);
             log(`adding ${LOADTEST_TABLE} to stack ${STACK}`);
@@ -38,16 +39,11 @@ export async function withOwnTableSynced(
         if (added) {
             configFile.restore();
             upStack(STACK);
-            await onBothSides(db, dropLoadtestTableSql(target.postgres.schema, target.prefix));
+            await runOnBothSides(target, dropLoadtestTableSql(target.postgres.schema, target.prefix));
         }
         await db.my.end();
         await db.pg.end();
     }
-}
-
-async function onBothSides(db: BurstDatabases, statements: { mysql: string[]; postgres: string[] }): Promise<void> {
-    for (const statement of statements.mysql) await db.my.query(statement);
-    for (const statement of statements.postgres) await db.pg.query(statement);
 }
 
 const INSERT_BATCH = 2000;

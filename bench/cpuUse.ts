@@ -93,10 +93,9 @@ const NAMES: Record<Component, string> = {
 
 /** "1.9 of 2 cores busy: Connect 1.1, PostgreSQL 0.3, …" */
 export function describeCpu(cpu: CpuUse): string {
-    const names = NAMES;
     const parts = (Object.entries(cpu.byComponent) as [Component, number][])
         .sort((a, b) => b[1] - a[1])
-        .map(([component, cores]) => `${names[component]} ${cores.toFixed(2)}`);
+        .map(([component, cores]) => `${NAMES[component]} ${cores.toFixed(2)}`);
     return `${cpu.busyCores.toFixed(2)} of ${cpu.cores} cores busy (${parts.join(", ")})`;
 }
 

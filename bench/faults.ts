@@ -12,10 +12,10 @@ import * as fs from "fs";
 import * as path from "path";
 import axios from "axios";
 import mysql from "mysql2/promise";
-import { Pool } from "pg";
 import { dropLoadtestTableSql, LOADTEST_TABLE } from "../loadtest/sql";
+import { runOnBothSides } from "../ops/bothSides";
 import { mysqlAddress, readStackTarget, saveStackConfigFile, upStack } from "../ops/stackTarget";
-import { log, ROOT, saveResult, STACK } from "./lib";
+import { loadtest, log, ROOT, saveResult, STACK, stackOutputs } from "./lib";
 import { SECOND_WORKER_PORT, startSecondWorker } from "./workers";
 
 const RATE = Number(process.env.FAULT_RATE ?? 300);
@@ -24,6 +24,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const sandbox = (...args: string[]) => execFileSync("bash", [path.join(ROOT, "sandbox", "sandbox.sh"), ...args], { stdio: "ignore" });
 const pidOf = (part: string) => Number(fs.readFileSync(path.join(ROOT, ".sandbox", "run", `${part}.pid`), "utf8").trim());
 const kill9 = (pid: number) => process.kill(pid, "SIGKILL");
+
+/** `kill -9` of a sandbox part, then its supervisor's restart after `downMs`. */
+async function killAndRestart(part: string, downMs: number): Promise<void> {
+    kill9(pidOf(part));
+    await sleep(downMs);
+    sandbox("up");
+}
 
 interface Fault {
     name: string;
@@ -40,9 +47,7 @@ const FAULTS: Fault[] = [
         loadSeconds: 120,
         async inject() {
             for (let round = 0; round < 3; round++) {
-                kill9(pidOf("connect"));
-                await sleep(3000);
-                sandbox("up");
+                await killAndRestart("connect", 3000);
                 await sleep(5000);
             }
         },
@@ -52,10 +57,8 @@ const FAULTS: Fault[] = [
         what: "two Connect workers, the one running tasks `kill -9`ed: its tasks move to the survivor",
         loadSeconds: 150,
         async inject() {
-            const outputs = JSON.parse(
-                execFileSync("pulumi", ["stack", "output", "--json", "--stack", STACK], { cwd: ROOT, encoding: "utf8" }),
-            );
-            const connectors = Object.values(outputs.connectors as Record<string, { name: string }>).map((c) => c.name);
+            const outputs = stackOutputs();
+            const connectors = Object.values(outputs.connectors).map((c) => c.name);
             const second = startSecondWorker();
             // A worker joining makes the group rebalance; the tasks spread over both.
             const deadline = Date.now() + 120_000;
@@ -94,21 +97,13 @@ const FAULTS: Fault[] = [
         name: "kafka-kill",
         what: "`kill -9` of the Kafka broker, restarted after 20 s",
         loadSeconds: 120,
-        async inject() {
-            kill9(pidOf("kafka"));
-            await sleep(20_000);
-            sandbox("up");
-        },
+        inject: () => killAndRestart("kafka", 20_000),
     },
     {
         name: "mariadb-kill",
         what: "`kill -9` of MariaDB, restarted",
         loadSeconds: 120,
-        async inject() {
-            kill9(pidOf("mariadb"));
-            await sleep(3000);
-            sandbox("up");
-        },
+        inject: () => killAndRestart("mariadb", 3000),
     },
     {
         name: "mariadb-restart",
@@ -162,16 +157,10 @@ const FAULTS: Fault[] = [
                     cwd: ROOT,
                     stdio: "ignore",
                 });
-                execFileSync("pulumi", ["up", "--yes", "--skip-preview", "--suppress-progress", "--stack", STACK], {
-                    cwd: ROOT,
-                    stdio: "ignore",
-                });
+                upStack(STACK);
             } finally {
                 fs.writeFileSync(file, before);
-                execFileSync("pulumi", ["up", "--yes", "--skip-preview", "--suppress-progress", "--stack", STACK], {
-                    cwd: ROOT,
-                    stdio: "ignore",
-                });
+                upStack(STACK);
             }
         },
     },
@@ -363,8 +352,8 @@ function renderReliability(rate: number, outcomes: Outcome[]): void {
         "  each commit to the OS at once; only a machine crash could lose it, which `1` (MySQL's and RDS's default) prevents.",
         "- **The load test itself died with PostgreSQL**: node-postgres reports an idle pooled connection the server drops",
         "  as an `error` event, unhandled until now.",
-        "- The first five rows were measured before the sink's synchronous commit (it matters only when PostgreSQL",
-        "  crashes), in the same sitting.",
+        "- Rows measured before 01:47 UTC on 2026-12-01 ran before the sink's synchronous commit (it matters only when",
+        "  PostgreSQL crashes), in the same sitting.",
         "",
         `Measured: ${outcomes.map((o) => o.measuredAt).join(", ")}.`,
         "",
@@ -389,7 +378,7 @@ async function main(): Promise<void> {
     const outcomes: Outcome[] = previous.filter((o: { fault: string }) => !chosen.some((f) => f.name === o.fault));
     try {
         // The load test's own table joins the stack once, before the faults (its `pulumi up` is not part of any).
-        if (ownAdded) runTandem(["loadtest", "--records", "600", "--rate", "300", "--keep"]);
+        if (ownAdded) loadtest(["--records", "600", "--rate", "300", "--keep"]);
         for (const fault of chosen) {
             while (!(await healthOk())) await sleep(2000);
             outcomes.push({ ...(await runFault(fault)), measuredAt: new Date().toISOString() });
@@ -400,13 +389,7 @@ async function main(): Promise<void> {
             configFile.restore();
             upStack(STACK);
             const target = readStackTarget(STACK);
-            const drop = dropLoadtestTableSql(target.postgres.schema, target.prefix);
-            const my = await mysql.createConnection(mysqlAddress(target));
-            const pg = new Pool({ ...target.postgres, max: 1 });
-            for (const statement of drop.mysql) await my.query(statement);
-            for (const statement of drop.postgres) await pg.query(statement);
-            await my.end();
-            await pg.end();
+            await runOnBothSides(target, dropLoadtestTableSql(target.postgres.schema, target.prefix));
         }
     }
     outcomes.sort((a, b) => FAULTS.findIndex((f) => f.name === a.fault) - FAULTS.findIndex((f) => f.name === b.fault));

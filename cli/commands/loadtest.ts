@@ -3,14 +3,13 @@
 // table on both sides. Exit 1 when the sides did not converge or differ.
 import { MultiBar, Presets, SingleBar } from "cli-progress";
 import { Command, Option } from "commander";
-import { Pool as PgPool } from "pg";
-import mysql from "mysql2/promise";
 import { Direction } from "../../core/vocabulary";
 import { RawLoadtestOptions, validateLoadtestOptions } from "../../loadtest/options";
 import { renderReport } from "../../loadtest/report";
 import { Progress, runLoadtest, TableShape, tableShape } from "../../loadtest/run";
 import { dropLoadtestTableSql, LOADTEST_TABLE, loadtestTableSql } from "../../loadtest/sql";
-import { applyStackTables, mysqlAddress, readStackTarget, saveStackConfigFile, StackTarget, upStack } from "../../ops/stackTarget";
+import { runOnBothSides } from "../../ops/bothSides";
+import { applyStackTables, readStackTarget, saveStackConfigFile, upStack } from "../../ops/stackTarget";
 import { act } from "../command";
 import { emit } from "../output";
 
@@ -43,18 +42,6 @@ function progressOnStderr(): Progress {
             bars.stop();
         },
     };
-}
-
-async function onBothSides(target: StackTarget, statements: { mysql: string[]; postgres: string[] }): Promise<void> {
-    const my = await mysql.createConnection(mysqlAddress(target));
-    const pg = new PgPool({ ...target.postgres, max: 1 });
-    try {
-        for (const statement of statements.mysql) await my.query(statement);
-        for (const statement of statements.postgres) await pg.query(statement);
-    } finally {
-        await my.end();
-        await pg.end();
-    }
 }
 
 const OWN_TABLE: TableShape = { name: LOADTEST_TABLE, key: "id", columns: { mysql: [], postgres: [] }, keyKind: "integer", own: true };
@@ -101,8 +88,8 @@ export function loadtestCommand(): Command {
                 } else {
                     // A leftover of the command's own table that the stack does not sync (an interrupted run, another
                     // stack's run) may hold rows on one side only: start from empty tables.
-                    if (ownAdded) await onBothSides(target, dropLoadtestTableSql(target.postgres.schema, target.prefix));
-                    await onBothSides(target, loadtestTableSql(target.postgres.schema));
+                    if (ownAdded) await runOnBothSides(target, dropLoadtestTableSql(target.postgres.schema, target.prefix));
+                    await runOnBothSides(target, loadtestTableSql(target.postgres.schema));
                     if (ownAdded) {
                         if (target.configuredTables.length === 0) {
                             throw new Error(
@@ -131,7 +118,7 @@ export function loadtestCommand(): Command {
                                 target.configuredTables.filter((name) => name !== LOADTEST_TABLE),
                             );
                         }
-                        await onBothSides(target, dropLoadtestTableSql(target.postgres.schema, target.prefix));
+                        await runOnBothSides(target, dropLoadtestTableSql(target.postgres.schema, target.prefix));
                     }
                 }
                 emit(session.format, result, renderReport);
