@@ -14,7 +14,13 @@ export async function waitForStates(session: Session, names: string[], state: st
     for (;;) {
         const all = await session.connect().listStatuses();
         const states = names.map((name) => ({ name, state: all[name]?.connector.state ?? "ABSENT" }));
-        if (states.every((entry) => entry.state === state) || Date.now() > deadline) return states;
+        // A connector reaches RUNNING or PAUSED before its tasks do (a new one has none yet): wait for them too,
+        // unless one failed. A STOPPED connector has no tasks.
+        const tasksSettled = (name: string) => {
+            const tasks = all[name]?.tasks ?? [];
+            return state === "STOPPED" || (tasks.length > 0 && tasks.every((task) => task.state === state || task.state === "FAILED"));
+        };
+        if (states.every((entry) => entry.state === state && tasksSettled(entry.name)) || Date.now() > deadline) return states;
         await new Promise((resolve) => setTimeout(resolve, 300));
     }
 }
