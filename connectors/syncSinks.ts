@@ -30,7 +30,10 @@ function sinkCommon(options: SyncSinkOptions, targetSchema: string): Record<stri
         "insert.mode": "upsert",
         "delete.enabled": "false",
         "primary.key.mode": "record_key",
-        "schema.evolution": "basic",
+        // Never create or alter a table: a missing table or column is an error naming it (the row goes to the
+        // dead-letter topic), not a table the application never reads. Columns are added on both sides by the
+        // user (docs/bidirectional.md "Schema changes"); the writer accounts hold no DDL privilege.
+        "schema.evolution": "none",
         // Reserved words, mixed case, spaces, quotes: every identifier the sink writes is quoted.
         "quote.identifiers": "true",
         "collection.name.format": "${topic}",

@@ -66,7 +66,7 @@ export function mysqlAccountGrants(options: MysqlUserOptions): string[] {
 export function mysqlTableGrants(options: MysqlUserOptions, table: string): string[] {
     const db = q(options.database);
     return [table, tombstoneTable(table)].map(
-        (name) => `GRANT SELECT, INSERT, UPDATE, DELETE, ALTER ON ${db}.${q(name)} TO ${account(options.syncUser, options.host)}`,
+        (name) => `GRANT SELECT, INSERT, UPDATE, DELETE ON ${db}.${q(name)} TO ${account(options.syncUser, options.host)}`,
     );
 }
 

@@ -55,8 +55,8 @@ export function postgresAccountGrants(options: PostgresSyncOptions): string[] {
         ...(options.progressTable
             ? [`GRANT SELECT, INSERT, UPDATE, DELETE ON ${s}.${qi(options.progressTable)} TO ${qi(options.syncUser)}`]
             : []),
-        // Schema evolution of the sink adds columns; it must own nothing else.
-        `GRANT CREATE ON SCHEMA ${s} TO ${qi(options.syncUser)}`,
+        // The sinks create and alter nothing (schema.evolution=none); stacks deployed before held CREATE.
+        `REVOKE CREATE ON SCHEMA ${s} FROM ${qi(options.syncUser)}`,
         // The sink's sessions run with session_replication_role = replica (see postgresSql.ts); PostgreSQL 15 lets a
         // superuser grant that setting (older servers: the sync role must be allowed to set it, e.g. rds_superuser).
         `DO $do$ BEGIN

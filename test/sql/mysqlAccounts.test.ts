@@ -41,8 +41,8 @@ describe("MySQL/MariaDB account builders", () => {
             "GRANT INSERT, UPDATE, DELETE ON `app`.`t_signal` TO 'c'@'%'",
         ]);
         assert.deepEqual(mysqlTableGrants(accounts, "orders"), [
-            "GRANT SELECT, INSERT, UPDATE, DELETE, ALTER ON `app`.`orders` TO 's'@'%'",
-            "GRANT SELECT, INSERT, UPDATE, DELETE, ALTER ON `app`.`_tandem_del__orders` TO 's'@'%'",
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON `app`.`orders` TO 's'@'%'",
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON `app`.`_tandem_del__orders` TO 's'@'%'",
         ]);
         assert.deepEqual(
             mysqlTableRevokes(accounts, "orders")[0],
