@@ -4,6 +4,7 @@
 // copying a chunk twice is harmless (an old version arriving again is ignored). Rows PostgreSQL refuses are
 // found by halving the chunk (savepoints) and handed to the stream: an incremental snapshot of just those keys,
 // so they reach PostgreSQL, or the quarantine, exactly as the streaming path would take them.
+import type { ConnectionOptions } from "tls";
 import mysql from "mysql2/promise";
 import { Client as PgClient } from "pg";
 import { from as copyFrom } from "pg-copy-streams";
@@ -67,6 +68,7 @@ export async function postgresWriter(address: {
     user: string;
     password: string;
     database: string;
+    ssl?: ConnectionOptions;
 }): Promise<PgClient> {
     const db = new PgClient({ ...address, application_name: "tandem-load" });
     await db.connect();

@@ -2,6 +2,7 @@
 // the stack streams (initialLoad=bulk: the source streams from its first start and never snapshots). Each table
 // resumes where the last run stopped; a finished table is skipped until --restart.
 import axios from "axios";
+import { mysqlDriverOptions, postgresDriverOptions } from "../core/databaseTls";
 import mysql from "mysql2/promise";
 import { Client as PgClient } from "pg";
 import { randomUUID } from "crypto";
@@ -214,8 +215,8 @@ export async function runLoad(target: LoadTarget, options: LoadOptions, progress
     const names = options.tables ?? target.syncedTables;
     const [mysqlFacts, postgresFacts] = await Promise.all([readMysql(target.mysql), readPostgres(target.postgres, target.postgres.schema)]);
     const find = (tables: TableDef[], name: string) => tables.find((table) => table.name === name);
-    const db = await mysqlReader(target.mysql);
-    const pg = await postgresWriter({ ...target.postgres, ...target.writer });
+    const db = await mysqlReader(mysqlDriverOptions(target.mysql));
+    const pg = await postgresWriter(postgresDriverOptions({ ...target.postgres, ...target.writer }));
     const results: TableLoadResult[] = [];
     try {
         const progressTable = `${qi(target.postgres.schema)}.${qi(syncNames(target.prefix).progressTable)}`;

@@ -7,6 +7,9 @@
 //
 // Each table's database objects are a resource of their own: adding a table creates them (and an incremental
 // snapshot of its rows), removing one deletes them (their teardown runs with teardownOnDestroy).
+import { DatabaseTls } from "../core/databaseTls";
+import { tlsFiles } from "../connectors/databaseTlsConfigs";
+import { connectorSecretsFolder } from "../connectors/connectorModel";
 import * as pulumi from "@pulumi/pulumi";
 import { Connector } from "../connectors/connector";
 import { ConnectorSpec, JDBC_SINK_PASSWORD_KEY, SOURCE_PASSWORD_KEY } from "../connectors/debeziumConfigs";
@@ -69,8 +72,8 @@ export interface BidirectionalSyncArgs {
     /** Where connector passwords are kept for the workers (see connectors/secretStores.ts). */
     secretStore: ConnectorSecretStore;
     /** Host and port as the Connect workers reach each database; `admin` is the account that prepares it. */
-    mysql: { flavor: MysqlFlavor; host: string; port: number; database: string; serverId: number; admin: Admin };
-    postgres: { host: string; port: number; database: string; schema: string; admin: Admin };
+    mysql: { flavor: MysqlFlavor; host: string; port: number; database: string; serverId: number; admin: Admin; tls?: DatabaseTls };
+    postgres: { host: string; port: number; database: string; schema: string; admin: Admin; tls?: DatabaseTls };
     /** Topic rules for topics the sources create themselves (default: the broker's defaults). */
     topicCreation?: TopicCreation;
     /** Keep at least this much binlog (RDS: mysql.rds_set_configuration; elsewhere binlog_expire_logs_seconds). */
@@ -116,12 +119,13 @@ export class BidirectionalSync extends pulumi.ComponentResource {
         const tableNames = synced.mysql.map((table) => table.name);
         const teardownOnDelete = args.teardownOnDestroy ?? false;
         const host = args.mysqlAccountHost ?? "%";
-        const adminOf = (side: { host: string; port: number; database: string; admin: Admin }) => ({
+        const adminOf = (side: { host: string; port: number; database: string; admin: Admin; tls?: DatabaseTls }) => ({
             host: side.admin.host ?? side.host,
             port: side.admin.port ?? side.port,
             database: side.database,
             user: side.admin.user,
             password: side.admin.password,
+            ...(side.tls ? { tls: side.tls } : {}),
         });
         const mysqlAdmin = adminOf(args.mysql);
         const pgAdmin = adminOf(args.postgres);
@@ -329,22 +333,37 @@ export class BidirectionalSync extends pulumi.ComponentResource {
             ...postgresTables,
             publication,
         ];
-        const mysqlEndpoint = (user: string) => ({
+        // Each connector's TLS files (CA, trust store) sit beside its secrets on the worker: directory stores only
+        // (settings.ts refuses the verify modes on prod, whose Secrets are read as values, not files).
+        const filesFolder = (key: string): pulumi.Output<string> =>
+            args.secretStore.kind === "directory"
+                ? pulumi.output(args.secretStore.dir).apply((dir) => connectorSecretsFolder(dir, `${args.prefix}-${key}`))
+                : pulumi.output("");
+        const mysqlEndpoint = (user: string, folder: string) => ({
             flavor: args.mysql.flavor,
             host: args.mysql.host,
             port: args.mysql.port,
             database: args.mysql.database,
             serverId: args.mysql.serverId,
             user,
+            tls: args.mysql.tls,
+            filesFolder: folder,
         });
-        const postgresEndpoint = (user: string) => ({
+        const postgresEndpoint = (user: string, folder: string) => ({
             host: args.postgres.host,
             port: args.postgres.port,
             database: args.postgres.database,
             schema: args.postgres.schema,
             user,
+            tls: args.postgres.tls,
+            filesFolder: folder,
         });
-        const connector = (key: string, spec: pulumi.Input<ConnectorSpec>, secrets: Record<string, pulumi.Input<string>>) => {
+        const connector = (
+            key: string,
+            spec: pulumi.Input<ConnectorSpec>,
+            secrets: Record<string, pulumi.Input<string>>,
+            files: Record<string, string>,
+        ) => {
             const connectorName = `${args.prefix}-${key}`;
             const stored = connectorSecrets(args.secretStore, connectorName, secrets, this);
             const resolved = pulumi.output(spec);
@@ -358,6 +377,7 @@ export class BidirectionalSync extends pulumi.ComponentResource {
                     config: resolved.config,
                     // With the teardown, the slot and the sync's topics go too: positions in them must go as well.
                     resetOffsetsOnDelete: teardownOnDelete,
+                    ...(Object.keys(files).length > 0 ? { files } : {}),
                     ...stored.args,
                 },
                 { parent: this, dependsOn: [...prepared, ...stored.dependsOn, ...(args.connectorsWaitFor ?? [])] },
@@ -365,10 +385,12 @@ export class BidirectionalSync extends pulumi.ComponentResource {
         };
 
         const sink = { prefix: args.prefix, tables: tableNames, maxRowBytes: args.maxRowBytes };
+        const mysqlFiles = (needs: "pem" | "truststore") => tlsFiles(args.mysql.tls, needs);
+        const postgresFiles = tlsFiles(args.postgres.tls, "pem");
         this.connectors = {
             mysqlSource: connector(
                 "mysql-source",
-                pulumi.output(args.kafkaBootstrapServers).apply((bootstrap) =>
+                pulumi.all([args.kafkaBootstrapServers, filesFolder("mysql-source")]).apply(([bootstrap, folder]) =>
                     mysqlSyncSource({
                         prefix: args.prefix,
                         tables: synced.mysql,
@@ -376,37 +398,47 @@ export class BidirectionalSync extends pulumi.ComponentResource {
                         topicCreation: args.topicCreation,
                         kafkaBootstrapServers: bootstrap,
                         kafkaSecurity: args.kafkaSecurity,
-                        mysql: mysqlEndpoint(names.cdcUser),
+                        mysql: mysqlEndpoint(names.cdcUser, folder),
                         initialLoad: args.initialLoad ?? "snapshot",
                         signalTable: names.signalTable,
                         booleanColumns: booleanColumns(synced.mysql, synced.postgres),
                     }),
                 ),
                 { [SOURCE_PASSWORD_KEY]: passwords.mysqlCdc },
+                mysqlFiles("truststore"),
             ),
             postgresSource: connector(
                 "postgres-source",
-                postgresSyncSource({
-                    prefix: args.prefix,
-                    tables: synced.postgres,
-                    maxRowBytes: args.maxRowBytes,
-                    topicCreation: args.topicCreation,
-                    postgres: postgresEndpoint(names.cdcUser),
-                    slot: names.slot,
-                    publication: names.publication,
-                    heartbeatTable: names.heartbeatTable,
-                }),
+                filesFolder("postgres-source").apply((folder) =>
+                    postgresSyncSource({
+                        prefix: args.prefix,
+                        tables: synced.postgres,
+                        maxRowBytes: args.maxRowBytes,
+                        topicCreation: args.topicCreation,
+                        postgres: postgresEndpoint(names.cdcUser, folder),
+                        slot: names.slot,
+                        publication: names.publication,
+                        heartbeatTable: names.heartbeatTable,
+                    }),
+                ),
                 { [SOURCE_PASSWORD_KEY]: passwords.postgresCdc },
+                postgresFiles,
             ),
             postgresSink: connector(
                 "postgres-sink",
-                postgresSyncSink({ ...sink, sourceNamespace: args.mysql.database, postgres: postgresEndpoint(names.syncUser) }),
+                filesFolder("postgres-sink").apply((folder) =>
+                    postgresSyncSink({ ...sink, sourceNamespace: args.mysql.database, postgres: postgresEndpoint(names.syncUser, folder) }),
+                ),
                 { [JDBC_SINK_PASSWORD_KEY]: passwords.postgresSync },
+                postgresFiles,
             ),
             mysqlSink: connector(
                 "mysql-sink",
-                mysqlSyncSink({ ...sink, sourceNamespace: args.postgres.schema, mysql: mysqlEndpoint(names.syncUser) }),
+                filesFolder("mysql-sink").apply((folder) =>
+                    mysqlSyncSink({ ...sink, sourceNamespace: args.postgres.schema, mysql: mysqlEndpoint(names.syncUser, folder) }),
+                ),
                 { [JDBC_SINK_PASSWORD_KEY]: passwords.mysqlSync },
+                mysqlFiles(args.mysql.flavor === "mariadb" ? "pem" : "truststore"),
             ),
         };
         if (args.binlogRetention) {

@@ -3,6 +3,7 @@
 // the same program with the same settings (core/monitorSettings.ts), the passwords kept as secrets.
 // Over ~300 lines on purpose: the three variants side by side, as in connectCluster.ts, and `healthMonitorFor`
 // choosing among them, so that index.ts stays thin.
+import { DatabaseTls } from "../core/databaseTls";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -21,8 +22,8 @@ export type MonitorAccess = { mysql: { user: string; password: string }; postgre
 export interface HealthMonitorArgs {
     prefix: string;
     /** The databases, Kafka and Connect as the monitor reaches them. */
-    mysql: { flavor: MysqlFlavor; host: string; port: number; database: string };
-    postgres: { host: string; port: number; database: string; schema: string };
+    mysql: { flavor: MysqlFlavor; host: string; port: number; database: string; tls?: DatabaseTls };
+    postgres: { host: string; port: number; database: string; schema: string; tls?: DatabaseTls };
     kafkaBootstrapServers: pulumi.Input<string>;
     kafkaSecurity: KafkaSecurity;
     connectUrl: pulumi.Input<string>;
@@ -331,8 +332,8 @@ export function healthMonitorFor(
     if (!site) {
         return new LocalHealthMonitor(name, {
             ...common,
-            mysql: { flavor: mysql.flavor, ...mysql.admin, database: mysql.database },
-            postgres: { ...postgres.admin, database: postgres.database, schema: postgres.schema },
+            mysql: { flavor: mysql.flavor, ...mysql.admin, database: mysql.database, tls: mysql.tls },
+            postgres: { ...postgres.admin, database: postgres.database, schema: postgres.schema, tls: postgres.tls },
             connectUrl: environment.connectUrl,
             projectDir: process.cwd(),
             stateDir: defaultLocalStateDir(),
@@ -340,8 +341,8 @@ export function healthMonitorFor(
     }
     const beside = {
         ...common,
-        mysql: { flavor: mysql.flavor, host: mysql.host, port: mysql.port, database: mysql.database },
-        postgres: { host: postgres.host, port: postgres.port, database: postgres.database, schema: postgres.schema },
+        mysql: { flavor: mysql.flavor, host: mysql.host, port: mysql.port, database: mysql.database, tls: mysql.tls },
+        postgres: { host: postgres.host, port: postgres.port, database: postgres.database, schema: postgres.schema, tls: postgres.tls },
         connectUrl: site.connectUrl,
     };
     return site.kind === "docker"

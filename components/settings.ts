@@ -6,8 +6,12 @@ import { Errors, isUnset, oneOf, parseList, port, RawSettings, str } from "./con
 import { environmentSpec, Sizing } from "./environmentSpec";
 import { RDS_MAX_BINLOG_RETENTION_HOURS } from "../sql/mysqlSql";
 import { acceptance, RISKS } from "../core/risks";
+import * as crypto from "crypto";
+import { DatabaseTls } from "../core/databaseTls";
 import {
     CONFLICT_POLICIES,
+    DATABASE_TLS_MODES,
+    DatabaseTlsMode,
     ConflictPolicy,
     Environment,
     ENVIRONMENTS,
@@ -54,8 +58,17 @@ export interface Settings {
     /** Folder of the `dir` config provider (local: the worker's, dev: bind-mounted into the workers; prod: unused). */
     connectSecretsDir: string;
     topicPrefix: string;
-    mysql: { flavor: MysqlFlavor; host: string; port: number; database: string; user: string; serverId: number; admin: AdminAddress };
-    postgres: { host: string; port: number; database: string; schema: string; user: string; admin: AdminAddress };
+    mysql: {
+        flavor: MysqlFlavor;
+        host: string;
+        port: number;
+        database: string;
+        user: string;
+        serverId: number;
+        admin: AdminAddress;
+        tls: DatabaseTls;
+    };
+    postgres: { host: string; port: number; database: string; schema: string; user: string; admin: AdminAddress; tls: DatabaseTls };
     /** Hours of binlog the MySQL/MariaDB server keeps at least (a connector down longer must re-snapshot). */
     binlogRetentionHours: number;
     prod?: ProdSettings;
@@ -140,6 +153,7 @@ export function validateSettings(raw: RawSettings): Settings {
         user: str(raw, "mysqlUser", errors),
         serverId,
         admin: { host: "", port: 0 },
+        tls: databaseTls(raw, "mysql", errors),
     };
     mysql.admin = adminAddress(raw, "mysql", mysql, errors);
     const postgres = {
@@ -149,6 +163,7 @@ export function validateSettings(raw: RawSettings): Settings {
         schema: str(raw, "postgresSchema", errors, namespace),
         user: str(raw, "postgresUser", errors),
         admin: { host: "", port: 0 },
+        tls: databaseTls(raw, "postgres", errors),
     };
     postgres.admin = adminAddress(raw, "postgres", postgres, errors);
     const binlogRetentionHours = Number(raw["binlogRetentionHours"] ?? 168);
@@ -163,6 +178,14 @@ export function validateSettings(raw: RawSettings): Settings {
             "binlogRetentionHours",
             `must be at most ${RDS_MAX_BINLOG_RETENTION_HOURS} on RDS for MySQL/MariaDB (prod), got ${binlogRetentionHours}`,
         );
+    }
+    for (const side of SIDES) {
+        const mode = (side === "mysql" ? mysql : postgres).tls.mode;
+        if (environment === "prod" && (mode === "verify-ca" || mode === "verify-full"))
+            errors.add(
+                `${side}Tls`,
+                `${mode} is not available on prod yet: the workers read connector secrets from Kubernetes Secrets as values, and the drivers need the CA as a file (use require)`,
+            );
     }
     const prod = environment === "prod" ? prodSettings(raw, errors) : undefined;
     const sizing = sizingSettings(raw, environment, errors);
@@ -303,4 +326,20 @@ function prodSettings(raw: RawSettings, errors: Errors): ProdSettings {
         mysqlParameterFamily: family("rdsMysqlParameterFamily", String(raw["mysqlFlavor"]) === "mariadb" ? "mariadb" : "mysql"),
         postgresParameterFamily: family("rdsPostgresParameterFamily", "postgres"),
     };
+}
+
+/** `tandem:<side>Tls` and its CA: the verify modes need a CA, and the CA must be PEM certificates. */
+function databaseTls(raw: RawSettings, side: Side, errors: Errors): DatabaseTls {
+    const mode = (isUnset(raw[`${side}Tls`]) ? "disable" : str(raw, `${side}Tls`, errors, oneOf(DATABASE_TLS_MODES))) as DatabaseTlsMode;
+    const ca = isUnset(raw[`${side}TlsCa`]) ? "" : String(raw[`${side}TlsCa`]).trim();
+    if (ca) {
+        try {
+            new crypto.X509Certificate(ca);
+        } catch (error) {
+            errors.add(`${side}TlsCa`, `must be PEM certificate(s) (-----BEGIN CERTIFICATE-----…): ${(error as Error).message}`);
+        }
+    }
+    if ((mode === "verify-ca" || mode === "verify-full") && !ca)
+        errors.add(`${side}TlsCa`, `must be set when tandem:${side}Tls is ${mode} (the CA that signs the server's certificate)`);
+    return { mode, ...(ca ? { ca } : {}) };
 }

@@ -38,6 +38,7 @@ export async function planSync(
             user: mysql.user,
             password: await reveal(passwords.mysql),
             database: mysql.database,
+            tls: mysql.tls,
         }),
     );
     const postgresFacts: ServerFacts = await read(`PostgreSQL (${postgres.admin.host}:${postgres.admin.port})`, async () =>
@@ -48,6 +49,7 @@ export async function planSync(
                 user: postgres.user,
                 password: await reveal(passwords.postgres),
                 database: postgres.database,
+                tls: postgres.tls,
             },
             postgres.schema,
         ),

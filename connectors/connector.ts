@@ -21,6 +21,8 @@ export interface ConnectorArgs {
     sensitiveConfig?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /** Folder on the worker served by its `dir` config provider; the provider writes the secret files there. */
     secretsDir?: pulumi.Input<string>;
+    /** Files the config names by path (CA certificate, trust store), base64 by name: written beside the secrets. */
+    files?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /** Instead of secretsDir: `<namespace>/<name>` of a Kubernetes Secret holding the values (see secretStores.ts). */
     kubernetesSecret?: pulumi.Input<string>;
     /** running (default), paused or stopped. */
@@ -58,6 +60,7 @@ export class Connector extends pulumi.dynamic.Resource {
                 config: args.config,
                 sensitiveConfig: args.sensitiveConfig ? pulumi.secret(args.sensitiveConfig) : undefined,
                 secretsDir: args.secretsDir,
+                files: args.files,
                 kubernetesSecret: args.kubernetesSecret,
                 state: args.state,
                 resetOffsetsOnDelete: args.resetOffsetsOnDelete,

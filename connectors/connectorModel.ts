@@ -33,6 +33,11 @@ export interface ConnectorInputs {
     /** Folder on the Connect worker served by its `dir` config provider; the provider writes the files. */
     secretsDir?: string;
     /**
+     * Files the connector's config names by path (a CA certificate, a trust store), base64 by file name: written
+     * beside the secrets in `<secretsDir>/<name>/` (connectorFilePath), removed with them. Not secret.
+     */
+    files?: Record<string, string>;
+    /**
      * Instead of `secretsDir`: a Kubernetes Secret `<namespace>/<name>` holding the values, created beside the
      * connector and read by the workers' `secrets` config provider (Strimzi's KubernetesSecretConfigProvider).
      */
@@ -114,6 +119,12 @@ export function checkConnectorInputs(inputs: Partial<ConnectorInputs>): CheckFai
     } else if (Object.keys(sensitive).length > 0 && !(typeof inputs.secretsDir === "string" && inputs.secretsDir.startsWith("/"))) {
         fail("secretsDir", "an absolute folder on the Connect worker (or kubernetesSecret) is required with sensitiveConfig");
     }
+    for (const key of Object.keys(inputs.files ?? {})) {
+        if (key in sensitive) fail(`files["${key}"]`, "is also a sensitiveConfig key; give it in one place");
+        if (!/^[A-Za-z0-9._-]+$/.test(key)) fail(`files["${key}"]`, "cannot be used as a file name");
+        if (!(typeof inputs.secretsDir === "string" && inputs.secretsDir.startsWith("/")))
+            fail("secretsDir", "an absolute folder on the Connect worker is required with files");
+    }
     if (inputs.state !== undefined && !DESIRED_STATES.includes(inputs.state)) {
         fail("state", `must be one of ${DESIRED_STATES.join(", ")}, got ${JSON.stringify(inputs.state)}`);
     }
@@ -141,6 +152,11 @@ export function connectorSecretsFolder(secretsDir: string, connectorName: string
 }
 
 /** A reference resolved by Kafka's DirectoryConfigProvider registered as `dir` on the worker. */
+/** Where a connector's file (ConnectorInputs.files) is on the worker. */
+export function connectorFilePath(secretsDir: string, connectorName: string, file: string): string {
+    return `${connectorSecretsFolder(secretsDir, connectorName)}/${file}`;
+}
+
 export function secretReference(secretsDir: string, connectorName: string, key: string): string {
     return `\${dir:${connectorSecretsFolder(secretsDir, connectorName)}:${key}}`;
 }
@@ -210,6 +226,7 @@ export function diffConnector(olds: ConnectorOutputs, news: ConnectorInputs): Co
     for (const key of changedConfigKeys(olds.sensitiveHashes ?? {}, newHashes)) changed.push(`sensitiveConfig["${key}"]`);
     if ((olds.state ?? "running") !== (news.state ?? "running")) changed.push("state");
     if (olds.secretsDir !== news.secretsDir) changed.push("secretsDir");
+    for (const key of changedConfigKeys(olds.files ?? {}, news.files ?? {})) changed.push(`files["${key}"]`);
     if (olds.kubernetesSecret !== news.kubernetesSecret) changed.push("kubernetesSecret");
     if (olds.timeoutSeconds !== news.timeoutSeconds) changed.push("timeoutSeconds");
     if (Boolean(olds.resetOffsetsOnDelete) !== Boolean(news.resetOffsetsOnDelete)) changed.push("resetOffsetsOnDelete");
@@ -282,11 +299,18 @@ export interface ValidationAnswer {
 }
 
 /** Turns Connect's validation errors into check failures naming the input property and config key. */
-export function validationFailures(answer: ValidationAnswer, inputs: Pick<ConnectorInputs, "config" | "sensitiveConfig">): CheckFailure[] {
+export function validationFailures(
+    answer: ValidationAnswer,
+    inputs: Pick<ConnectorInputs, "config" | "sensitiveConfig" | "files">,
+): CheckFailure[] {
     const failures: CheckFailure[] = [];
+    // The connector's files (a CA, a trust store) are written at update, after this check: a connection attempt
+    // that could not read them yet is left to Connect's validation at update, which fails the update if it persists.
+    const files = Object.keys(inputs.files ?? {}).map((file) => `/${file}`);
+    const awaitsFile = (error: string) => files.some((file) => error.includes(file));
     for (const entry of answer.configs ?? []) {
         const key = entry.value?.name ?? entry.definition?.name;
-        const errors = entry.value?.errors ?? [];
+        const errors = (entry.value?.errors ?? []).filter((error) => !awaitsFile(error));
         if (!key || errors.length === 0) continue;
         const where = key in (inputs.sensitiveConfig ?? {}) ? "sensitiveConfig" : key === "connector.class" ? "connectorClass" : "config";
         const property = where === "connectorClass" ? where : `${where}["${key}"]`;

@@ -100,7 +100,7 @@ async function waitFor(client: ConnectClient, inputs: ConnectorInputs): Promise<
 async function apply(inputs: ConnectorInputs, creating: boolean, salt: string): Promise<ConnectorOutputs> {
     const client = clientFor(inputs);
     const sensitive = inputs.sensitiveConfig ?? {};
-    if (inputs.secretsDir) writeConnectorSecrets(inputs.secretsDir, inputs.name, sensitive);
+    if (inputs.secretsDir) writeConnectorSecrets(inputs.secretsDir, inputs.name, sensitive, inputs.files);
     const config = renderConfig(inputs);
     const desired = inputs.state ?? "running";
 

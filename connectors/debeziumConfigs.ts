@@ -2,7 +2,9 @@
 // The bidirectional sync (syncConnectors.ts) builds on them.
 // Every option set here is documented in Debezium's connector reference; secrets are never placed in
 // these maps (they travel in the Connector's `sensitiveConfig` input, as config provider references).
+import { DatabaseTls } from "../core/databaseTls";
 import { debeziumExactName } from "../core/names";
+import { mysqlSourceTls, postgresUrlTls } from "./databaseTlsConfigs";
 import { KafkaSecurity, MysqlFlavor } from "../core/vocabulary";
 import { directionPrefix } from "../core/topics";
 
@@ -14,6 +16,9 @@ export interface MysqlEndpoint {
     user: string;
     /** Replication client id; must be unique among the server's replicas. */
     serverId: number;
+    tls?: DatabaseTls;
+    /** Where the connector's files (CA, trust store) are on the worker (connectorFilePath's folder). */
+    filesFolder?: string;
 }
 
 export interface PostgresEndpoint {
@@ -22,6 +27,9 @@ export interface PostgresEndpoint {
     database: string;
     schema: string;
     user: string;
+    tls?: DatabaseTls;
+    /** Where the connector's files (CA) are on the worker. */
+    filesFolder?: string;
 }
 
 export const SOURCE_CLASS: Record<MysqlFlavor, string> = {
@@ -74,6 +82,7 @@ export function mysqlSource(options: MysqlSourceOptions): ConnectorSpec {
         "database.port": String(mysql.port),
         "database.user": mysql.user,
         "database.server.id": String(mysql.serverId),
+        ...mysqlSourceTls(mysql.flavor, mysql.tls, mysql.filesFolder ?? ""),
         "database.include.list": debeziumExactName(mysql.database),
         "table.include.list": options.tables.map((table) => debeziumExactName(mysql.database, table)).join(","),
         "topic.prefix": directionPrefix(prefix, "mysql-to-postgres"),
@@ -112,7 +121,7 @@ export function postgresSink(options: JdbcSinkOptions): ConnectorSpec {
     const config: Record<string, string> = {
         "tasks.max": "1",
         topics: options.topics.join(","),
-        "connection.url": `jdbc:postgresql://${postgres.host}:${postgres.port}/${postgres.database}`,
+        "connection.url": `jdbc:postgresql://${postgres.host}:${postgres.port}/${postgres.database}${postgresUrlTls(postgres.tls, postgres.filesFolder ?? "").replace(/^&/, "?")}`,
         "connection.username": postgres.user,
         "insert.mode": "upsert",
         "delete.enabled": "true",

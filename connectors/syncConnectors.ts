@@ -18,6 +18,7 @@ import {
     PostgresEndpoint,
     SOURCE_CLASS,
 } from "./debeziumConfigs";
+import { postgresSourceTls } from "./databaseTlsConfigs";
 import { directionOf, InitialLoad, Side } from "../core/vocabulary";
 import { deadLetterTopic, directionPrefix, syncTopics } from "../core/topics";
 
@@ -209,6 +210,7 @@ export function postgresSyncSource(options: PostgresSourceOptions): ConnectorSpe
             "database.port": String(postgres.port),
             "database.user": postgres.user,
             "database.dbname": postgres.database,
+            ...postgresSourceTls(postgres.tls, postgres.filesFolder ?? ""),
             "plugin.name": "pgoutput",
             "slot.name": options.slot,
             "publication.name": options.publication,

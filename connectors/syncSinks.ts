@@ -5,6 +5,7 @@ import { BOOKKEEPING_COLUMNS } from "../core/model";
 import { TOMBSTONE_PREFIX, tombstoneOverrides } from "../core/names";
 import { deadLetterTopic, syncTopics } from "../core/topics";
 import { Direction } from "../core/vocabulary";
+import { mysqlUrlTls, postgresUrlTls } from "./databaseTlsConfigs";
 import { ConnectorSpec, MysqlEndpoint, PostgresEndpoint } from "./debeziumConfigs";
 import { maxRequestBytes, TABLE_HEADER, TRANSFORMS } from "./syncConnectors";
 
@@ -72,20 +73,22 @@ function sinkCommon(options: SyncSinkOptions, targetSchema: string): Record<stri
  * offsets and never sends them again, so a commit PostgreSQL could still lose (asynchronous commit and a crash:
  * the fault suite lost 7 rows this way) would lose them for good.
  */
-export function postgresSinkUrl(postgres: Pick<PostgresEndpoint, "host" | "port" | "database">): string {
+export function postgresSinkUrl(postgres: Pick<PostgresEndpoint, "host" | "port" | "database" | "tls" | "filesFolder">): string {
     const options = "-c session_replication_role=replica -c synchronous_commit=on";
-    return `jdbc:postgresql://${postgres.host}:${postgres.port}/${encodeURIComponent(postgres.database)}?stringtype=unspecified&options=${encodeURIComponent(options)}`;
+    const tls = postgresUrlTls(postgres.tls, postgres.filesFolder ?? "");
+    return `jdbc:postgresql://${postgres.host}:${postgres.port}/${encodeURIComponent(postgres.database)}?stringtype=unspecified&options=${encodeURIComponent(options)}${tls}`;
 }
 
 /**
  * MySQL/MariaDB session of the sink: strict (a value that does not fit is an error, never silently cut) and
  * without foreign-key checks (parents and children arrive in any order).
  */
-export function mysqlSinkUrl(mysql: Pick<MysqlEndpoint, "flavor" | "host" | "port" | "database">): string {
+export function mysqlSinkUrl(mysql: Pick<MysqlEndpoint, "flavor" | "host" | "port" | "database" | "tls" | "filesFolder">): string {
     const scheme = mysql.flavor === "mariadb" ? "mariadb" : "mysql";
     const session = "foreign_key_checks=0,sql_mode='STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'";
     // Connector/J (MariaDB and MySQL) takes the list as written: it runs "SET <sessionVariables>".
-    return `jdbc:${scheme}://${mysql.host}:${mysql.port}/${encodeURIComponent(mysql.database)}?sessionVariables=${session}`;
+    const tls = mysqlUrlTls(mysql.flavor, mysql.tls, mysql.filesFolder ?? "");
+    return `jdbc:${scheme}://${mysql.host}:${mysql.port}/${encodeURIComponent(mysql.database)}?sessionVariables=${session}${tls}`;
 }
 
 export function postgresSyncSink(options: Omit<SyncSinkOptions, "direction"> & { postgres: PostgresEndpoint }): ConnectorSpec {

@@ -7,17 +7,28 @@ import fs = require("fs");
 import path = require("path");
 import { connectorSecretsFolder } from "./connectorModel";
 
-export function writeConnectorSecrets(secretsDir: string, connectorName: string, secrets: Record<string, string>): void {
+/** Writes the connector's secrets (text) and files (base64, see ConnectorInputs.files); removes any other file. */
+export function writeConnectorSecrets(
+    secretsDir: string,
+    connectorName: string,
+    secrets: Record<string, string>,
+    files: Record<string, string> = {},
+): void {
     const folder = connectorSecretsFolder(secretsDir, connectorName);
     fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
-    for (const [key, value] of Object.entries(secrets)) {
+    const contents: [string, Buffer][] = [
+        ...Object.entries(secrets).map(([key, value]): [string, Buffer] => [key, Buffer.from(value, "utf8")]),
+        ...Object.entries(files).map(([key, value]): [string, Buffer] => [key, Buffer.from(value, "base64")]),
+    ];
+    for (const [key, value] of contents) {
         const file = path.join(folder, key);
         const temporary = `${file}.${process.pid}.tmp`;
         fs.writeFileSync(temporary, value, { mode: 0o600 });
         fs.renameSync(temporary, file);
     }
+    const kept = new Set(contents.map(([key]) => key));
     for (const existing of fs.readdirSync(folder)) {
-        if (!(existing in secrets)) fs.rmSync(path.join(folder, existing), { force: true });
+        if (!kept.has(existing)) fs.rmSync(path.join(folder, existing), { force: true });
     }
 }
 

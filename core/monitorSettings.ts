@@ -1,7 +1,8 @@
 // What the health monitor is told, as one JSON value in an environment variable (secrets in variables of
 // their own), so that every deployment — a local process, a container, a Kubernetes Deployment with a
 // Secret — starts it the same way. Declared once: the stack builds it, the monitor parses and checks it.
-import { KAFKA_SECURITIES, KafkaSecurity, MYSQL_FLAVORS, MysqlFlavor } from "./vocabulary";
+import { DatabaseTls } from "./databaseTls";
+import { DATABASE_TLS_MODES, KAFKA_SECURITIES, KafkaSecurity, MYSQL_FLAVORS, MysqlFlavor } from "./vocabulary";
 
 export const HEALTH_MONITOR_PORT = 8084;
 
@@ -27,8 +28,8 @@ export interface MonitorSettings {
     /** The pipeline's topic prefix: connector, topic, table and slot names derive from it (core/model syncNames). */
     prefix: string;
     listen: { host: string; port: number };
-    mysql: { flavor: MysqlFlavor; host: string; port: number; database: string; user: string };
-    postgres: { host: string; port: number; database: string; schema: string; user: string };
+    mysql: { flavor: MysqlFlavor; host: string; port: number; database: string; user: string; tls?: DatabaseTls };
+    postgres: { host: string; port: number; database: string; schema: string; user: string; tls?: DatabaseTls };
     kafka: { bootstrapServers: string; security: KafkaSecurity };
     connect: { url: string; username?: string };
     /** How often each side writes a canary (when the previous one has arrived) and every probe runs. */
@@ -88,6 +89,13 @@ export function parseMonitorSettings(env: Record<string, string | undefined>): {
         problems.push(`${path}.${key}: must be one of ${values.join(", ")}`);
         return values[0];
     };
+    // Optional `tls: { mode, ca? }` of a database section (absent: the driver's default).
+    const databaseTlsOf = (where: Json, path: string): { tls?: DatabaseTls } => {
+        if (where.tls === undefined) return {};
+        const tls = (typeof where.tls === "object" && where.tls !== null ? where.tls : {}) as Json;
+        const mode = oneOf(tls, `${path}.tls`, "mode", DATABASE_TLS_MODES);
+        return { tls: { mode, ...(tls.ca !== undefined ? { ca: text(tls, `${path}.tls`, "ca") } : {}) } };
+    };
     const listen = section("listen");
     const mysql = section("mysql");
     const postgres = section("postgres");
@@ -107,6 +115,7 @@ export function parseMonitorSettings(env: Record<string, string | undefined>): {
             port: number(mysql, "mysql", "port", 3306, 1),
             database: text(mysql, "mysql", "database"),
             user: text(mysql, "mysql", "user"),
+            ...databaseTlsOf(mysql, "mysql"),
         },
         postgres: {
             host: text(postgres, "postgres", "host"),
@@ -114,6 +123,7 @@ export function parseMonitorSettings(env: Record<string, string | undefined>): {
             database: text(postgres, "postgres", "database"),
             schema: text(postgres, "postgres", "schema"),
             user: text(postgres, "postgres", "user"),
+            ...databaseTlsOf(postgres, "postgres"),
         },
         kafka: {
             bootstrapServers: text(kafka, "kafka", "bootstrapServers"),

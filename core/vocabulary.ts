@@ -39,3 +39,12 @@ export type Environment = (typeof ENVIRONMENTS)[number];
 /** How Kafka clients authenticate: plaintext (local, dev) or IAM over TLS (MSK, prod). */
 export const KAFKA_SECURITIES = ["plaintext", "msk-iam"] as const;
 export type KafkaSecurity = (typeof KAFKA_SECURITIES)[number];
+
+/**
+ * How the pipeline's database connections use TLS, one vocabulary for every client (Debezium, the JDBC sinks,
+ * `pulumi`'s own SQL, the monitor and the tools): `disable` (the drivers' defaults, no TLS asked for),
+ * `require` (encrypted, certificate not checked), `verify-ca` (signed by the configured CA), `verify-full`
+ * (and the host name matches the certificate: PostgreSQL's verify-full, MySQL's VERIFY_IDENTITY).
+ */
+export const DATABASE_TLS_MODES = ["disable", "require", "verify-ca", "verify-full"] as const;
+export type DatabaseTlsMode = (typeof DATABASE_TLS_MODES)[number];

@@ -2,6 +2,7 @@
 import mysql from "mysql2/promise";
 import { Client as PgClient } from "pg";
 import { ColumnDef, ReferentialAction, TableDef } from "../core/model";
+import { mysqlDriverOptions, postgresDriverOptions } from "../core/databaseTls";
 import { Connection } from "./sqlObjectsProvider";
 
 export interface ServerFacts {
@@ -30,7 +31,7 @@ const MYSQL_VARIABLES = [
 ];
 
 export async function readMysql(connection: Connection): Promise<ServerFacts> {
-    const db = await mysql.createConnection(connection);
+    const db = await mysql.createConnection(mysqlDriverOptions(connection));
     try {
         const [variables] = await db.query(
             `SHOW GLOBAL VARIABLES WHERE Variable_name IN (${MYSQL_VARIABLES.map(() => "?").join(",")})`,
@@ -86,7 +87,7 @@ export async function readMysql(connection: Connection): Promise<ServerFacts> {
 }
 
 export async function readPostgres(connection: Connection, schema: string): Promise<ServerFacts> {
-    const db = new PgClient(connection);
+    const db = new PgClient(postgresDriverOptions(connection));
     await db.connect();
     try {
         const settings: Record<string, string> = {};

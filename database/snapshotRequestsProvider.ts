@@ -3,6 +3,7 @@
 // Serialized into Pulumi's state: packages are required inside functions.
 import type * as pulumi from "@pulumi/pulumi";
 import { mysqlIncrementalSnapshotSignal, q } from "../sql/mysqlSql";
+import { mysqlDriverOptions } from "../core/databaseTls";
 import type { Connection } from "./sqlObjectsProvider";
 import { InitialLoad } from "../core/vocabulary";
 
@@ -34,7 +35,7 @@ function note(message: string): void {
 export async function requestSnapshot(inputs: SnapshotRequestsInputs, tables: string[]): Promise<string[]> {
     const mysql: typeof import("mysql2/promise") = require("mysql2/promise");
     const crypto: typeof import("crypto") = require("crypto");
-    const db = await mysql.createConnection({ ...inputs.connection, multipleStatements: false });
+    const db = await mysql.createConnection({ ...mysqlDriverOptions(inputs.connection), multipleStatements: false });
     try {
         const nonEmpty: string[] = [];
         for (const table of tables) {

@@ -1,6 +1,7 @@
 // The dynamic provider behind SqlObjects: runs idempotent SQL on MySQL/MariaDB (mysql2) or PostgreSQL (pg).
 // Serialized into Pulumi's state: packages are required inside functions.
 import type * as pulumi from "@pulumi/pulumi";
+import { DatabaseTls, mysqlDriverOptions, postgresDriverOptions } from "../core/databaseTls";
 import { UNKNOWN } from "../core/unknown";
 import { Side } from "../core/vocabulary";
 
@@ -13,6 +14,8 @@ export interface Connection {
     user: string;
     password: string;
     database: string;
+    /** TLS of the connection (tandem:mysqlTls / tandem:postgresTls); absent: the driver's default. */
+    tls?: DatabaseTls;
 }
 
 export interface SqlObjectsInputs {
@@ -90,11 +93,11 @@ export interface SessionOpeners {
 export const databaseDrivers: SessionOpeners = {
     async mysql(connection) {
         const mysql: typeof import("mysql2/promise") = require("mysql2/promise");
-        return mysql.createConnection({ ...connection, multipleStatements: false });
+        return mysql.createConnection({ ...mysqlDriverOptions(connection), multipleStatements: false });
     },
     async postgres(connection) {
         const pg: typeof import("pg") = require("pg");
-        const db = new pg.Client(connection);
+        const db = new pg.Client(postgresDriverOptions(connection));
         await db.connect();
         return db;
     },

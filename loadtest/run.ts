@@ -2,6 +2,7 @@
 // (paced when asked), logs arrivals inside the receiving databases, waits for both sides to converge, counts
 // the topics' events and the conflicts recorded, compares the table row by row, and cleans up after itself.
 import { Kafka, logLevel } from "kafkajs";
+import { mysqlDriverOptions, postgresDriverOptions } from "../core/databaseTls";
 import mysql from "mysql2/promise";
 import { Pool as PgPool } from "pg";
 import { mysqlFamily } from "../core/columnTypes";
@@ -291,11 +292,15 @@ export async function runLoadtest(
     progress: Progress,
 ): Promise<LoadtestResult> {
     const db: Databases = {
-        mysql: mysql.createPool({ ...mysqlAddress(target), connectionLimit: options.concurrent + 2, dateStrings: true }),
+        mysql: mysql.createPool({
+            ...mysqlDriverOptions(mysqlAddress(target)),
+            connectionLimit: options.concurrent + 2,
+            dateStrings: true,
+        }),
         // Riding out a crash (--retry-writes) counts every acknowledged write: they must be durable, as with
         // PostgreSQL's default, even where the server commits asynchronously (the sandbox does, for speed).
         postgres: new PgPool({
-            ...target.postgres,
+            ...postgresDriverOptions(target.postgres),
             max: options.concurrent + 2,
             ...(options.retryWritesSeconds > 0 ? { options: "-c synchronous_commit=on" } : {}),
         }),

@@ -3,6 +3,7 @@
 // `tandem_probe_up` 0), never the process.
 import mysql from "mysql2/promise";
 import { Pool } from "pg";
+import { mysqlClientSsl, postgresClientSsl } from "../core/databaseTls";
 import { MonitorSecrets, MonitorSettings } from "../core/monitorSettings";
 
 export interface MonitorDatabases {
@@ -17,6 +18,7 @@ export interface MonitorDatabases {
 export function openDatabases(settings: MonitorSettings, secrets: MonitorSecrets): MonitorDatabases {
     const timeoutMs = settings.probeTimeoutSeconds * 1000;
     const my = mysql.createPool({
+        ...mysqlClientSsl(settings.mysql.tls),
         host: settings.mysql.host,
         port: settings.mysql.port,
         user: settings.mysql.user,
@@ -31,6 +33,7 @@ export function openDatabases(settings: MonitorSettings, secrets: MonitorSecrets
     // A pool's idle connection that breaks reports it here; the next query opens another.
     (my as unknown as { pool: NodeJS.EventEmitter }).pool.on("error", () => undefined);
     const pg = new Pool({
+        ...postgresClientSsl(settings.postgres.tls),
         host: settings.postgres.host,
         port: settings.postgres.port,
         user: settings.postgres.user,

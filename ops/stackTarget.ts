@@ -6,7 +6,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { CONFIG_NAMESPACE, configDefaults } from "../core/projectConfig";
 import { Policy } from "../core/model";
-import { Direction, MysqlFlavor } from "../core/vocabulary";
+import { DatabaseTls } from "../core/databaseTls";
+import { DatabaseTlsMode, Direction, MysqlFlavor } from "../core/vocabulary";
 
 /** The Pulumi project's folder: the CLI runs `pulumi` there whatever the user's current directory. */
 export const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -17,6 +18,8 @@ export interface DatabaseAddress {
     user: string;
     password: string;
     database: string;
+    /** TLS as the stack configures it (tandem:mysqlTls/postgresTls); open with core/databaseTls's driver options. */
+    tls?: DatabaseTls;
 }
 
 export interface StackTarget {
@@ -122,6 +125,7 @@ export function readStackTarget(stack: string, options: { withSyncWriter?: boole
             user: text("mysqlUser"),
             password: text("mysqlPassword"),
             database: text("mysqlDatabase"),
+            tls: { mode: (text("mysqlTls") || "disable") as DatabaseTlsMode, ...(text("mysqlTlsCa") ? { ca: text("mysqlTlsCa") } : {}) },
         },
         postgres: {
             host: text("postgresAdminHost") || text("postgresHost"),
@@ -130,6 +134,10 @@ export function readStackTarget(stack: string, options: { withSyncWriter?: boole
             password: text("postgresPassword"),
             database: text("postgresDatabase"),
             schema: text("postgresSchema"),
+            tls: {
+                mode: (text("postgresTls") || "disable") as DatabaseTlsMode,
+                ...(text("postgresTlsCa") ? { ca: text("postgresTlsCa") } : {}),
+            },
         },
         kafkaBootstrapServers: outputs.kafkaBootstrapServers,
         connectUrl: outputs.connectUrl ?? "",

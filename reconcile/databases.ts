@@ -1,6 +1,7 @@
 // Effects: reconcile's two connections — the stack's admin accounts, MySQL in UTC (TIMESTAMP values read as
 // stored) and utf8mb4, PostgreSQL in UTC; read-only transactions are not forced (repairs write), queries are.
 import mysql from "mysql2/promise";
+import { mysqlDriverOptions, postgresDriverOptions } from "../core/databaseTls";
 import { Client as PgClient } from "pg";
 import { MysqlFlavor, Side } from "../core/vocabulary";
 import { DatabaseAddress } from "../ops/stackTarget";
@@ -18,7 +19,7 @@ export async function openReconcileDatabases(target: {
 }): Promise<ReconcileDatabases> {
     const { flavor, ...mysqlAddress } = target.mysql;
     const my = await mysql.createConnection({
-        ...mysqlAddress,
+        ...mysqlDriverOptions(mysqlAddress),
         charset: "utf8mb4",
         supportBigNumbers: true,
         bigNumberStrings: true,
@@ -26,7 +27,7 @@ export async function openReconcileDatabases(target: {
     });
     await my.query("SET time_zone = '+00:00'");
     const { schema, ...pgAddress } = target.postgres;
-    const pg = new PgClient({ ...pgAddress, application_name: "tandem-reconcile" });
+    const pg = new PgClient({ ...postgresDriverOptions(pgAddress), application_name: "tandem-reconcile" });
     await pg.connect();
     await pg.query("SET TimeZone = 'UTC'");
     return {

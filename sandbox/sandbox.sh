@@ -8,6 +8,7 @@
 #   (`down` without parts also stops the health monitor a local stack's `pulumi up` started)
 #   sandbox/sandbox.sh logs [-f] [mariadb|postgres|kafka|connect]
 #   sandbox/sandbox.sh tool <main-class> [args...]   run a Kafka CLI class (TopicCommand, ConsoleConsumer, ...)
+#   sandbox/sandbox.sh tls-required on|off            MariaDB and PostgreSQL refuse plaintext TCP (on) or not
 #
 # Addresses and credentials for other scripts: $TANDEM_STATE_DIR/sandbox.env (KEY=VALUE, written by `up`).
 # Needs the binaries from toolchain/system.sh and the jars from toolchain/jvm.sh. `status` exits 3 unless
@@ -51,7 +52,8 @@ POSTGRES_DIR="$STATE/postgres"
 if [[ $(id -u) -eq 0 ]] && ! others_can_reach "$STATE"; then
   POSTGRES_DIR="/var/tmp/tandem-postgres-$(printf '%s' "$STATE" | cksum | cut -d' ' -f1)"
 fi
-PG_DATA="$POSTGRES_DIR/data" POSTGRES_SOCKET_DIR="$POSTGRES_DIR"
+PG_DATA="$POSTGRES_DIR/data" POSTGRES_SOCKET_DIR="$POSTGRES_DIR" POSTGRES_TLS_DIR="$POSTGRES_DIR/tls"
+TLS_DIR="$STATE/tls"
 KAFKA_DIR="$STATE/kafka" KAFKA_DATA="$STATE/kafka/data" CONNECT_DIR="$STATE/connect"
 PG_BIN="/usr/lib/postgresql/$POSTGRES_MAJOR/bin"
 KAFKA_LIBS="$TANDEM_JVM_HOME/kafka/libs" PLUGIN_PATH="$TANDEM_PLUGINS_HOME/plugins"
@@ -85,7 +87,7 @@ require() {
 # Fill @NAME@ placeholders of a template from the shell variables of the same name.
 render() {
   local src="$1" dst="$2" v args=()
-  for v in HOST MARIADB_PORT MARIADB_SOCKET MARIADB_DATA MARIADB_LOG POSTGRES_PORT POSTGRES_SOCKET_DIR \
+  for v in HOST MARIADB_PORT MARIADB_SOCKET MARIADB_DATA MARIADB_LOG POSTGRES_PORT POSTGRES_SOCKET_DIR TLS_DIR POSTGRES_TLS_DIR \
            KAFKA_PORT KAFKA_CONTROLLER_PORT KAFKA_DATA CONNECT_PORT PLUGIN_PATH SECRETS_DIR; do
     args+=(-e "s|@$v@|${!v}|g")
   done
@@ -156,12 +158,51 @@ jvm() { # part heap pause-ms java-args...: a long-running JVM with the sandbox's
     "$@"
 }
 
+# ---- TLS ----------------------------------------------------------------------------------------------------
+# A CA of the sandbox's own and a server certificate for the loopback names, made once per state dir: the
+# databases offer TLS to every client; the stack verifies them with tandem:*TlsCa = <state>/tls/ca.pem.
+ensure_tls() {
+  [[ -s "$TLS_DIR/server.pem" ]] && return 0
+  mkdir -p "$TLS_DIR" && chmod 700 "$TLS_DIR"
+  (
+    cd "$TLS_DIR"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=tandem sandbox CA" \
+      -keyout ca.key -out ca.pem -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout server.key -out server.csr
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >server.ext
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 3650 -extfile server.ext -out server.pem
+    rm -f server.csr server.ext ca.srl
+  ) >>"$LOGS/tls.out" 2>&1 || die "could not create the sandbox's TLS certificates (see $LOGS/tls.out)"
+}
+
+# `tls-required on|off`: the servers refuse (on) or accept (off) plaintext TCP connections. Socket sessions
+# (the sandbox's own admin) are not affected.
+cmd_tls_required() {
+  local hba="$PG_DATA/pg_hba.conf" marker="# tandem: TLS required"
+  case "${1:-}" in
+    on)
+      mariadb_sql -e "SET GLOBAL require_secure_transport = ON"
+      if ! grep -qF "$marker" "$hba"; then
+        as_pg bash -c "{ echo '$marker'; echo 'hostnossl all all all reject'; cat '$hba'; } >'$hba.tmp' && mv '$hba.tmp' '$hba'"
+      fi
+      ;;
+    off)
+      mariadb_sql -e "SET GLOBAL require_secure_transport = OFF"
+      as_pg sed -i "/^$marker\$/,+1d" "$hba"
+      ;;
+    *) die "usage: sandbox.sh tls-required on|off" ;;
+  esac
+  pg_sql -d postgres -c "SELECT pg_reload_conf()" >/dev/null
+  echo "sandbox: plaintext connections $([[ $1 == on ]] && echo refused || echo accepted) by MariaDB and PostgreSQL"
+}
+
 # ---- parts --------------------------------------------------------------------------------------------------
 # Local admin over the socket: mariadb-install-db gives the installing OS user a unix_socket account.
 mariadb_sql() { mariadb --defaults-file="$MARIADB_CNF" -u"$(id -un)" "$@"; }
 mariadb_ping() { mariadb-admin --defaults-file="$MARIADB_CNF" -u"$(id -un)" ping; }
 
 start_mariadb() {
+  ensure_tls
   mkdir -p "$MARIADB_DIR"
   render "$CONF/my.cnf.tmpl" "$MARIADB_CNF"
   local user=(); is_root && user=(--user=root)
@@ -206,6 +247,10 @@ start_postgres() {
       { tail -n 20 "$LOGS/postgres.out" >&2; die "initdb failed"; }
     echo "include_if_exists = 'tandem.conf'" | as_pg tee -a "$PG_DATA/postgresql.conf" >/dev/null
   fi
+  ensure_tls
+  mkdir -p "$POSTGRES_TLS_DIR" && cp "$TLS_DIR/server.pem" "$TLS_DIR/server.key" "$POSTGRES_TLS_DIR/"
+  is_root && chown -R postgres: "$POSTGRES_TLS_DIR"
+  chmod 600 "$POSTGRES_TLS_DIR/server.key"
   render "$CONF/postgresql.tandem.conf.tmpl" "$RUN/postgres.tandem.conf"
   as_pg tee "$PG_DATA/tandem.conf" <"$RUN/postgres.tandem.conf" >/dev/null
   rm -f "$PG_DATA/postmaster.pid"   # only reached when pid_of found no live postmaster: stale
@@ -312,6 +357,7 @@ TANDEM_CONNECT_URL=http://$HOST:$CONNECT_PORT
 TANDEM_CONNECT_METRICS_URL=http://$HOST:$CONNECT_METRICS_PORT/metrics
 TANDEM_CONNECT_SECRETS_DIR=$SECRETS_DIR
 TANDEM_POSTGRES_LOG=$(log_of postgres)
+TANDEM_DATABASE_TLS_CA=$TLS_DIR/ca.pem
 EOF
   mv "$STATE/sandbox.env.tmp" "$STATE/sandbox.env"
 }
@@ -427,6 +473,7 @@ case "${1:-}" in
   status) cmd_status ;;
   logs) shift; cmd_logs "$@" ;;
   reset) cmd_reset ;;
+  tls-required) shift; cmd_tls_required "$@" ;;
   tool) shift; [[ $# -gt 0 ]] || die "usage: sandbox.sh tool <main-class> [args...]"; require; exec "${KAFKA_TOOL[@]}" "$@" ;;
-  *) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

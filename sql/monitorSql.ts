@@ -106,14 +106,16 @@ export function mysqlMonitorAccountTeardown(host: string, names: CanaryNames): s
     return [`DROP USER IF EXISTS ${account(names.monitorUser, host)}`];
 }
 
-/** The monitor's PostgreSQL role: canary writes, the conflict log, and pg_monitor for the replication slot's WAL. */
+/** The monitor's PostgreSQL role: canary writes and the conflict log (the replication slot's WAL needs no grant). */
 export function postgresMonitorRole(schema: string, names: CanaryNames): string[] {
     const who = qi(names.monitorUser);
     const s = qi(schema);
     return [
         `DO $do$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${pgLiteral(names.monitorUser)}) THEN CREATE ROLE ${who} LOGIN; END IF; END $do$`,
         `ALTER ROLE ${who} PASSWORD {{secret:monitor:postgres-scram}}`,
-        `GRANT pg_monitor TO ${who}`,
+        // pg_replication_slots and the WAL position are readable by any role; pg_monitor (every session's SQL
+        // text, every setting) is more than the probes need. Stacks deployed before granted it.
+        `REVOKE pg_monitor FROM ${who}`,
         `GRANT USAGE ON SCHEMA ${s} TO ${who}`,
         `GRANT SELECT, INSERT, UPDATE ON ${s}.${qi(names.canaryTable)} TO ${who}`,
         `GRANT SELECT ON ${s}.${qi(names.conflictsTable)} TO ${who}`,

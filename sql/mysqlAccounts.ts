@@ -53,21 +53,28 @@ export function mysqlAccountsTeardown(options: Pick<MysqlUserOptions, "cdcUser" 
     return [options.cdcUser, options.syncUser].map((user) => `DROP USER IF EXISTS ${account(user, options.host)}`);
 }
 
-/** Least-privilege accounts: what Debezium's reader needs (global by nature: binlog and snapshot locks). */
+/**
+ * Least-privilege accounts: what Debezium's reader needs, global only where MySQL has no narrower level (binlog,
+ * server status); it reads the synced database's tables only (stacks deployed before read every database).
+ */
 export function mysqlAccountGrants(options: MysqlUserOptions): string[] {
     const cdc = account(options.cdcUser, options.host);
     return [
-        `GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO ${cdc}`,
+        `GRANT RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO ${cdc}`,
+        tolerate([1141, 1147], `REVOKE SELECT ON *.* FROM ${cdc}`),
+        `GRANT SELECT ON ${q(options.database)}.* TO ${cdc}`,
         `GRANT INSERT, UPDATE, DELETE ON ${q(options.database)}.${q(options.signalTable)} TO ${cdc}`,
     ];
 }
 
-/** The writer's access to one synced table and its tombstone table. */
+/** The writer's access to one synced table and its tombstone table: rows only (stacks deployed before also held ALTER). */
 export function mysqlTableGrants(options: MysqlUserOptions, table: string): string[] {
     const db = q(options.database);
-    return [table, tombstoneTable(table)].map(
-        (name) => `GRANT SELECT, INSERT, UPDATE, DELETE ON ${db}.${q(name)} TO ${account(options.syncUser, options.host)}`,
-    );
+    const writer = account(options.syncUser, options.host);
+    return [table, tombstoneTable(table)].flatMap((name) => [
+        `GRANT SELECT, INSERT, UPDATE, DELETE ON ${db}.${q(name)} TO ${writer}`,
+        tolerate([1141, 1147], `REVOKE ALTER ON ${db}.${q(name)} FROM ${writer}`),
+    ]);
 }
 
 /** Revokes mysqlTableGrants (1141/1147: nothing was granted). */

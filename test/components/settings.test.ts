@@ -2,6 +2,10 @@ import * as assert from "node:assert/strict";
 import { RawSettings } from "../../components/configValues";
 import { validateSettings } from "../../components/settings";
 import { defaultDevSecretsDir, defaultLocalSecretsDir } from "../../components/stackConfig";
+import * as fs from "fs";
+import * as path from "path";
+
+const CA = fs.readFileSync(path.join(__dirname, "..", "fixtures", "tls", "ca.pem"), "utf8");
 
 const valid: RawSettings = {
     environment: "local",
@@ -87,6 +91,23 @@ describe("settings", () => {
         assert.throws(() => validateSettings({ ...valid, tieWinner: "oracle" }), /tandem:tieWinner must be one of mysql, postgres/);
     });
 
+    it("takes each side's TLS mode and CA: the verify modes need a CA, the CA must be PEM", () => {
+        const settings = validateSettings({ ...valid, mysqlTls: "verify-full", mysqlTlsCa: CA, postgresTls: "require" });
+        assert.deepEqual(settings.mysql.tls, { mode: "verify-full", ca: CA.trim() });
+        assert.deepEqual(settings.postgres.tls, { mode: "require" });
+        assert.deepEqual(validateSettings(valid).mysql.tls, { mode: "disable" });
+        assert.throws(
+            () => validateSettings({ ...valid, mysqlTls: "verify_identity", postgresTls: "verify-ca", postgresTlsCa: "not a certificate" }),
+            (error: Error) =>
+                /tandem:mysqlTls must be one of disable, require, verify-ca, verify-full/.test(error.message) &&
+                /tandem:postgresTlsCa must be PEM certificate/.test(error.message),
+        );
+        assert.throws(
+            () => validateSettings({ ...valid, postgresTls: "verify-full" }),
+            /tandem:postgresTlsCa must be set when tandem:postgresTls is verify-full/,
+        );
+    });
+
     it("requires an absolute secrets folder", () => {
         assert.throws(
             () => validateSettings({ ...valid, connectSecretsDir: "secrets" }),
@@ -132,6 +153,14 @@ describe("settings per environment", () => {
             (error: Error) =>
                 /tandem:connectUrl must not be set on a dev stack/.test(error.message) &&
                 /tandem:kafkaBootstrapServers must not be set on a dev stack/.test(error.message),
+        );
+    });
+
+    it("prod: TLS required, the verify modes not yet (the CA would have to be a file on the workers)", () => {
+        assert.equal(validateSettings({ ...prod, mysqlTls: "require", postgresTls: "require" }).postgres.tls.mode, "require");
+        assert.throws(
+            () => validateSettings({ ...prod, postgresTls: "verify-full", postgresTlsCa: CA }),
+            /tandem:postgresTls verify-full is not available on prod/,
         );
     });
 

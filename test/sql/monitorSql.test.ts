@@ -59,7 +59,7 @@ describe("sql/monitorSql", () => {
             "GRANT SELECT ON `app`.`tandem_conflicts` TO 'tandem_monitor'@'%'",
         ]);
         assert.deepEqual(postgresMonitorRole("app", names).slice(2), [
-            'GRANT pg_monitor TO "tandem_monitor"',
+            'REVOKE pg_monitor FROM "tandem_monitor"',
             'GRANT USAGE ON SCHEMA "app" TO "tandem_monitor"',
             'GRANT SELECT, INSERT, UPDATE ON "app"."tandem_canary" TO "tandem_monitor"',
             'GRANT SELECT ON "app"."tandem_conflicts" TO "tandem_monitor"',

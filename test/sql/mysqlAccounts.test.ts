@@ -28,7 +28,7 @@ describe("MySQL/MariaDB account builders", () => {
         const apply = mysqlAccounts(odd);
         assert.equal(apply[0], "CREATE USER IF NOT EXISTS 'o''c'@'10.0.%''h' IDENTIFIED BY PASSWORD {{secret:cdc:mysql-native-hash}}");
         assert.equal(apply[3], "ALTER USER 's\\\\y'@'10.0.%''h' IDENTIFIED BY PASSWORD {{secret:sync:mysql-native-hash}}");
-        assert.equal(apply[5], "GRANT INSERT, UPDATE, DELETE ON `app-db$1``x`.`t_signal` TO 'o''c'@'10.0.%''h'");
+        assert.equal(apply[7], "GRANT INSERT, UPDATE, DELETE ON `app-db$1``x`.`t_signal` TO 'o''c'@'10.0.%''h'");
         assert.deepEqual(mysqlAccountsTeardown(odd), [
             "DROP USER IF EXISTS 'o''c'@'10.0.%''h'",
             "DROP USER IF EXISTS 's\\\\y'@'10.0.%''h'",
@@ -37,12 +37,16 @@ describe("MySQL/MariaDB account builders", () => {
 
     it("grants the reader what Debezium needs and the writer only the synced and tombstone tables", () => {
         assert.deepEqual(mysqlAccountGrants(accounts), [
-            "GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'c'@'%'",
+            "GRANT RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'c'@'%'",
+            "/* tandem:tolerate 1141,1147 */ REVOKE SELECT ON *.* FROM 'c'@'%'",
+            "GRANT SELECT ON `app`.* TO 'c'@'%'",
             "GRANT INSERT, UPDATE, DELETE ON `app`.`t_signal` TO 'c'@'%'",
         ]);
         assert.deepEqual(mysqlTableGrants(accounts, "orders"), [
             "GRANT SELECT, INSERT, UPDATE, DELETE ON `app`.`orders` TO 's'@'%'",
+            "/* tandem:tolerate 1141,1147 */ REVOKE ALTER ON `app`.`orders` FROM 's'@'%'",
             "GRANT SELECT, INSERT, UPDATE, DELETE ON `app`.`_tandem_del__orders` TO 's'@'%'",
+            "/* tandem:tolerate 1141,1147 */ REVOKE ALTER ON `app`.`_tandem_del__orders` FROM 's'@'%'",
         ]);
         assert.deepEqual(
             mysqlTableRevokes(accounts, "orders")[0],

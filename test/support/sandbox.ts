@@ -12,6 +12,8 @@ export interface Sandbox {
     kafkaBootstrap: string;
     connectUrl: string;
     connectSecretsDir: string;
+    /** The sandbox's CA (PEM): its databases offer TLS on it, and require it after `sandbox.sh tls-required on`. */
+    tlsCa?: string;
 }
 
 export function stateDir(): string {
@@ -51,15 +53,23 @@ export function readSandbox(): Sandbox {
         kafkaBootstrap: need("TANDEM_KAFKA_BOOTSTRAP"),
         connectUrl: need("TANDEM_CONNECT_URL"),
         connectSecretsDir: need("TANDEM_CONNECT_SECRETS_DIR"),
+        ...(env.TANDEM_DATABASE_TLS_CA && fs.existsSync(env.TANDEM_DATABASE_TLS_CA)
+            ? { tlsCa: fs.readFileSync(env.TANDEM_DATABASE_TLS_CA, "utf8") }
+            : {}),
     };
 }
 
 export async function mariadbConnection(sandbox: Sandbox): Promise<mysql.Connection> {
-    return mysql.createConnection({ ...sandbox.mariadb, multipleStatements: false });
+    // Over TLS when the sandbox offers it, so that suites run the same whether plaintext is refused or not.
+    return mysql.createConnection({
+        ...sandbox.mariadb,
+        multipleStatements: false,
+        ...(sandbox.tlsCa ? { ssl: { ca: sandbox.tlsCa } } : {}),
+    });
 }
 
 export async function postgresClient(sandbox: Sandbox): Promise<PgClient> {
-    const client = new PgClient(sandbox.postgres);
+    const client = new PgClient({ ...sandbox.postgres, ...(sandbox.tlsCa ? { ssl: { ca: sandbox.tlsCa } } : {}) });
     await client.connect();
     return client;
 }
