@@ -215,7 +215,9 @@ start_mariadb() {
   spawn mariadb mariadbd --defaults-file="$MARIADB_CNF" "${user[@]}"
   wait_for mariadb 60 mariadb_ping
   if [[ ! -f "$MARIADB_DIR/.bootstrapped" ]]; then
+    # The admin account's statement (its password as written) must not reach the binlog, which the CDC reader reads.
     mariadb_sql <<SQL
+SET SESSION sql_log_bin = 0;
 CREATE DATABASE IF NOT EXISTS \`$DATABASE\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 CREATE USER IF NOT EXISTS '$MARIADB_ADMIN'@'127.0.0.1' IDENTIFIED BY '$MARIADB_PASSWORD';
 CREATE USER IF NOT EXISTS '$MARIADB_ADMIN'@'localhost' IDENTIFIED BY '$MARIADB_PASSWORD';
