@@ -22,6 +22,7 @@ export = async () => {
         connectAuth: environment.connectAuth,
         kafkaBootstrapServers: environment.bootstrapServers,
         kafkaSecurity: environment.kafkaSecurity,
+        kafkaClient: environment.kafkaClient,
         secretStore: environment.secretStore,
         topicCreation: environment.topicCreation,
         mysql: { ...settings.mysql, admin: { ...settings.mysql.admin, user: settings.mysql.user, password: secrets.mysqlPassword } },

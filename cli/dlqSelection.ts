@@ -26,12 +26,17 @@ function sourceOf(session: Session, selection: DlqSelection): QuarantineSource {
     if (selection.prefix) {
         return {
             bootstrapServers: session.bootstrapServers,
+            access: session.kafkaAccess,
             deadLetterTopics: Object.fromEntries(
                 DIRECTIONS.map((direction) => [direction, `${selection.prefix}.dlq.${direction}`]),
             ) as Record<Direction, string>,
         };
     }
-    return { bootstrapServers: session.bootstrapServers, deadLetterTopics: session.target().topics.deadLetters };
+    return {
+        bootstrapServers: session.bootstrapServers,
+        access: session.kafkaAccess,
+        deadLetterTopics: session.target().topics.deadLetters,
+    };
 }
 
 export async function selectedRecords(

@@ -56,7 +56,12 @@ function adminSettings(target: StackTarget): MonitorSettings {
         listen: { host: "127.0.0.1", port: 0 },
         mysql: { ...target.mysql },
         postgres: { ...target.postgres },
-        kafka: { bootstrapServers: target.kafkaBootstrapServers, security: "plaintext" },
+        kafka: {
+            bootstrapServers: target.kafkaBootstrapServers,
+            security: target.kafkaAccess.security,
+            ...(target.kafkaAccess.username ? { username: target.kafkaAccess.username } : {}),
+            ...(target.kafkaAccess.ca ? { ca: target.kafkaAccess.ca } : {}),
+        },
         connect: { url: target.connectUrl },
         ...MONITOR_DEFAULTS,
         watchdog: { ...MONITOR_DEFAULTS.watchdog, enabled: false },

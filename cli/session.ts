@@ -5,6 +5,7 @@
 // TANDEM_CONNECT_PASSWORD (never a flag: it would land in the shell's history).
 import { Command } from "commander";
 import { Kafka, logLevel } from "kafkajs";
+import { KafkaAccess, kafkajsAccess } from "../core/kafkaAccess";
 import { ConnectClient } from "../connectors/connectClient";
 import { readStackTarget, StackTarget } from "../ops/stackTarget";
 import { CliError, describeError } from "./errors";
@@ -100,8 +101,15 @@ export class Session {
         return this.client;
     }
 
+    /** The stack's Kafka access (its admin on a secured cluster); plaintext when the broker is given by flag. */
+    get kafkaAccess(): KafkaAccess | undefined {
+        if (this.given("bootstrapServer", "TANDEM_BOOTSTRAP_SERVER")) return undefined;
+        return this.target().kafkaAccess;
+    }
+
     kafka(clientId = "tandem-cli"): Kafka {
         return new Kafka({
+            ...kafkajsAccess(this.kafkaAccess),
             clientId,
             brokers: this.bootstrapServers.split(",").map((broker) => broker.trim()),
             connectionTimeout: 5_000,

@@ -12,7 +12,7 @@ import { tlsFiles } from "../connectors/databaseTlsConfigs";
 import { connectorSecretsFolder } from "../connectors/connectorModel";
 import * as pulumi from "@pulumi/pulumi";
 import { Connector } from "../connectors/connector";
-import { ConnectorSpec, JDBC_SINK_PASSWORD_KEY, SOURCE_PASSWORD_KEY } from "../connectors/debeziumConfigs";
+import { ConnectorSpec, JDBC_SINK_PASSWORD_KEY, SCHEMA_HISTORY_JAAS_KEYS, SOURCE_PASSWORD_KEY } from "../connectors/debeziumConfigs";
 import { connectorSecrets, ConnectorSecretStore } from "../connectors/secretStores";
 import { booleanColumns, mysqlSyncSource, postgresSyncSource, TopicCreation } from "../connectors/syncConnectors";
 import { SnapshotRequests } from "../database/snapshotRequests";
@@ -69,6 +69,8 @@ export interface BidirectionalSyncArgs {
     /** Kafka as the workers reach it (the MySQL source's schema history clients). */
     kafkaBootstrapServers: pulumi.Input<string>;
     kafkaSecurity?: KafkaSecurity;
+    /** sasl-scram: the brokers' CA and the Connect principal's JAAS line (secret) for the connectors' own clients. */
+    kafkaClient?: { ca?: string; jaasConfig: pulumi.Input<string> };
     /** Where connector passwords are kept for the workers (see connectors/secretStores.ts). */
     secretStore: ConnectorSecretStore;
     /** Host and port as the Connect workers reach each database; `admin` is the account that prepares it. */
@@ -398,13 +400,19 @@ export class BidirectionalSync extends pulumi.ComponentResource {
                         topicCreation: args.topicCreation,
                         kafkaBootstrapServers: bootstrap,
                         kafkaSecurity: args.kafkaSecurity,
+                        kafkaCa: args.kafkaClient?.ca,
                         mysql: mysqlEndpoint(names.cdcUser, folder),
                         initialLoad: args.initialLoad ?? "snapshot",
                         signalTable: names.signalTable,
                         booleanColumns: booleanColumns(synced.mysql, synced.postgres),
                     }),
                 ),
-                { [SOURCE_PASSWORD_KEY]: passwords.mysqlCdc },
+                {
+                    [SOURCE_PASSWORD_KEY]: passwords.mysqlCdc,
+                    ...(args.kafkaClient
+                        ? Object.fromEntries(SCHEMA_HISTORY_JAAS_KEYS.map((key) => [key, args.kafkaClient!.jaasConfig]))
+                        : {}),
+                },
                 mysqlFiles("truststore"),
             ),
             postgresSource: connector(

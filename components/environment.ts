@@ -9,6 +9,9 @@ import { CdcParameterGroups } from "./cdcParameterGroups";
 import { ConnectorSecretStore } from "../connectors/secretStores";
 import { TopicCreation } from "../connectors/syncConnectors";
 import { KafkaTopic } from "../kafka/kafkaTopic";
+import { KafkaAcls } from "../kafka/kafkaAcls";
+import { pipelineAcls } from "../kafka/pipelineAcls";
+import { KafkaAccess, scramJaasConfig } from "../core/kafkaAccess";
 import { ConnectCluster, REST_USER, WORKER_METRICS_PORT, WORKER_REST_PORT } from "./connectCluster";
 import { KafkaCluster } from "./kafkaCluster";
 import { DevTools, Prometheus, PROMETHEUS_PORT } from "./prometheus";
@@ -56,6 +59,13 @@ export interface DeployedEnvironment {
     /** Kafka as the Connect workers reach it. */
     bootstrapServers: pulumi.Output<string>;
     kafkaSecurity: KafkaSecurity;
+    /**
+     * sasl-scram: how the Connect principal reaches Kafka (its connectors' own clients and the health monitor log in
+     * as it; a secret); the admin's access is pulumi's own.
+     */
+    kafkaClientAccess?: pulumi.Output<KafkaAccess>;
+    /** The same for the connectors' own Java clients: the brokers' CA and the JAAS line (secret). */
+    kafkaClient?: { ca?: string; jaasConfig: pulumi.Output<string> };
     /** Connect's REST API as the machine running `pulumi` reaches it; resolves once the workers exist. */
     connectUrl: pulumi.Output<string>;
     connectAuth?: pulumi.Output<{ username: string; password: string }>;
@@ -281,31 +291,67 @@ export function prodEnvironment(args: ProdEnvironmentArgs, parent?: pulumi.Resou
  * topics are created with a size limit that lets them hold any row the change topics carry.
  */
 export function localEnvironment(
-    settings: Pick<Settings, "kafkaBootstrapServers" | "connectUrl" | "connectSecretsDir" | "topicPrefix" | "maxRowBytes">,
+    settings: Pick<Settings, "kafkaBootstrapServers" | "connectUrl" | "connectSecretsDir" | "topicPrefix" | "maxRowBytes" | "kafka">,
+    secrets: Pick<SecretSettings, "kafkaPassword" | "kafkaConnectPassword"> = {},
     parent?: pulumi.Resource,
 ): DeployedEnvironment {
+    const secured = settings.kafka.security === "sasl-scram";
+    const accessOf = (username: string, password: pulumi.Output<string> | undefined) =>
+        pulumi.secret(
+            pulumi.output(password ?? "").apply((value): KafkaAccess => ({
+                security: "sasl-scram",
+                username,
+                password: value,
+                ...(settings.kafka.ca ? { ca: settings.kafka.ca } : {}),
+            })),
+        );
+    const adminAccess = secured ? accessOf(settings.kafka.user, secrets.kafkaPassword) : undefined;
     const deadLetters = DIRECTIONS.map((direction) => deadLetterTopic(settings.topicPrefix, direction));
-    const created = deadLetters.map(
+    const created: pulumi.Resource[] = deadLetters.map(
         (name) =>
             new KafkaTopic(
                 name,
                 {
                     bootstrapServers: settings.kafkaBootstrapServers,
+                    ...(adminAccess ? { access: adminAccess } : {}),
                     name,
                     config: deadLetterTopicConfig(settings.maxRowBytes),
                 },
                 { parent },
             ),
     );
+    if (adminAccess) {
+        // The Connect principal gets the pipeline's topics and groups, before any connector starts.
+        created.push(
+            new KafkaAcls(
+                `${settings.topicPrefix}-kafka-acls`,
+                {
+                    bootstrapServers: settings.kafkaBootstrapServers,
+                    access: adminAccess,
+                    acls: pipelineAcls(settings.topicPrefix, settings.kafka.connectUser),
+                },
+                { parent },
+            ),
+        );
+    }
     return {
         bootstrapServers: pulumi.output(settings.kafkaBootstrapServers),
-        kafkaSecurity: "plaintext",
+        kafkaSecurity: settings.kafka.security,
+        ...(secured ? securedClients(settings.kafka, accessOf(settings.kafka.connectUser, secrets.kafkaConnectPassword)) : {}),
         connectUrl: pulumi.output(settings.connectUrl),
         secretStore: { kind: "directory", dir: settings.connectSecretsDir },
         topics: deadLetters,
         dependencies: created,
         urls: {},
     };
+}
+
+function securedClients(
+    kafka: Settings["kafka"],
+    access: pulumi.Output<KafkaAccess>,
+): Pick<DeployedEnvironment, "kafkaClientAccess" | "kafkaClient"> {
+    const jaasConfig = pulumi.secret(access.apply((value) => scramJaasConfig(value.username ?? "", value.password ?? "")));
+    return { kafkaClientAccess: access, kafkaClient: { ...(kafka.ca ? { ca: kafka.ca } : {}), jaasConfig } };
 }
 
 /** The environment a stack's settings ask for. */
@@ -327,7 +373,7 @@ export function environmentFor(
     };
     switch (settings.environment) {
         case "local":
-            return localEnvironment(settings, parent);
+            return localEnvironment(settings, secrets, parent);
         case "dev":
             return devEnvironment({ ...common, hostSecretsDir: settings.connectSecretsDir }, parent);
         case "prod": {

@@ -4,6 +4,7 @@
 // Over ~300 lines on purpose: the three variants side by side, as in connectCluster.ts, and `healthMonitorFor`
 // choosing among them, so that index.ts stays thin.
 import { DatabaseTls } from "../core/databaseTls";
+import { KafkaAccess } from "../core/kafkaAccess";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -26,6 +27,8 @@ export interface HealthMonitorArgs {
     postgres: { host: string; port: number; database: string; schema: string; tls?: DatabaseTls };
     kafkaBootstrapServers: pulumi.Input<string>;
     kafkaSecurity: KafkaSecurity;
+    /** sasl-scram: the Connect principal's access (secret), which the monitor logs in with. */
+    kafkaAccess?: pulumi.Input<KafkaAccess>;
     connectUrl: pulumi.Input<string>;
     connectAuth?: pulumi.Input<{ username: pulumi.Input<string>; password: pulumi.Input<string> }>;
     /** The monitor's database accounts (BidirectionalSync.monitorAccess). */
@@ -39,15 +42,27 @@ export interface HealthMonitorArgs {
 
 /** Pure: the monitor's settings for these args (what TANDEM_MONITOR_SETTINGS carries). */
 export function healthMonitorSettings(
-    args: Omit<HealthMonitorArgs, "access" | "kafkaBootstrapServers" | "connectUrl" | "connectAuth" | "dependsOn">,
-    resolved: { listenHost: string; kafkaBootstrapServers: string; connectUrl: string; connectUser?: string; access: MonitorAccess },
+    args: Omit<HealthMonitorArgs, "access" | "kafkaBootstrapServers" | "kafkaAccess" | "connectUrl" | "connectAuth" | "dependsOn">,
+    resolved: {
+        listenHost: string;
+        kafkaBootstrapServers: string;
+        kafkaAccess?: KafkaAccess;
+        connectUrl: string;
+        connectUser?: string;
+        access: MonitorAccess;
+    },
 ): MonitorSettings {
     return {
         prefix: args.prefix,
         listen: { host: resolved.listenHost, port: args.port },
         mysql: { ...args.mysql, user: resolved.access.mysql.user },
         postgres: { ...args.postgres, user: resolved.access.postgres.user },
-        kafka: { bootstrapServers: resolved.kafkaBootstrapServers, security: args.kafkaSecurity },
+        kafka: {
+            bootstrapServers: resolved.kafkaBootstrapServers,
+            security: args.kafkaSecurity,
+            ...(resolved.kafkaAccess?.username ? { username: resolved.kafkaAccess.username } : {}),
+            ...(resolved.kafkaAccess?.ca ? { ca: resolved.kafkaAccess.ca } : {}),
+        },
         connect: { url: resolved.connectUrl, ...(resolved.connectUser ? { username: resolved.connectUser } : {}) },
         intervalSeconds: MONITOR_DEFAULTS.intervalSeconds,
         delayObjectiveSeconds: args.delayObjectiveSeconds,
@@ -59,11 +74,12 @@ export function healthMonitorSettings(
 /** The monitor's environment: the settings, and the passwords (secret). */
 export function healthMonitorEnv(args: HealthMonitorArgs, listenHost: string): pulumi.Output<Record<string, string>> {
     return pulumi
-        .all([args.access, args.kafkaBootstrapServers, args.connectUrl, pulumi.output(args.connectAuth)])
-        .apply(([access, kafkaBootstrapServers, connectUrl, auth]): Record<string, string> => {
+        .all([args.access, args.kafkaBootstrapServers, args.connectUrl, pulumi.output(args.connectAuth), pulumi.output(args.kafkaAccess)])
+        .apply(([access, kafkaBootstrapServers, connectUrl, auth, kafkaAccess]): Record<string, string> => {
             const settings = healthMonitorSettings(args, {
                 listenHost,
                 kafkaBootstrapServers,
+                kafkaAccess,
                 connectUrl,
                 connectUser: auth?.username,
                 access,
@@ -73,6 +89,7 @@ export function healthMonitorEnv(args: HealthMonitorArgs, listenHost: string): p
                 [MONITOR_ENV.mysqlPassword]: access.mysql.password,
                 [MONITOR_ENV.postgresPassword]: access.postgres.password,
                 ...(auth ? { [MONITOR_ENV.connectPassword]: auth.password } : {}),
+                ...(kafkaAccess?.password ? { [MONITOR_ENV.kafkaPassword]: kafkaAccess.password } : {}),
             };
         });
 }
@@ -298,6 +315,7 @@ export class ProdHealthMonitor extends pulumi.ComponentResource {
 export interface MonitoredEnvironment {
     bootstrapServers: pulumi.Input<string>;
     kafkaSecurity: KafkaSecurity;
+    kafkaClientAccess?: pulumi.Input<KafkaAccess>;
     /** Connect's REST API as the machine running `pulumi` reaches it (local's monitor runs there). */
     connectUrl: pulumi.Input<string>;
     connectAuth?: pulumi.Input<{ username: string; password: string }>;
@@ -321,6 +339,7 @@ export function healthMonitorFor(
         prefix: settings.topicPrefix,
         kafkaBootstrapServers: environment.bootstrapServers,
         kafkaSecurity: environment.kafkaSecurity,
+        kafkaAccess: environment.kafkaClientAccess,
         connectAuth: environment.connectAuth,
         access: sync.monitorAccess,
         port: healthMonitor.port,

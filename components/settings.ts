@@ -12,6 +12,8 @@ import {
     CONFLICT_POLICIES,
     DATABASE_TLS_MODES,
     DatabaseTlsMode,
+    KAFKA_SECURITIES,
+    KafkaSecurity,
     ConflictPolicy,
     Environment,
     ENVIRONMENTS,
@@ -86,6 +88,8 @@ export interface Settings {
     acceptRisks: string[];
     /** Largest row change carried by the topics (JSON with schema); larger ones are quarantined at the source. */
     maxRowBytes: number;
+    /** How Kafka's clients authenticate, and (sasl-scram) as whom and with which CA. */
+    kafka: { security: KafkaSecurity; user: string; connectUser: string; ca: string };
     /** The health monitor: deployed or not, its port, the delay objective, and whether its watchdog restarts. */
     healthMonitor: { enabled: boolean; port: number; delayObjectiveSeconds: number; watchdog: boolean };
 }
@@ -100,6 +104,10 @@ export interface SecretSettings {
     connectRestPassword?: pulumi.Output<string>;
     /** prod: kubeconfig of the cluster running Connect and Prometheus (ambient kubeconfig when absent). */
     kubeconfig?: pulumi.Output<string>;
+    /** sasl-scram: the Kafka admin's password (tandem:kafkaUser). */
+    kafkaPassword?: pulumi.Output<string>;
+    /** sasl-scram: the Connect principal's password (tandem:kafkaConnectUser). */
+    kafkaConnectPassword?: pulumi.Output<string>;
 }
 
 /** Database and schema names: quoted wherever the sync writes them, so '-' and '$' are fine too. */
@@ -187,6 +195,7 @@ export function validateSettings(raw: RawSettings): Settings {
                 `${mode} is not available on prod yet: the workers read connector secrets from Kubernetes Secrets as values, and the drivers need the CA as a file (use require)`,
             );
     }
+    const kafka = kafkaSettings(raw, environment, errors);
     const prod = environment === "prod" ? prodSettings(raw, errors) : undefined;
     const sizing = sizingSettings(raw, environment, errors);
     const tables = parseList(raw["tables"], "tables", errors, TABLE_NAME);
@@ -252,6 +261,7 @@ export function validateSettings(raw: RawSettings): Settings {
         initialLoad,
         acceptRisks,
         maxRowBytes,
+        kafka,
         healthMonitor,
     };
 }
@@ -342,4 +352,31 @@ function databaseTls(raw: RawSettings, side: Side, errors: Errors): DatabaseTls 
     if ((mode === "verify-ca" || mode === "verify-full") && !ca)
         errors.add(`${side}TlsCa`, `must be set when tandem:${side}Tls is ${mode} (the CA that signs the server's certificate)`);
     return { mode, ...(ca ? { ca } : {}) };
+}
+
+/** `tandem:kafkaSecurity` (empty: the environment's own) and, for sasl-scram, the principals and the CA. */
+function kafkaSettings(raw: RawSettings, environment: Environment, errors: Errors): Settings["kafka"] {
+    const own: KafkaSecurity = environment === "prod" ? "msk-iam" : "plaintext";
+    const security = (isUnset(raw["kafkaSecurity"]) ? own : str(raw, "kafkaSecurity", errors, oneOf(KAFKA_SECURITIES))) as KafkaSecurity;
+    const text = (key: string) => (isUnset(raw[key]) ? "" : String(raw[key]).trim());
+    const kafka = { security, user: text("kafkaUser"), connectUser: text("kafkaConnectUser"), ca: text("kafkaTlsCa") };
+    if (security === "sasl-scram" && environment !== "local")
+        errors.add("kafkaSecurity", `sasl-scram is for an existing secured cluster (local); ${environment} runs its own Kafka with ${own}`);
+    else if (security !== "sasl-scram" && security !== own && KAFKA_SECURITIES.includes(security))
+        errors.add("kafkaSecurity", `must be ${own} or sasl-scram on ${environment}, got "${security}"`);
+    if (security === "sasl-scram") {
+        for (const key of ["kafkaUser", "kafkaConnectUser"])
+            if (!text(key)) errors.add(key, "is required with tandem:kafkaSecurity sasl-scram");
+        for (const key of ["kafkaPassword", "kafkaConnectPassword"])
+            if (raw[`${key}Set`] === false)
+                errors.add(key, `is required with tandem:kafkaSecurity sasl-scram (pulumi config set --secret tandem:${key} ...)`);
+        if (kafka.ca) {
+            try {
+                new crypto.X509Certificate(kafka.ca);
+            } catch (error) {
+                errors.add("kafkaTlsCa", `must be PEM certificate(s) (-----BEGIN CERTIFICATE-----…): ${(error as Error).message}`);
+            }
+        }
+    }
+    return kafka;
 }

@@ -9,7 +9,7 @@ import { RawSettings } from "./configValues";
 import { SecretSettings, Settings, validateSettings } from "./settings";
 
 /** Keys holding secrets that Pulumi.yaml cannot mark `secret` (they have a default): read as secrets, never as settings. */
-export const SECRET_STRINGS = ["connectRestPassword", "kubeconfig"];
+export const SECRET_STRINGS = ["connectRestPassword", "kubeconfig", "kafkaPassword", "kafkaConnectPassword"];
 
 /**
  * The `local` stack targets the sandbox by default: its Connect worker serves `<state dir>/connect-secrets`
@@ -42,6 +42,8 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config(CONFIG_NA
     }
     // prod's REST password is checked with the rest, by presence only (its value is not read here).
     raw.connectRestPasswordSet = Boolean(pulumi.runtime.getConfig("tandem:connectRestPassword"));
+    raw.kafkaPasswordSet = Boolean(pulumi.runtime.getConfig("tandem:kafkaPassword"));
+    raw.kafkaConnectPasswordSet = Boolean(pulumi.runtime.getConfig("tandem:kafkaConnectPassword"));
     // Not typed in @pulumi/pulumi's declarations, but exported by its runtime.
     const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret(key: string): boolean }).isConfigSecret;
     raw.plaintextSecrets = SECRET_STRINGS.filter((key) => pulumi.runtime.getConfig(`tandem:${key}`) && !isConfigSecret(`tandem:${key}`));
@@ -64,6 +66,13 @@ export function loadSettings(config: pulumi.Config = new pulumi.Config(CONFIG_NA
                 settings.environment === "prod" && pulumi.runtime.getConfig("tandem:kubeconfig")
                     ? config.requireSecret("kubeconfig")
                     : undefined,
+            // sasl-scram: the Kafka admin's and the Connect principal's passwords.
+            ...(settings.kafka.security === "sasl-scram"
+                ? {
+                      kafkaPassword: config.requireSecret("kafkaPassword"),
+                      kafkaConnectPassword: config.requireSecret("kafkaConnectPassword"),
+                  }
+                : {}),
         },
     };
 }

@@ -3,6 +3,7 @@
 // Every option set here is documented in Debezium's connector reference; secrets are never placed in
 // these maps (they travel in the Connector's `sensitiveConfig` input, as config provider references).
 import { DatabaseTls } from "../core/databaseTls";
+import { javaScramSettings } from "../core/kafkaAccess";
 import { debeziumExactName } from "../core/names";
 import { mysqlSourceTls, postgresUrlTls } from "./databaseTlsConfigs";
 import { KafkaSecurity, MysqlFlavor } from "../core/vocabulary";
@@ -53,9 +54,13 @@ export interface ConnectorSpec {
     config: Record<string, string>;
 }
 
-/** Client settings for AWS MSK IAM auth (software.amazon.msk:aws-msk-iam-auth on the classpath). */
-export function kafkaClientSecurity(security: KafkaSecurity): Record<string, string> {
+/**
+ * Client settings for the cluster's auth: AWS MSK IAM (software.amazon.msk:aws-msk-iam-auth on the classpath), or
+ * SCRAM-SHA-512 over TLS (its JAAS line, which holds the password, travels as a secret: SCHEMA_HISTORY_JAAS_KEYS).
+ */
+export function kafkaClientSecurity(security: KafkaSecurity, ca?: string): Record<string, string> {
     if (security === "plaintext") return {};
+    if (security === "sasl-scram") return javaScramSettings(ca);
     return {
         "security.protocol": "SASL_SSL",
         "sasl.mechanism": "AWS_MSK_IAM",
@@ -64,11 +69,19 @@ export function kafkaClientSecurity(security: KafkaSecurity): Record<string, str
     };
 }
 
+/** sasl-scram: the JAAS lines of the MySQL source's schema history clients (sensitive: they hold the password). */
+export const SCHEMA_HISTORY_JAAS_KEYS = [
+    "schema.history.internal.producer.sasl.jaas.config",
+    "schema.history.internal.consumer.sasl.jaas.config",
+] as const;
+
 export interface MysqlSourceOptions {
     prefix: string;
     kafkaBootstrapServers: string;
     /** The schema history topic is written and read by the connector's own clients, not the worker's. */
     kafkaSecurity?: KafkaSecurity;
+    /** sasl-scram: the brokers' CA (PEM) for those clients. */
+    kafkaCa?: string;
     mysql: MysqlEndpoint;
     tables: string[];
 }
@@ -89,7 +102,7 @@ export function mysqlSource(options: MysqlSourceOptions): ConnectorSpec {
         "schema.history.internal.kafka.bootstrap.servers": options.kafkaBootstrapServers,
         "schema.history.internal.kafka.topic": `${prefix}.schema-history.mysql`,
         ...Object.fromEntries(
-            Object.entries(kafkaClientSecurity(options.kafkaSecurity ?? "plaintext")).flatMap(([key, value]) => [
+            Object.entries(kafkaClientSecurity(options.kafkaSecurity ?? "plaintext", options.kafkaCa)).flatMap(([key, value]) => [
                 [`schema.history.internal.producer.${key}`, value],
                 [`schema.history.internal.consumer.${key}`, value],
             ]),

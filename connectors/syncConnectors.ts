@@ -126,7 +126,7 @@ export function booleanColumns(mysqlTables: TableDef[], postgresTables: TableDef
 /** Debezium MariaDB/MySQL source: snapshots (the one side that does) and streams application writes. */
 export function mysqlSyncSource(
     options: SyncSourceOptions &
-        Pick<MysqlSourceOptions, "kafkaBootstrapServers" | "kafkaSecurity"> & {
+        Pick<MysqlSourceOptions, "kafkaBootstrapServers" | "kafkaSecurity" | "kafkaCa"> & {
             mysql: MysqlEndpoint;
             initialLoad: InitialLoad;
             signalTable: string;

@@ -11,6 +11,7 @@ export const MONITOR_ENV = {
     mysqlPassword: "TANDEM_MONITOR_MYSQL_PASSWORD",
     postgresPassword: "TANDEM_MONITOR_POSTGRES_PASSWORD",
     connectPassword: "TANDEM_MONITOR_CONNECT_PASSWORD",
+    kafkaPassword: "TANDEM_MONITOR_KAFKA_PASSWORD",
 } as const;
 
 export interface WatchdogSettings {
@@ -30,7 +31,8 @@ export interface MonitorSettings {
     listen: { host: string; port: number };
     mysql: { flavor: MysqlFlavor; host: string; port: number; database: string; user: string; tls?: DatabaseTls };
     postgres: { host: string; port: number; database: string; schema: string; user: string; tls?: DatabaseTls };
-    kafka: { bootstrapServers: string; security: KafkaSecurity };
+    /** sasl-scram: `username` (the Connect principal) and the brokers' CA; its password is a secret. */
+    kafka: { bootstrapServers: string; security: KafkaSecurity; username?: string; ca?: string };
     connect: { url: string; username?: string };
     /** How often each side writes a canary (when the previous one has arrived) and every probe runs. */
     intervalSeconds: number;
@@ -52,6 +54,7 @@ export interface MonitorSecrets {
     mysqlPassword: string;
     postgresPassword: string;
     connectPassword?: string;
+    kafkaPassword?: string;
 }
 
 /** The environment variables that start a monitor (the secret ones separately, for a Secret or a private env). */
@@ -128,6 +131,8 @@ export function parseMonitorSettings(env: Record<string, string | undefined>): {
         kafka: {
             bootstrapServers: text(kafka, "kafka", "bootstrapServers"),
             security: kafka.security === undefined ? "plaintext" : oneOf(kafka, "kafka", "security", KAFKA_SECURITIES),
+            ...(kafka.username !== undefined ? { username: text(kafka, "kafka", "username") } : {}),
+            ...(kafka.ca !== undefined ? { ca: text(kafka, "kafka", "ca") } : {}),
         },
         connect: {
             url: text(connect, "connect", "url"),
@@ -148,7 +153,10 @@ export function parseMonitorSettings(env: Record<string, string | undefined>): {
         mysqlPassword: env[MONITOR_ENV.mysqlPassword] ?? "",
         postgresPassword: env[MONITOR_ENV.postgresPassword] ?? "",
         ...(env[MONITOR_ENV.connectPassword] ? { connectPassword: env[MONITOR_ENV.connectPassword] } : {}),
+        ...(env[MONITOR_ENV.kafkaPassword] ? { kafkaPassword: env[MONITOR_ENV.kafkaPassword] } : {}),
     };
+    if (settings.kafka.security === "sasl-scram" && (!settings.kafka.username || !secrets.kafkaPassword))
+        problems.push(`kafka.username and ${MONITOR_ENV.kafkaPassword}: both needed with kafka.security sasl-scram`);
     if (!secrets.mysqlPassword) problems.push(`${MONITOR_ENV.mysqlPassword}: not set`);
     if (!secrets.postgresPassword) problems.push(`${MONITOR_ENV.postgresPassword}: not set`);
     if (settings.connect.username && !secrets.connectPassword)

@@ -36,8 +36,11 @@ export type InitialLoad = (typeof INITIAL_LOADS)[number];
 export const ENVIRONMENTS = ["local", "dev", "prod"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 
-/** How Kafka clients authenticate: plaintext (local, dev) or IAM over TLS (MSK, prod). */
-export const KAFKA_SECURITIES = ["plaintext", "msk-iam"] as const;
+/**
+ * How Kafka clients authenticate: plaintext (local, dev), IAM over TLS (MSK, prod), or SCRAM-SHA-512 over TLS with
+ * ACLs (an existing secured cluster, local).
+ */
+export const KAFKA_SECURITIES = ["plaintext", "msk-iam", "sasl-scram"] as const;
 export type KafkaSecurity = (typeof KAFKA_SECURITIES)[number];
 
 /**

@@ -2,9 +2,12 @@
 // environment, where the @pulumi/kafka provider plugin cannot be built), and keeps the config current.
 // Serialized into Pulumi's state: packages are required inside functions.
 import type * as pulumi from "@pulumi/pulumi";
+import { KafkaAccess, kafkajsAccess } from "../core/kafkaAccess";
 
 export interface KafkaTopicInputs {
     bootstrapServers: string;
+    /** How to reach a secured cluster (a secret input); absent: plaintext. */
+    access?: KafkaAccess;
     name: string;
     /** -1: the broker's default. */
     partitions: number;
@@ -12,13 +15,18 @@ export interface KafkaTopicInputs {
     config: Record<string, string>;
 }
 
-async function withAdmin<T>(bootstrapServers: string, work: (admin: import("kafkajs").Admin) => Promise<T>): Promise<T> {
+async function withAdmin<T>(
+    bootstrapServers: string,
+    access: KafkaAccess | undefined,
+    work: (admin: import("kafkajs").Admin) => Promise<T>,
+): Promise<T> {
     const { Kafka, logLevel }: typeof import("kafkajs") = require("kafkajs");
     const admin = new Kafka({
         clientId: "tandem-pulumi",
         brokers: bootstrapServers.split(","),
         logLevel: logLevel.NOTHING,
         retry: { retries: 8 },
+        ...kafkajsAccess(access),
     }).admin();
     await admin.connect();
     try {
@@ -30,7 +38,7 @@ async function withAdmin<T>(bootstrapServers: string, work: (admin: import("kafk
 
 /** Creates the topic, or brings an existing one's config to `config` (partitions are never reduced). */
 async function ensure(inputs: KafkaTopicInputs): Promise<void> {
-    await withAdmin(inputs.bootstrapServers, async (admin) => {
+    await withAdmin(inputs.bootstrapServers, inputs.access, async (admin) => {
         const configEntries = Object.entries(inputs.config).map(([name, value]) => ({ name, value }));
         const existing = await admin.listTopics();
         if (!existing.includes(inputs.name)) {
@@ -58,7 +66,8 @@ export const kafkaTopicProvider: pulumi.dynamic.ResourceProvider<KafkaTopicInput
         const changes =
             replaces.length > 0 ||
             JSON.stringify(olds.config) !== JSON.stringify(news.config) ||
-            olds.bootstrapServers !== news.bootstrapServers;
+            olds.bootstrapServers !== news.bootstrapServers ||
+            JSON.stringify(olds.access ?? null) !== JSON.stringify(news.access ?? null);
         return { changes, replaces, deleteBeforeReplace: false };
     },
 

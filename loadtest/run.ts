@@ -2,6 +2,7 @@
 // (paced when asked), logs arrivals inside the receiving databases, waits for both sides to converge, counts
 // the topics' events and the conflicts recorded, compares the table row by row, and cleans up after itself.
 import { Kafka, logLevel } from "kafkajs";
+import { KafkaAccess, kafkajsAccess } from "../core/kafkaAccess";
 import { mysqlDriverOptions, postgresDriverOptions } from "../core/databaseTls";
 import mysql from "mysql2/promise";
 import { Pool as PgPool } from "pg";
@@ -179,8 +180,13 @@ async function writeSide(
     return { seconds: (Date.now() - started) / 1000, retried };
 }
 
-async function topicEvents(bootstrapServers: string, topics: string[]): Promise<Record<string, number>> {
-    const kafka = new Kafka({ clientId: "tandem-loadtest", brokers: bootstrapServers.split(","), logLevel: logLevel.NOTHING });
+async function topicEvents(bootstrapServers: string, access: KafkaAccess, topics: string[]): Promise<Record<string, number>> {
+    const kafka = new Kafka({
+        clientId: "tandem-loadtest",
+        brokers: bootstrapServers.split(","),
+        logLevel: logLevel.NOTHING,
+        ...kafkajsAccess(access),
+    });
     const admin = kafka.admin();
     await admin.connect();
     try {
@@ -352,7 +358,7 @@ export async function runLoadtest(
             ]);
             return { mysql: Number((mysqlRows as { n: number }[])[0].n), postgres: Number(postgresRows.rows[0].n) };
         };
-        const eventsBefore = await topicEvents(target.kafkaBootstrapServers, Object.values(topics));
+        const eventsBefore = await topicEvents(target.kafkaBootstrapServers, target.kafkaAccess, Object.values(topics));
         const conflictsBefore = await countConflicts();
 
         for (const side of sides) progress.start(directionOf(side), plans[side].writes.length);
@@ -376,7 +382,7 @@ export async function runLoadtest(
         const convergedAfterMs = await waitConverged(db, target, table, options.convergeTimeoutSeconds * 1000);
         // Events still in flight when the sides did not converge are counted as they stand.
         await sleep(convergedAfterMs === null ? 0 : 1000);
-        const eventsAfter = await topicEvents(target.kafkaBootstrapServers, Object.values(topics));
+        const eventsAfter = await topicEvents(target.kafkaBootstrapServers, target.kafkaAccess, Object.values(topics));
         const conflictsAfter = await countConflicts();
 
         const directions: Partial<Record<Direction, DirectionResult>> = {};

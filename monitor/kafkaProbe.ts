@@ -2,7 +2,8 @@
 // offset, kafka_exporter's series) and the records held in each direction's dead-letter topic. Plaintext
 // (local, dev) or MSK IAM (prod).
 import { Admin, Kafka, KafkaConfig, logLevel } from "kafkajs";
-import { MonitorSettings } from "../core/monitorSettings";
+import { kafkajsAccess } from "../core/kafkaAccess";
+import { MonitorSecrets, MonitorSettings } from "../core/monitorSettings";
 import { deadLetterTopic } from "../core/topics";
 import { Direction, DIRECTIONS } from "../core/vocabulary";
 import { MonitorMetrics } from "./metrics";
@@ -91,6 +92,7 @@ export class KafkaProbe {
     constructor(
         private readonly settings: MonitorSettings,
         private readonly metrics: MonitorMetrics,
+        secrets?: Pick<MonitorSecrets, "kafkaPassword">,
     ) {
         const timeout = settings.probeTimeoutSeconds * 1000;
         const brokers = settings.kafka.bootstrapServers.split(",").map((broker) => broker.trim());
@@ -102,6 +104,7 @@ export class KafkaProbe {
             retry: { retries: 0 },
             logLevel: logLevel.NOTHING,
             ...(settings.kafka.security === "msk-iam" ? mskIam(brokers) : {}),
+            ...(settings.kafka.security === "sasl-scram" ? kafkajsAccess({ ...settings.kafka, password: secrets?.kafkaPassword }) : {}),
         });
         this.admin = kafka.admin();
     }

@@ -46,7 +46,7 @@ export class HealthMonitor {
         this.db = openDatabases(settings, secrets);
         this.canary = new CanaryProbe(settings, this.db, this.metrics);
         this.connect = new ConnectProbe(settings, secrets.connectPassword, this.metrics, log);
-        this.kafka = new KafkaProbe(settings, this.metrics);
+        this.kafka = new KafkaProbe(settings, this.metrics, secrets);
         this.databases = new DatabaseProbes(settings, this.db, this.metrics);
     }
 

@@ -4,6 +4,7 @@
 // a source's record is a marker of a row it could not carry (too large, or NaN/infinity: dev.tandem.connect.UncarriableRow).
 // Reading them, and replaying sink records once their cause is fixed, is all this module does.
 import { IHeaders, Kafka, KafkaMessage, logLevel } from "kafkajs";
+import { KafkaAccess, kafkajsAccess } from "../core/kafkaAccess";
 import { Direction } from "../core/vocabulary";
 import { registerKafkaCodecs } from "./kafkaCodecs";
 
@@ -68,12 +69,15 @@ export function describeDeadLetter(direction: Direction, topic: string, partitio
 
 export interface QuarantineSource {
     bootstrapServers: string;
+    /** A secured cluster's access (absent: plaintext). */
+    access?: KafkaAccess;
     /** The dead-letter topic of each direction (stack outputs topics.*.deadLetter). */
     deadLetterTopics: Record<Direction, string>;
 }
 
-function kafkaOf(bootstrapServers: string): Kafka {
+function kafkaOf(bootstrapServers: string, access?: KafkaAccess): Kafka {
     return new Kafka({
+        ...kafkajsAccess(access),
         clientId: "tandem-quarantine",
         brokers: bootstrapServers.split(","),
         logLevel: logLevel.NOTHING,
@@ -87,7 +91,7 @@ export async function readQuarantine(
     onProgress?: (read: number, total: number) => void,
 ): Promise<QuarantinedRecord[]> {
     registerKafkaCodecs();
-    const kafka = kafkaOf(source.bootstrapServers);
+    const kafka = kafkaOf(source.bootstrapServers, source.access);
     const admin = kafka.admin();
     await admin.connect();
     const ends = new Map<string, Map<number, bigint>>();
@@ -148,11 +152,16 @@ export async function readQuarantine(
 export async function replayQuarantined(
     bootstrapServers: string,
     records: QuarantinedRecord[],
+    access?: KafkaAccess,
 ): Promise<{ replayed: number; skipped: QuarantinedRecord[] }> {
     const replayable = records.filter((record) => record.replayable && record.origin.topic !== "(unknown)");
     const skipped = records.filter((record) => !replayable.includes(record));
     if (replayable.length === 0) return { replayed: 0, skipped };
-    const producer = kafkaOf(bootstrapServers).producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
+    const producer = kafkaOf(bootstrapServers, access).producer({
+        allowAutoTopicCreation: false,
+        idempotent: true,
+        maxInFlightRequests: 1,
+    });
     await producer.connect();
     try {
         for (const record of replayable) {

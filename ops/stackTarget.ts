@@ -7,7 +7,8 @@ import * as path from "path";
 import { CONFIG_NAMESPACE, configDefaults } from "../core/projectConfig";
 import { Policy } from "../core/model";
 import { DatabaseTls } from "../core/databaseTls";
-import { DatabaseTlsMode, Direction, MysqlFlavor } from "../core/vocabulary";
+import { DatabaseTlsMode, Direction, KafkaSecurity, MysqlFlavor } from "../core/vocabulary";
+import { KafkaAccess } from "../core/kafkaAccess";
 
 /** The Pulumi project's folder: the CLI runs `pulumi` there whatever the user's current directory. */
 export const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -28,6 +29,8 @@ export interface StackTarget {
     mysql: DatabaseAddress & { flavor: MysqlFlavor };
     postgres: DatabaseAddress & { schema: string };
     kafkaBootstrapServers: string;
+    /** How the tools log in to Kafka: the stack's Kafka admin (tandem:kafkaUser) on a secured cluster. */
+    kafkaAccess: KafkaAccess;
     /** Kafka Connect's REST API as the stack reaches it (stack output). */
     connectUrl: string;
     /** `tandem:tables` as the stack sets it (empty when it selects tables with tableInclude). */
@@ -140,6 +143,11 @@ export function readStackTarget(stack: string, options: { withSyncWriter?: boole
             },
         },
         kafkaBootstrapServers: outputs.kafkaBootstrapServers,
+        kafkaAccess: {
+            security: (text("kafkaSecurity") || (text("environment") === "prod" ? "msk-iam" : "plaintext")) as KafkaSecurity,
+            ...(text("kafkaUser") ? { username: text("kafkaUser"), password: text("kafkaPassword") } : {}),
+            ...(text("kafkaTlsCa") ? { ca: text("kafkaTlsCa") } : {}),
+        },
         connectUrl: outputs.connectUrl ?? "",
         configuredTables: list(config.tables),
         syncedTables: outputs.tables ?? [],

@@ -28,10 +28,19 @@ KAFKA_PORT="${TANDEM_KAFKA_PORT:-19092}"
 KAFKA_CONTROLLER_PORT="${TANDEM_KAFKA_CONTROLLER_PORT:-19093}"
 CONNECT_PORT="${TANDEM_CONNECT_PORT:-18083}"
 CONNECT_METRICS_PORT="${TANDEM_CONNECT_METRICS_PORT:-19404}"
+# Kafka's secured listener (SCRAM-SHA-512 over TLS, ACLs) and the optional Connect worker that uses it.
+KAFKA_SECURE_PORT="${TANDEM_KAFKA_SECURE_PORT:-19094}"
+CONNECT_SECURE_PORT="${TANDEM_CONNECT_SECURE_PORT:-18093}"
+KAFKA_ADMIN=tandem-kafka-admin KAFKA_ADMIN_PASSWORD=sandbox-kafka-admin
+KAFKA_CONNECT_USER=tandem-connect KAFKA_CONNECT_PASSWORD=sandbox-kafka-connect
+# A principal with no ACL at all: what the secured listener must refuse.
+KAFKA_OUTSIDER=tandem-outsider KAFKA_OUTSIDER_PASSWORD=sandbox-kafka-outsider
 MARIADB_ADMIN=tandem_admin MARIADB_PASSWORD=sandbox-mariadb-admin
 POSTGRES_ADMIN=tandem_admin POSTGRES_PASSWORD=sandbox-postgres-admin
 DATABASE=app
 PARTS=(mariadb postgres kafka connect)
+# Started only when named (`up connect-secure`), stopped by `down` with the rest.
+ALL_PARTS=(mariadb postgres kafka connect connect-secure)
 
 STATE="$TANDEM_STATE_DIR"
 RUN="$STATE/run" LOGS="$STATE/logs" SECRETS_DIR="$STATE/connect-secrets"
@@ -54,7 +63,7 @@ if [[ $(id -u) -eq 0 ]] && ! others_can_reach "$STATE"; then
 fi
 PG_DATA="$POSTGRES_DIR/data" POSTGRES_SOCKET_DIR="$POSTGRES_DIR" POSTGRES_TLS_DIR="$POSTGRES_DIR/tls"
 TLS_DIR="$STATE/tls"
-KAFKA_DIR="$STATE/kafka" KAFKA_DATA="$STATE/kafka/data" CONNECT_DIR="$STATE/connect"
+KAFKA_DIR="$STATE/kafka" KAFKA_DATA="$STATE/kafka/data" CONNECT_DIR="$STATE/connect" CONNECT_SECURE_DIR="$STATE/connect-secure"
 PG_BIN="/usr/lib/postgresql/$POSTGRES_MAJOR/bin"
 KAFKA_LIBS="$TANDEM_JVM_HOME/kafka/libs" PLUGIN_PATH="$TANDEM_PLUGINS_HOME/plugins"
 JMX_AGENT="$TANDEM_JVM_HOME/agents/jmx_prometheus_javaagent.jar"
@@ -64,8 +73,9 @@ addr_of() {
   case "$1" in
     mariadb) echo "$HOST:$MARIADB_PORT" ;;
     postgres) echo "$HOST:$POSTGRES_PORT" ;;
-    kafka) echo "$HOST:$KAFKA_PORT (controller :$KAFKA_CONTROLLER_PORT)" ;;
+    kafka) echo "$HOST:$KAFKA_PORT (controller :$KAFKA_CONTROLLER_PORT, SASL_SSL :$KAFKA_SECURE_PORT)" ;;
     connect) echo "http://$HOST:$CONNECT_PORT (metrics :$CONNECT_METRICS_PORT)" ;;
+    connect-secure) echo "http://$HOST:$CONNECT_SECURE_PORT (Kafka as $KAFKA_CONNECT_USER over SASL_SSL)" ;;
   esac
 }
 die() { echo "sandbox: $*" >&2; exit 1; }
@@ -88,7 +98,7 @@ require() {
 render() {
   local src="$1" dst="$2" v args=()
   for v in HOST MARIADB_PORT MARIADB_SOCKET MARIADB_DATA MARIADB_LOG POSTGRES_PORT POSTGRES_SOCKET_DIR TLS_DIR POSTGRES_TLS_DIR \
-           KAFKA_PORT KAFKA_CONTROLLER_PORT KAFKA_DATA CONNECT_PORT PLUGIN_PATH SECRETS_DIR; do
+           KAFKA_SECURE_PORT KAFKA_ADMIN KAFKA_CONNECT_USER CONNECT_SECURE_PORT CONNECT_SECURE_DIR KAFKA_PORT KAFKA_CONTROLLER_PORT KAFKA_DATA CONNECT_PORT PLUGIN_PATH SECRETS_DIR; do
     args+=(-e "s|@$v@|${!v}|g")
   done
   sed "${args[@]}" "$src" >"$dst.tmp"
@@ -105,6 +115,7 @@ pid_of() {
     mariadb) file="$RUN/mariadb.pid" want=mariadbd ;;
     kafka) file="$RUN/kafka.pid" want=kafka.Kafka ;;
     connect) file="$RUN/connect.pid" want=ConnectDistributed ;;
+    connect-secure) file="$RUN/connect-secure.pid" want=ConnectDistributed ;;
   esac
   [[ -f "$file" ]] || return 0
   pid="$(head -1 "$file" 2>/dev/null || true)"
@@ -296,9 +307,30 @@ start_kafka() {
   fi
   local p
   for p in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do port_open "$p" && die "port $p is taken by another process"; done
+  cat "$TLS_DIR/server.key" "$TLS_DIR/server.pem" >"$TLS_DIR/kafka-keystore.pem" && chmod 600 "$TLS_DIR/kafka-keystore.pem"
   # The broker keeps Kafka's own 20 ms pause target (latency of every client).
   jvm kafka 1g 20 -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_DIR/server.properties"
   wait_for kafka 90 kafka_ready
+  kafka_principals
+}
+
+# The secured listener's principals (SCRAM credentials, set on every start: idempotent; the sandbox's own
+# loopback passwords, briefly on ConfigCommand's command line, which takes no file for them) and the ACLs of the
+# secured Connect worker's own internal topics and group. What a stack's pipeline needs, the stack grants.
+kafka_principals() {
+  local user password
+  for user in "$KAFKA_ADMIN:$KAFKA_ADMIN_PASSWORD" "$KAFKA_CONNECT_USER:$KAFKA_CONNECT_PASSWORD" "$KAFKA_OUTSIDER:$KAFKA_OUTSIDER_PASSWORD"; do
+    password="${user#*:}" user="${user%%:*}"
+    "${KAFKA_TOOL[@]}" kafka.admin.ConfigCommand --bootstrap-server "$HOST:$KAFKA_PORT" \
+      --entity-type users --entity-name "$user" --alter --add-config "SCRAM-SHA-512=[iterations=8192,password=$password]" \
+      >>"$LOGS/kafka.out" 2>&1 || die "could not set the SCRAM credential of $user (see $LOGS/kafka.out)"
+  done
+  local acl=("${KAFKA_TOOL[@]}" org.apache.kafka.tools.AclCommand --bootstrap-server "$HOST:$KAFKA_PORT" --add --force
+    --allow-principal "User:$KAFKA_CONNECT_USER")
+  { "${acl[@]}" --operation All --topic tandem-sandbox-secure- --resource-pattern-type prefixed &&
+    "${acl[@]}" --operation All --group tandem-sandbox-secure &&
+    "${acl[@]}" --operation Describe --operation DescribeConfigs --cluster; } >>"$LOGS/kafka.out" 2>&1 ||
+    die "could not grant the secured Connect worker its ACLs (see $LOGS/kafka.out)"
 }
 
 connect_ready() {
@@ -329,9 +361,24 @@ start_connect() {
   wait_for connect 240 connect_ready
 }
 
+# The second worker, on the secured listener: its credentials in a file only it reads (${file:...} in its config).
+start_connect_secure() {
+  [[ -f "$TANDEM_PLUGINS_HOME/.tandem-plugins-complete" ]] || die "no plugin path in $TANDEM_PLUGINS_HOME: run toolchain/connect-plugins.sh"
+  [[ -n "$(pid_of kafka)" ]] || die "connect-secure needs kafka: sandbox/sandbox.sh up"
+  mkdir -p "$CONNECT_SECURE_DIR" "$SECRETS_DIR" && chmod 700 "$CONNECT_SECURE_DIR"
+  (umask 077 && printf 'sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="%s" password="%s";\n' \
+    "$KAFKA_CONNECT_USER" "$KAFKA_CONNECT_PASSWORD" >"$CONNECT_SECURE_DIR/kafka-credentials.properties")
+  render "$CONF/connect-secure-worker.properties.tmpl" "$CONNECT_SECURE_DIR/worker.properties"
+  port_open "$CONNECT_SECURE_PORT" && die "port $CONNECT_SECURE_PORT is taken by another process"
+  jvm connect-secure 1g 200 -cp "$KAFKA_LIBS/*" org.apache.kafka.connect.cli.ConnectDistributed "$CONNECT_SECURE_DIR/worker.properties"
+  wait_for connect-secure 240 connect_secure_ready
+}
+connect_secure_ready() { [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://$HOST:$CONNECT_SECURE_PORT/health")" == 200 ]]; }
+
 # Cheap health check of a part that already runs.
 healthy() {
   case "$1" in
+    connect-secure) [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://$HOST:$CONNECT_SECURE_PORT/health")" == 200 ]] ;;
     mariadb) mariadb_ping ;;
     postgres) pg_ready ;;
     kafka) port_open "$KAFKA_PORT" ;;
@@ -360,17 +407,31 @@ TANDEM_CONNECT_METRICS_URL=http://$HOST:$CONNECT_METRICS_PORT/metrics
 TANDEM_CONNECT_SECRETS_DIR=$SECRETS_DIR
 TANDEM_POSTGRES_LOG=$(log_of postgres)
 TANDEM_DATABASE_TLS_CA=$TLS_DIR/ca.pem
+TANDEM_KAFKA_SECURE_BOOTSTRAP=$HOST:$KAFKA_SECURE_PORT
+TANDEM_KAFKA_TLS_CA=$TLS_DIR/ca.pem
+TANDEM_KAFKA_ADMIN_USER=$KAFKA_ADMIN
+TANDEM_KAFKA_ADMIN_PASSWORD=$KAFKA_ADMIN_PASSWORD
+TANDEM_KAFKA_CONNECT_USER=$KAFKA_CONNECT_USER
+TANDEM_KAFKA_CONNECT_PASSWORD=$KAFKA_CONNECT_PASSWORD
+TANDEM_KAFKA_OUTSIDER_USER=$KAFKA_OUTSIDER
+TANDEM_KAFKA_OUTSIDER_PASSWORD=$KAFKA_OUTSIDER_PASSWORD
+TANDEM_CONNECT_SECURE_URL=http://$HOST:$CONNECT_SECURE_PORT
 EOF
   mv "$STATE/sandbox.env.tmp" "$STATE/sandbox.env"
 }
 
 # ---- commands ----------------------------------------------------------------------------------------------
-cmd_up() {
+cmd_up() { # [part...]: the default parts, plus optional ones named
   require
   mkdir -p "$RUN" "$LOGS"
   write_env
-  local part pid start
-  for part in "${PARTS[@]}"; do
+  local part pid start wanted=("${PARTS[@]}") parts=()
+  for part in "$@"; do
+    [[ " ${ALL_PARTS[*]} " == *" $part "* ]] || die "unknown part '$part' (parts: ${ALL_PARTS[*]})"
+    wanted+=("$part")
+  done
+  for part in "${ALL_PARTS[@]}"; do [[ " ${wanted[*]} " == *" $part "* ]] && parts+=("$part"); done
+  for part in "${parts[@]}"; do
     pid="$(pid_of "$part")"
     if [[ -n "$pid" && $part == connect ]] && ! grep -qxF "plugin.path=$PLUGIN_PATH" "$CONNECT_DIR/worker.properties" 2>/dev/null; then
       [[ -f "$TANDEM_PLUGINS_HOME/.tandem-plugins-complete" ]] || die "connect-plugins/ changed and $TANDEM_PLUGINS_HOME is not built: run toolchain/connect-plugins.sh"
@@ -383,7 +444,7 @@ cmd_up() {
       printf '%-9s already running  pid %-8s %s\n' "$part" "$pid" "$(addr_of "$part")"
     else
       start=$SECONDS
-      "start_$part"
+      "start_${part//-/_}"
       printf '%-9s started in %3ss  pid %-8s %s\n' "$part" "$((SECONDS - start))" "$(pid_of "$part")" "$(addr_of "$part")"
     fi
   done
@@ -405,9 +466,9 @@ stop_stack_processes() { # what `pulumi up` of a local stack started beside the 
 }
 
 cmd_down() { # [part...]: all parts by default, stopped in reverse dependency order
-  local parts=("${PARTS[@]}") i part pid
+  local parts=("${ALL_PARTS[@]}") i part pid
   if [[ $# -gt 0 ]]; then
-    for part in "$@"; do [[ " ${PARTS[*]} " == *" $part "* ]] || die "unknown part '$part' (parts: ${PARTS[*]})"; done
+    for part in "$@"; do [[ " ${ALL_PARTS[*]} " == *" $part "* ]] || die "unknown part '$part' (parts: ${ALL_PARTS[*]})"; done
     parts=("$@")
   else
     stop_stack_processes
@@ -420,7 +481,7 @@ cmd_down() { # [part...]: all parts by default, stopped in reverse dependency or
       mariadb) stop_mariadb "$pid" ;;
       postgres) stop_postgres "$pid" ;;
       kafka) stop_pid kafka "$pid" 60 ;;
-      connect) stop_pid connect "$pid" 60 ;;
+      connect | connect-secure) stop_pid "$part" "$pid" 60 ;;
     esac
     rm -f "$RUN/$part.pid"
     printf '%-9s stopped\n' "$part"
@@ -439,6 +500,8 @@ cmd_status() {
       rc=3
     fi
   done
+  pid="$(pid_of connect-secure)"
+  [[ -z "$pid" ]] || printf '%-9s %-8s %-8s %s\n' connect-secure running "$pid" "$(addr_of connect-secure)"
   return $rc
 }
 
@@ -469,9 +532,9 @@ cmd_reset() {
 }
 
 case "${1:-}" in
-  up) cmd_up ;;
+  up) shift; cmd_up "$@" ;;
   down) shift; cmd_down "$@" ;;
-  restart) shift; cmd_down "$@"; cmd_up ;;
+  restart) shift; cmd_down "$@"; cmd_up "$@" ;;
   status) cmd_status ;;
   logs) shift; cmd_logs "$@" ;;
   reset) cmd_reset ;;

@@ -17,14 +17,23 @@ function fromStack(stack: string, port: number, host: string): { settings: Monit
             listen: { host, port },
             mysql: { ...target.mysql, user: access.mysql.user },
             postgres: { ...target.postgres, user: access.postgres.user },
-            kafka: { bootstrapServers: target.kafkaBootstrapServers, security: "plaintext" },
+            kafka: {
+                bootstrapServers: target.kafkaBootstrapServers,
+                security: target.kafkaAccess.security,
+                ...(target.kafkaAccess.username ? { username: target.kafkaAccess.username } : {}),
+                ...(target.kafkaAccess.ca ? { ca: target.kafkaAccess.ca } : {}),
+            },
             connect: { url: target.connectUrl },
             intervalSeconds: MONITOR_DEFAULTS.intervalSeconds,
             delayObjectiveSeconds: MONITOR_DEFAULTS.delayObjectiveSeconds,
             probeTimeoutSeconds: MONITOR_DEFAULTS.probeTimeoutSeconds,
             watchdog: { ...MONITOR_DEFAULTS.watchdog },
         },
-        secrets: { mysqlPassword: access.mysql.password, postgresPassword: access.postgres.password },
+        secrets: {
+            mysqlPassword: access.mysql.password,
+            postgresPassword: access.postgres.password,
+            ...(target.kafkaAccess.password ? { kafkaPassword: target.kafkaAccess.password } : {}),
+        },
     };
 }
 

@@ -108,6 +108,31 @@ describe("settings", () => {
         );
     });
 
+    it("local: sasl-scram needs both principals and their passwords, and a PEM CA; other environments refuse it", () => {
+        const secured = {
+            ...valid,
+            kafkaSecurity: "sasl-scram",
+            kafkaUser: "admin",
+            kafkaConnectUser: "connect",
+            kafkaTlsCa: CA,
+            kafkaPasswordSet: true,
+            kafkaConnectPasswordSet: true,
+        };
+        assert.deepEqual(validateSettings(secured).kafka, { security: "sasl-scram", user: "admin", connectUser: "connect", ca: CA.trim() });
+        assert.equal(validateSettings(valid).kafka.security, "plaintext");
+        assert.throws(
+            () => validateSettings({ ...secured, kafkaConnectUser: "", kafkaPasswordSet: false, kafkaTlsCa: "nope" }),
+            (error: Error) =>
+                /tandem:kafkaConnectUser is required/.test(error.message) &&
+                /tandem:kafkaPassword is required/.test(error.message) &&
+                /tandem:kafkaTlsCa must be PEM/.test(error.message),
+        );
+        assert.throws(
+            () => validateSettings({ ...valid, kafkaSecurity: "msk-iam" }),
+            /tandem:kafkaSecurity must be plaintext or sasl-scram on local/,
+        );
+    });
+
     it("requires an absolute secrets folder", () => {
         assert.throws(
             () => validateSettings({ ...valid, connectSecretsDir: "secrets" }),

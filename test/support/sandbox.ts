@@ -14,6 +14,15 @@ export interface Sandbox {
     connectSecretsDir: string;
     /** The sandbox's CA (PEM): its databases offer TLS on it, and require it after `sandbox.sh tls-required on`. */
     tlsCa?: string;
+    /** Kafka's secured listener (SCRAM-SHA-512 over TLS, ACLs), its principals, and the Connect worker using it. */
+    kafkaSecure?: {
+        bootstrap: string;
+        ca: string;
+        admin: { user: string; password: string };
+        connect: { user: string; password: string };
+        outsider: { user: string; password: string };
+        connectUrl: string;
+    };
 }
 
 export function stateDir(): string {
@@ -53,6 +62,18 @@ export function readSandbox(): Sandbox {
         kafkaBootstrap: need("TANDEM_KAFKA_BOOTSTRAP"),
         connectUrl: need("TANDEM_CONNECT_URL"),
         connectSecretsDir: need("TANDEM_CONNECT_SECRETS_DIR"),
+        ...(env.TANDEM_KAFKA_SECURE_BOOTSTRAP && env.TANDEM_KAFKA_TLS_CA && fs.existsSync(env.TANDEM_KAFKA_TLS_CA)
+            ? {
+                  kafkaSecure: {
+                      bootstrap: env.TANDEM_KAFKA_SECURE_BOOTSTRAP,
+                      ca: fs.readFileSync(env.TANDEM_KAFKA_TLS_CA, "utf8"),
+                      admin: { user: need("TANDEM_KAFKA_ADMIN_USER"), password: need("TANDEM_KAFKA_ADMIN_PASSWORD") },
+                      connect: { user: need("TANDEM_KAFKA_CONNECT_USER"), password: need("TANDEM_KAFKA_CONNECT_PASSWORD") },
+                      outsider: { user: need("TANDEM_KAFKA_OUTSIDER_USER"), password: need("TANDEM_KAFKA_OUTSIDER_PASSWORD") },
+                      connectUrl: need("TANDEM_CONNECT_SECURE_URL"),
+                  },
+              }
+            : {}),
         ...(env.TANDEM_DATABASE_TLS_CA && fs.existsSync(env.TANDEM_DATABASE_TLS_CA)
             ? { tlsCa: fs.readFileSync(env.TANDEM_DATABASE_TLS_CA, "utf8") }
             : {}),

@@ -23,7 +23,7 @@ export function dlqReplayCommand() {
                     return 0;
                 }
                 await confirm(`replay ${replayable} of ${records.length} selected record(s) to their change topics?`, selection.yes);
-                const { replayed, skipped } = await replayQuarantined(source.bootstrapServers, records);
+                const { replayed, skipped } = await replayQuarantined(source.bootstrapServers, records, source.access);
                 const result = {
                     replayed,
                     notReplayable: skipped.map((record) => ({ id: recordId(record), table: record.table, error: record.error })),
