@@ -43,6 +43,7 @@ export default tseslint.config(
             "database/*.ts",
             "host/localProcessProvider.ts",
             "kafka/topicProvider.ts",
+            "kafka/aclProvider.ts",
         ],
         rules: { "@typescript-eslint/no-require-imports": "off" },
     },
