@@ -36,6 +36,7 @@ export = async () => {
         initialLoad: settings.initialLoad,
         binlogRetention: { hours: settings.binlogRetentionHours, hosting: settings.environment === "prod" ? "rds" : "self-managed" },
         maxRowBytes: settings.maxRowBytes,
+        connectorSettleSeconds: settings.connectorSettleSeconds,
         connectorsWaitFor: environment.dependencies,
     });
 

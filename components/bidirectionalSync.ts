@@ -91,6 +91,8 @@ export interface BidirectionalSyncArgs {
     mysqlAccountHost?: string;
     /** Largest row change the topics carry; larger rows are quarantined at the source. */
     maxRowBytes: number;
+    /** Seconds each connector must stay RUNNING before its update succeeds (default 10). */
+    connectorSettleSeconds?: number;
     /** Resources the connectors must wait for (topics they must not create themselves). */
     connectorsWaitFor?: pulumi.Resource[];
 }
@@ -379,6 +381,7 @@ export class BidirectionalSync extends pulumi.ComponentResource {
                     config: resolved.config,
                     // With the teardown, the slot and the sync's topics go too: positions in them must go as well.
                     resetOffsetsOnDelete: teardownOnDelete,
+                    ...(args.connectorSettleSeconds !== undefined ? { settleSeconds: args.connectorSettleSeconds } : {}),
                     ...(Object.keys(files).length > 0 ? { files } : {}),
                     ...stored.args,
                 },

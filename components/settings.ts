@@ -88,6 +88,8 @@ export interface Settings {
     acceptRisks: string[];
     /** Largest row change carried by the topics (JSON with schema); larger ones are quarantined at the source. */
     maxRowBytes: number;
+    /** Seconds the connectors must stay RUNNING before an update succeeds. */
+    connectorSettleSeconds: number;
     /** How Kafka's clients authenticate, and (sasl-scram) as whom and with which CA. */
     kafka: { security: KafkaSecurity; user: string; connectUser: string; ca: string };
     /** The health monitor: deployed or not, its port, the delay objective, and whether its watchdog restarts. */
@@ -196,6 +198,12 @@ export function validateSettings(raw: RawSettings): Settings {
             );
     }
     const kafka = kafkaSettings(raw, environment, errors);
+    const connectorSettleSeconds = isUnset(raw["connectorSettleSeconds"]) ? 10 : Number(raw["connectorSettleSeconds"]);
+    if (!Number.isInteger(connectorSettleSeconds) || connectorSettleSeconds < 0 || connectorSettleSeconds > 120)
+        errors.add(
+            "connectorSettleSeconds",
+            `must be a whole number of seconds in 0..120, got ${JSON.stringify(raw["connectorSettleSeconds"])}`,
+        );
     const prod = environment === "prod" ? prodSettings(raw, errors) : undefined;
     const sizing = sizingSettings(raw, environment, errors);
     const tables = parseList(raw["tables"], "tables", errors, TABLE_NAME);
@@ -261,6 +269,7 @@ export function validateSettings(raw: RawSettings): Settings {
         initialLoad,
         acceptRisks,
         maxRowBytes,
+        connectorSettleSeconds,
         kafka,
         healthMonitor,
     };

@@ -29,6 +29,8 @@ export interface ConnectorArgs {
     state?: pulumi.Input<DesiredState>;
     /** Seconds to wait for the connector and its tasks to reach the state (default 180). */
     timeoutSeconds?: pulumi.Input<number>;
+    /** How long the connector and its tasks must stay in the desired state before success (default 10 s). */
+    settleSeconds?: pulumi.Input<number>;
     /** Delete its offsets with it (a source whose position dies with it, e.g. a dropped slot). */
     resetOffsetsOnDelete?: pulumi.Input<boolean>;
 }
@@ -65,6 +67,7 @@ export class Connector extends pulumi.dynamic.Resource {
                 state: args.state,
                 resetOffsetsOnDelete: args.resetOffsetsOnDelete,
                 timeoutSeconds: args.timeoutSeconds,
+                settleSeconds: args.settleSeconds,
                 // outputs
                 sensitiveHashes: undefined,
                 sensitiveSalt: undefined,

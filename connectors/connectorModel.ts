@@ -47,6 +47,12 @@ export interface ConnectorInputs {
     /** How long create/update wait for the connector and its tasks to reach the state (default 180). */
     timeoutSeconds?: number;
     /**
+     * How long the connector and all its tasks must stay in the desired state before create/update succeed
+     * (default DEFAULT_SETTLE_SECONDS): a task that fails at its first poll (a record too large, a refused write)
+     * fails the update with its trace instead of being found FAILED after a successful `up`.
+     */
+    settleSeconds?: number;
+    /**
      * Delete the connector's offsets with it (stop, `DELETE …/offsets`, delete): for a source whose position dies
      * with it (a dropped replication slot), so that a connector created again under the name starts afresh.
      */
@@ -79,6 +85,8 @@ export interface CheckFailure {
 }
 
 export const DEFAULT_TIMEOUT_SECONDS = 180;
+/** Long enough for a source's first poll and send, or a sink's first batch, to fail. */
+export const DEFAULT_SETTLE_SECONDS = 10;
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,248}$/;
 const K8S_SECRET_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/;
@@ -130,6 +138,12 @@ export function checkConnectorInputs(inputs: Partial<ConnectorInputs>): CheckFai
     }
     if (inputs.timeoutSeconds !== undefined && !(inputs.timeoutSeconds > 0)) {
         fail("timeoutSeconds", "must be a positive number of seconds");
+    }
+    if (
+        inputs.settleSeconds !== undefined &&
+        !(inputs.settleSeconds >= 0 && inputs.settleSeconds < (inputs.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS))
+    ) {
+        fail("settleSeconds", "must be a number of seconds, at least 0 and below timeoutSeconds");
     }
     if (inputs.auth !== undefined && !(inputs.auth.username && inputs.auth.password)) {
         fail("auth", "needs both username and password");
@@ -229,6 +243,7 @@ export function diffConnector(olds: ConnectorOutputs, news: ConnectorInputs): Co
     for (const key of changedConfigKeys(olds.files ?? {}, news.files ?? {})) changed.push(`files["${key}"]`);
     if (olds.kubernetesSecret !== news.kubernetesSecret) changed.push("kubernetesSecret");
     if (olds.timeoutSeconds !== news.timeoutSeconds) changed.push("timeoutSeconds");
+    if (olds.settleSeconds !== news.settleSeconds) changed.push("settleSeconds");
     if (Boolean(olds.resetOffsetsOnDelete) !== Boolean(news.resetOffsetsOnDelete)) changed.push("resetOffsetsOnDelete");
     if (olds.auth?.username !== news.auth?.username || olds.auth?.password !== news.auth?.password) changed.push("auth");
     return { changes: changed.length > 0, replaces, changed };

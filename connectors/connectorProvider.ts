@@ -8,6 +8,7 @@ import {
     connectStateOf,
     ConnectorInputs,
     ConnectorOutputs,
+    DEFAULT_SETTLE_SECONDS,
     DEFAULT_TIMEOUT_SECONDS,
     desiredStateOf,
     diffConnector,
@@ -21,9 +22,6 @@ import {
 import { removeConnectorSecrets, writeConnectorSecrets } from "./workerSecrets";
 import { UNKNOWN } from "../core/unknown";
 
-// The desired state must hold this long before create/update report success, so a task that fails right
-// after starting (bad credentials, unreachable database) fails the update instead of passing it.
-const SETTLE_MS = 2_000;
 // Right after a config change or a restart request Connect may still report the old, FAILED task: a failure
 // counts once it has lasted this long.
 const FAILED_GRACE_MS = 5_000;
@@ -64,6 +62,9 @@ function hasUnknowns(value: unknown): boolean {
 async function waitFor(client: ConnectClient, inputs: ConnectorInputs): Promise<ConnectorStatus> {
     const timeoutMs = (inputs.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
     const deadline = Date.now() + timeoutMs;
+    // The desired state must hold this long before create/update report success, so that a task failing right
+    // after it starts (bad credentials, a record too large at its first poll) fails the update with its trace.
+    const settleMs = (inputs.settleSeconds ?? DEFAULT_SETTLE_SECONDS) * 1000;
     let reachedSince: number | undefined;
     let failedSince: number | undefined;
     let summary = "connector not found";
@@ -81,7 +82,7 @@ async function waitFor(client: ConnectClient, inputs: ConnectorInputs): Promise<
             }
             if (progress.kind === "reached") {
                 reachedSince ??= Date.now();
-                if (Date.now() - reachedSince >= SETTLE_MS) return status;
+                if (Date.now() - reachedSince >= settleMs) return status;
             } else if (progress.kind === "pending") {
                 reachedSince = undefined;
                 summary = progress.summary;

@@ -26,7 +26,8 @@ export function postgresRoles(options: PostgresSyncOptions): string[] {
 }
 
 /**
- * Drops both roles, first revoking what they hold (a role that still holds privileges cannot be dropped).
+ * Drops both roles, first revoking what they hold and handing what they own to the admin (a role that still
+ * holds privileges or owns objects cannot be dropped).
  * The block keeps the indentation it always had: other whitespace would update every existing stack's resource.
  */
 export function postgresRolesTeardown(options: Pick<PostgresSyncOptions, "schema" | "cdcUser" | "syncUser">): string[] {
@@ -40,6 +41,14 @@ export function postgresRolesTeardown(options: Pick<PostgresSyncOptions, "schema
             `                     EXECUTE 'REVOKE SET ON PARAMETER session_replication_role FROM ${inExecute(user)}';`,
             "                   END IF;",
             "                 END IF; END $do$",
+        ].join("\n"),
+        // What the role came to own (e.g. a table an older sink created through schema evolution) goes to the
+        // admin running the teardown, data kept; then its remaining privileges anywhere in this database.
+        [
+            `DO $do$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${pgLiteral(user)}) THEN`,
+            `  EXECUTE 'REASSIGN OWNED BY ${inExecute(user)} TO CURRENT_USER';`,
+            `  EXECUTE 'DROP OWNED BY ${inExecute(user)}';`,
+            "END IF; END $do$",
         ].join("\n"),
         `DROP ROLE IF EXISTS ${qi(user)}`,
     ]);

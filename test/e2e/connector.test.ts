@@ -256,6 +256,31 @@ e2eSuite("e2e: Connector resource", { timeout: 20 * 60 * 1000 }, (e2e) => {
         assert.equal((await connectStatus(spec.name)).connector.state, "RUNNING");
     });
 
+    it("fails up when a source task fails seconds after each start (a record too large), then, once fixed, stays RUNNING", async () => {
+        await stack.destroy();
+        const db = await mariadbConnection(e2e.sandbox);
+        await db.query(`INSERT INTO ${table} (id, name) VALUES (424242, 'larger than the producer allows')`).finally(() => db.end());
+        // Every change event (JSON with its schema) is larger than 1,000 bytes: the snapshot's first send fails.
+        const failing = sourceSpec(`conn-${suffix}-toolarge`, { "producer.override.max.request.size": "1000" });
+        const started = Date.now();
+        await assert.rejects(deploy(failing, { "database.password": e2e.sandbox.mariadb.password }), (error: Error) => {
+            assert.match(error.message, /connector conn-\S+-toolarge: task 0 FAILED/);
+            assert.match(error.message, /RecordTooLargeException|larger than the maximum request size/);
+            return true;
+        });
+        process.stdout.write(`      (up failed after ${Math.round((Date.now() - started) / 1000)} s)\n`);
+        const fixed = sourceSpec(`conn-${suffix}-toolarge`);
+        const result = await deploy(fixed, { "database.password": e2e.sandbox.mariadb.password });
+        assert.equal(result.summary.result, "succeeded");
+        await new Promise((resolve) => setTimeout(resolve, 60_000));
+        const status = await connectStatus(fixed.name);
+        assert.equal(status.connector.state, "RUNNING");
+        assert.deepEqual(
+            status.tasks.map((task: { state: string }) => task.state),
+            ["RUNNING"],
+        );
+    });
+
     it("fails up with the task's error when a task fails (bad sink credentials)", async () => {
         await stack.destroy();
         const sink: Spec = {

@@ -31,11 +31,20 @@ describe("PostgreSQL role builders", () => {
         assert.deepEqual(secretsUsed(postgresRoles(pgOptions)), ["cdc", "sync"]);
     });
 
-    it("revokes what each role holds before dropping it", () => {
+    it("revokes what each role holds and hands what it owns to the admin before dropping it", () => {
+        const handOver = (literal: string, role: string) =>
+            [
+                `DO $do$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${literal}) THEN`,
+                `  EXECUTE 'REASSIGN OWNED BY ${role} TO CURRENT_USER';`,
+                `  EXECUTE 'DROP OWNED BY ${role}';`,
+                "END IF; END $do$",
+            ].join("\n");
         assert.deepEqual(postgresRolesTeardown(pgOptions), [
             revokeBlock("'tandem_cdc'", '"public"', '"tandem_cdc"'),
+            handOver("'tandem_cdc'", '"tandem_cdc"'),
             `DROP ROLE IF EXISTS "tandem_cdc"`,
             revokeBlock("'tandem_sync'", '"public"', '"tandem_sync"'),
+            handOver("'tandem_sync'", '"tandem_sync"'),
             `DROP ROLE IF EXISTS "tandem_sync"`,
         ]);
         assert.deepEqual(secretsUsed(postgresRolesTeardown(pgOptions)), []);
@@ -50,7 +59,7 @@ describe("PostgreSQL role builders", () => {
         );
         assert.equal(postgresRoles(odd)[3], `ALTER ROLE "we""ird" PASSWORD {{secret:sync:postgres-scram}}`);
         assert.match(postgresRoles(odd).join("\n"), /GRANT USAGE ON SCHEMA "sales-eu\$2 'q""" TO "o'c", "we""ird"/);
-        const [cdcBlock, dropCdc, syncBlock] = postgresRolesTeardown(odd);
+        const [cdcBlock, , dropCdc, syncBlock] = postgresRolesTeardown(odd);
         assert.equal(cdcBlock, revokeBlock("'o''c'", `"sales-eu$2 ''q"""`, `"o''c"`));
         assert.equal(dropCdc, `DROP ROLE IF EXISTS "o'c"`);
         assert.equal(syncBlock, revokeBlock(`'we"ird'`, `"sales-eu$2 ''q"""`, `"we""ird"`));

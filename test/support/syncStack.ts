@@ -50,6 +50,8 @@ export async function syncStack(
         "tandem:postgresDatabase": { value: sandbox.postgres.database },
         "tandem:postgresUser": { value: sandbox.postgres.user },
         "tandem:postgresPassword": { value: sandbox.postgres.password, secret: true },
+        // A short settle window: the suites that prove the window (connector.test.ts) use the default.
+        "tandem:connectorSettleSeconds": { value: "3" },
         // The local stack's monitor holds port 8084; suites that test the monitor turn theirs on, on a port of their own.
         "tandem:healthMonitor": { value: "false" },
         ...Object.fromEntries(
