@@ -56,10 +56,22 @@ export function readConnectorFile(file: string): ConnectorFile {
     return parseConnectorFile(file, fs.readFileSync(file, "utf8"));
 }
 
-/** Connect's validation by the plugin's own rules, as `key: error` lines (empty when valid). */
-export async function validationErrors(session: Session, definition: ConnectorFile): Promise<string[]> {
+/**
+ * Connect's validation by the plugin's own rules (the answer, which types each key, and its errors as
+ * `key: error` lines, empty when valid). Connect does not store what it validates: secrets may be in it.
+ */
+export async function validateConnectorFile(
+    session: Session,
+    definition: ConnectorFile,
+): Promise<{ answer: ValidationAnswer; errors: string[] }> {
     const answer: ValidationAnswer = await session.connect().validate(definition.config["connector.class"], definition.config);
-    return (answer.configs ?? []).flatMap((entry) =>
+    const errors = (answer.configs ?? []).flatMap((entry) =>
         (entry.value?.errors ?? []).map((error) => `${entry.value?.name ?? entry.definition?.name}: ${error}`),
     );
+    return { answer, errors };
+}
+
+/** Connect's validation errors as `key: error` lines (empty when valid). */
+export async function validationErrors(session: Session, definition: ConnectorFile): Promise<string[]> {
+    return (await validateConnectorFile(session, definition)).errors;
 }

@@ -8,6 +8,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import axios from "axios";
 import { Stack } from "@pulumi/pulumi/automation";
+import { connectorSecretsFolder, secretReference } from "../../connectors/connectorModel";
+import { removeConnectorSecrets } from "../../connectors/workerSecrets";
 import { mysqlTableTopic } from "../../core/topics";
 import { e2eSuite } from "../support/e2eSuite";
 import { eventually, REPO_ROOT } from "../support/sandbox";
@@ -64,6 +66,7 @@ e2eSuite("e2e: tandem CLI", { timeout: 5 * 60 * 1000 }, (e2e) => {
 
     after(async () => {
         await axios.delete(`${e2e.sandbox.connectUrl}/connectors/${adhoc}`).catch(() => undefined);
+        removeConnectorSecrets(e2e.sandbox.connectSecretsDir, adhoc);
         await postgresQuery(e2e.sandbox, `DROP TABLE IF EXISTS public."${copyTable}"`).catch(() => undefined);
         await removeSyncStack(e2e.sandbox, stack, [table]);
         fs.rmSync(work, { recursive: true, force: true });
@@ -205,7 +208,7 @@ e2eSuite("e2e: tandem CLI", { timeout: 5 * 60 * 1000 }, (e2e) => {
         );
     });
 
-    it("an ad-hoc connector from a file: validated, deployed, paused, resumed, stopped, offsets reset re-reads from the start, deleted", async () => {
+    it("an ad-hoc connector from a file: validated, deployed (its password kept out of Connect), paused, resumed, stopped, offsets reset re-reads from the start, deleted", async () => {
         const { host, port, database, user, password } = e2e.sandbox.postgres;
         const definition = {
             name: adhoc,
@@ -233,12 +236,52 @@ e2eSuite("e2e: tandem CLI", { timeout: 5 * 60 * 1000 }, (e2e) => {
             /^invalid: .*\n {2}tasks\.max: Invalid value zero for configuration tasks\.max: Not a number of type INT/,
         );
         assert.equal(json<{ valid: boolean }>(["connectors", "validate", file]).valid, true);
+        // A stack whose secrets folder is unknown (its config unreadable, as prod has none): refused before anything is
+        // sent, the key named, never its value.
+        const nowhere = path.join(work, "nowhere.json");
+        fs.writeFileSync(nowhere, JSON.stringify({ ...definition, name: `${adhoc}-nowhere` }, null, 2));
+        const noFolder = tandem(["--stack", "no-such-stack", "--connect-url", e2e.sandbox.connectUrl, "connectors", "deploy", nowhere], {
+            stack: false,
+        });
+        userError(
+            noFolder,
+            2,
+            /connection\.password holds a secret that would be stored by Connect in plain text, and the secrets folder of stack no-such-stack is unknown.*write it as a config provider reference/,
+        );
+        assert.ok(!`${noFolder.stdout}${noFolder.stderr}`.includes(password), "the refusal never prints the password");
+        assert.equal((await axios.get(`${e2e.sandbox.connectUrl}/connectors`)).data.includes(`${adhoc}-nowhere`), false, "nothing sent");
         assert.deepEqual(json<{ name: string; action: string; state: string }>(["connectors", "deploy", file]), {
             name: adhoc,
             action: "created",
             state: "RUNNING",
             tasks: 1,
+            secrets: ["connection.password"],
         });
+        // The password is a file in the connector's folder, which the worker serves (`dir` provider); Connect holds the
+        // reference only, in its REST API as in its config topic (test/e2e/secretsScan.test.ts reads the topic).
+        const folder = connectorSecretsFolder(e2e.sandbox.connectSecretsDir, adhoc);
+        const reference = secretReference(e2e.sandbox.connectSecretsDir, adhoc, "connection.password");
+        const stored = (await axios.get(`${e2e.sandbox.connectUrl}/connectors/${adhoc}/config`)).data as Record<string, string>;
+        assert.equal(stored["connection.password"], reference);
+        assert.ok(!JSON.stringify(stored).includes(password), "Connect's config of the connector holds no password");
+        assert.equal(fs.readFileSync(path.join(folder, "connection.password"), "utf8"), password);
+        assert.deepEqual(fs.readdirSync(folder), ["connection.password"]);
+        // Deployed again (an update), for people: the key named, the value never printed; still a reference, still running.
+        const again = tandem(["connectors", "deploy", file]);
+        assert.equal(again.status, 0, `${again.stderr}${again.stdout}`);
+        assert.equal(again.stdout, `${adhoc} updated: RUNNING, 1 task(s); kept out of Connect as secret files: connection.password\n`);
+        assert.ok(!`${again.stdout}${again.stderr}`.includes(password), "deploy never prints the password");
+        assert.equal(
+            ((await axios.get(`${e2e.sandbox.connectUrl}/connectors/${adhoc}/config`)).data as Record<string, string>)[
+                "connection.password"
+            ],
+            reference,
+        );
+        const running = (await axios.get(`${e2e.sandbox.connectUrl}/connectors/${adhoc}/status`)).data as {
+            connector: { state: string };
+            tasks: { state: string }[];
+        };
+        assert.deepEqual([running.connector.state, running.tasks.map((task) => task.state)], ["RUNNING", ["RUNNING"]]);
         const copied = async (what: string) =>
             eventually(what, 60_000, async () => {
                 const rows = await postgresQuery<{ n: string }>(e2e.sandbox, `SELECT count(*) AS n FROM public."${copyTable}"`).catch(
@@ -248,7 +291,7 @@ e2eSuite("e2e: tandem CLI", { timeout: 5 * 60 * 1000 }, (e2e) => {
             });
         const rows = await copied("the ad-hoc sink's copy");
         const described = json<{ config: Record<string, string>; stack: unknown }>(["connectors", "describe", adhoc]);
-        assert.equal(described.config["connection.password"], "********");
+        assert.equal(described.config["connection.password"], reference, "a config provider reference, shown as it is");
         assert.equal(described.stack, null);
         assert.ok(!tandem(["connectors", "describe", adhoc]).stdout.includes(password), "the password is never printed");
         for (const [verb, state] of [
@@ -278,6 +321,7 @@ e2eSuite("e2e: tandem CLI", { timeout: 5 * 60 * 1000 }, (e2e) => {
         userError(tandem(["connectors", "deploy", file.replace("adhoc", "missing")]), 2, /no such file/);
         assert.deepEqual(json(["connectors", "delete", adhoc]), { deleted: [adhoc] });
         assert.equal((await axios.get(`${e2e.sandbox.connectUrl}/connectors`)).data.includes(adhoc), false);
+        assert.equal(fs.existsSync(folder), false, `delete removed the connector's secrets folder ${folder}`);
     });
 
     it("status: exit 1 naming the failed sink task; restart --include-tasks --failed-only brings it back", async () => {
