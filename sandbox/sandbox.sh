@@ -85,7 +85,7 @@ port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
 
 require() {
   local b
-  for b in mariadbd mariadb mariadb-admin mariadb-install-db java curl jq setsid; do
+  for b in mariadbd mariadb mariadb-admin mariadb-install-db java curl jq setsid openssl; do
     command -v "$b" >/dev/null || die "'$b' not found: run toolchain/system.sh"
   done
   for b in initdb pg_ctl pg_isready psql; do

@@ -20,6 +20,8 @@ NEEDS=(
   "maven|command -v mvn"
   "curl|command -v curl"
   "jq|command -v jq"
+  # The sandbox's CA and server certificates (database TLS, Kafka's SASL_SSL listener).
+  "openssl|command -v openssl"
   "procps|command -v ps"
   "iproute2|command -v ss"
   "util-linux|command -v setsid && command -v runuser && command -v flock"
