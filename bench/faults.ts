@@ -11,25 +11,33 @@ import { ChildProcess, execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import axios from "axios";
-import mysql from "mysql2/promise";
 import { dropLoadtestTableSql, LOADTEST_TABLE } from "../loadtest/sql";
 import { runOnBothSides } from "../ops/bothSides";
-import { mysqlAddress, readStackTarget, saveStackConfigFile, upStack } from "../ops/stackTarget";
+import { readStackTarget, saveStackConfigFile, upStack } from "../ops/stackTarget";
+import { injectPoisonRow, killAndRestart, postgresImmediateRestart, removePoisonRow, sandbox, sleep } from "./faultInjection";
 import { loadtest, log, ROOT, saveResult, STACK, stackOutputs } from "./lib";
 import { SECOND_WORKER_PORT, startSecondWorker } from "./workers";
 
 const RATE = Number(process.env.FAULT_RATE ?? 300);
-const MONITOR = process.env.FAULT_MONITOR_URL ?? "http://127.0.0.1:8084";
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const sandbox = (...args: string[]) => execFileSync("bash", [path.join(ROOT, "sandbox", "sandbox.sh"), ...args], { stdio: "ignore" });
-const pidOf = (part: string) => Number(fs.readFileSync(path.join(ROOT, ".sandbox", "run", `${part}.pid`), "utf8").trim());
+/** The poison row's table (scripts/demo.sh's). */
+const POISON_TABLE = "demo_items";
 const kill9 = (pid: number) => process.kill(pid, "SIGKILL");
 
-/** `kill -9` of a sandbox part, then its supervisor's restart after `downMs`. */
-async function killAndRestart(part: string, downMs: number): Promise<void> {
-    kill9(pidOf(part));
-    await sleep(downMs);
-    sandbox("up");
+let monitor: string | undefined;
+
+/** The stack's health monitor (its `dashboards.healthMonitor` output) unless FAULT_MONITOR_URL names another. */
+function monitorUrl(): string {
+    if (monitor) return monitor;
+    monitor = process.env.FAULT_MONITOR_URL;
+    if (!monitor) {
+        const outputs = JSON.parse(
+            execFileSync("pulumi", ["stack", "output", "--json", "--stack", STACK], { cwd: ROOT, encoding: "utf8" }),
+        );
+        monitor = outputs.dashboards?.healthMonitor as string | undefined;
+    }
+    if (!monitor)
+        throw new Error(`stack ${STACK} has no health monitor (dashboards.healthMonitor): the fault suite measures recovery with it`);
+    return monitor;
 }
 
 interface Fault {
@@ -109,40 +117,22 @@ const FAULTS: Fault[] = [
         name: "mariadb-restart",
         what: "clean restart of MariaDB",
         loadSeconds: 120,
-        async inject() {
-            sandbox("restart", "mariadb");
-        },
+        inject: () => sandbox("restart", "mariadb"),
     },
     {
         name: "postgres-immediate",
         what: "PostgreSQL stopped in immediate mode (no checkpoint, crash recovery on start), restarted",
         loadSeconds: 120,
-        async inject() {
-            const env = fs.readFileSync(path.join(ROOT, ".sandbox", "sandbox.env"), "utf8");
-            const logFile = /^TANDEM_POSTGRES_LOG=(.*)$/m.exec(env)?.[1];
-            if (!logFile) throw new Error("sandbox.env names no PostgreSQL log: restart the sandbox");
-            const data = path.join(path.dirname(logFile), "data");
-            const major = fs.readFileSync(path.join(data, "PG_VERSION"), "utf8").trim();
-            const pgCtl = [`/usr/lib/postgresql/${major}/bin/pg_ctl`, "stop", "-m", "immediate", "-D", data];
-            execFileSync(
-                process.getuid?.() === 0 ? "runuser" : pgCtl[0],
-                process.getuid?.() === 0 ? ["-u", "postgres", "--", ...pgCtl] : pgCtl.slice(1),
-                {
-                    stdio: "ignore",
-                },
-            );
-            await sleep(3000);
-            sandbox("up");
-        },
+        inject: () => postgresImmediateRestart(3000),
     },
     {
         name: "connect-down-3min",
         what: "Connect stopped for 3 minutes while both applications keep writing",
         loadSeconds: 240,
         async inject() {
-            sandbox("down", "connect");
+            await sandbox("down", "connect");
             await sleep(180_000);
-            sandbox("up");
+            await sandbox("up");
         },
     },
     {
@@ -168,7 +158,7 @@ const FAULTS: Fault[] = [
 
 async function healthOk(): Promise<boolean> {
     try {
-        return (await axios.get(`${MONITOR}/health`, { timeout: 2000 })).data.status === "ok";
+        return (await axios.get(`${monitorUrl()}/health`, { timeout: 2000 })).data.status === "ok";
     } catch {
         return false;
     }
@@ -183,26 +173,6 @@ async function deadLetters(): Promise<number> {
     return topics
         .filter((topic: { pipeline: string }) => topic.pipeline === "dead letters")
         .reduce((sum: number, topic: { records: number }) => sum + topic.records, 0);
-}
-
-/** A row PostgreSQL refuses (MySQL's zero date → NULL into a NOT NULL column): it must land in the quarantine. */
-async function injectPoisonRow(): Promise<number> {
-    const target = readStackTarget(STACK);
-    const db = await mysql.createConnection(mysqlAddress(target));
-    try {
-        await db.query("SET SESSION sql_mode = ''");
-        const [result] = await db.query(
-            "INSERT INTO demo_items (name, price, created_at) VALUES ('poison (fault suite)', 1.00, '0000-00-00 00:00:00')",
-        );
-        return (result as { insertId: number }).insertId;
-    } finally {
-        await db.end();
-    }
-}
-
-async function removePoisonRow(id: number): Promise<void> {
-    const db = await mysql.createConnection(mysqlAddress(readStackTarget(STACK)));
-    await db.query("DELETE FROM demo_items WHERE id = ?", [id]).finally(() => db.end());
 }
 
 function runTandem(args: string[]): { status: number | null; stdout: string } {
@@ -236,7 +206,8 @@ async function runFault(fault: Fault): Promise<Record<string, unknown>> {
     const dlqBefore = await deadLetters();
     const faultAt = Date.now();
     await fault.inject();
-    const poison = await injectPoisonRow();
+    const target = readStackTarget(STACK);
+    const poison = await injectPoisonRow(target, POISON_TABLE);
     const restoredAt = Date.now();
     let recoveredAt: number | null = null;
     while (Date.now() - restoredAt < 15 * 60_000) {
@@ -249,10 +220,10 @@ async function runFault(fault: Fault): Promise<Record<string, unknown>> {
     const exit = await loadDone;
     const result = JSON.parse(stdout || "null");
     const dlqAfter = await deadLetters();
-    await removePoisonRow(poison);
+    await removePoisonRow(target, POISON_TABLE, poison);
     const reconcile = runTandem(["reconcile", "--table", "tandem_loadtest", "demo_items", "-o", "json"]);
     const report = JSON.parse(reconcile.stdout || "null");
-    const statuses = (await axios.get("http://127.0.0.1:18083/connectors?expand=status")).data as Record<
+    const statuses = (await axios.get(`${stackOutputs().connectUrl}/connectors?expand=status`)).data as Record<
         string,
         { status: { connector: { state: string }; tasks: { state: string }[] } }
     >;
@@ -373,6 +344,7 @@ async function main(): Promise<void> {
     if (unknown.length > 0) throw new Error(`unknown fault(s) ${unknown.join(", ")}; known: ${FAULTS.map((f) => f.name).join(", ")}`);
     const chosen = names.length > 0 ? FAULTS.filter((fault) => names.includes(fault.name)) : FAULTS;
     const previous = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")).faults ?? []) : [];
+    monitorUrl(); // fails at once on a stack without a monitor
     const configFile = saveStackConfigFile(STACK);
     const ownAdded = !readStackTarget(STACK).syncedTables.includes(LOADTEST_TABLE);
     const outcomes: Outcome[] = previous.filter((o: { fault: string }) => !chosen.some((f) => f.name === o.fault));

@@ -4,7 +4,7 @@ import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import axios from "axios";
-import { ROOT } from "./lib";
+import { sandboxStateDir } from "./faultInjection";
 
 export const SECOND_WORKER_PORT = 18085;
 
@@ -12,7 +12,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A second worker of the sandbox's Connect group: its worker.properties with another REST port. */
 export function startSecondWorker(): ChildProcess {
-    const dir = path.join(ROOT, ".sandbox", "connect");
+    const dir = path.join(sandboxStateDir(), "connect");
     const properties = fs
         .readFileSync(path.join(dir, "worker.properties"), "utf8")
         .replace(/^listeners=.*$/m, `listeners=http://127.0.0.1:${SECOND_WORKER_PORT}`)
@@ -20,7 +20,7 @@ export function startSecondWorker(): ChildProcess {
     const file = path.join(dir, "worker-2.properties");
     fs.writeFileSync(file, properties);
     const libs = process.env.TANDEM_KAFKA_LIBS ?? path.join(process.env.TANDEM_JVM_HOME ?? "", "kafka", "libs");
-    const logFile = fs.openSync(path.join(ROOT, ".sandbox", "logs", "connect-2.log"), "a");
+    const logFile = fs.openSync(path.join(sandboxStateDir(), "logs", "connect-2.log"), "a");
     return spawn("java", ["-Xms512m", "-Xmx1536m", "-cp", `${libs}/*`, "org.apache.kafka.connect.cli.ConnectDistributed", file], {
         stdio: ["ignore", logFile, logFile],
     });
