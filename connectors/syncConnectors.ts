@@ -148,6 +148,9 @@ export function mysqlSyncSource(
             "tombstones.on.delete": "false",
             "snapshot.mode": options.initialLoad === "snapshot" ? "initial" : "no_data",
             "snapshot.locking.mode": "none",
+            // The binlog reader reconnects after the server went away when its keep-alive check next runs (60 s by
+            // default): the fault suite saw MySQL → PostgreSQL stall that long after a MariaDB crash.
+            "connect.keep.alive.interval.ms": "5000",
             "poll.interval.ms": "50",
             "max.batch.size": "2048",
             "binary.handling.mode": "bytes",
