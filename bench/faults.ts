@@ -272,6 +272,8 @@ async function runFault(fault: Fault): Promise<Record<string, unknown>> {
         notRunning,
         faultSeconds: (restoredAt - faultAt) / 1000,
         recoverySeconds: recoveredAt === null ? null : (recoveredAt - faultAt) / 1000,
+        // Rows from runs before this measure counted the monitor's first ok (marked in the table).
+        recoveryMeasure: "ok-for-15s",
         command: `npx ts-node --transpile-only bench/faults.ts ${fault.name}`,
     };
     log(JSON.stringify(outcome));
@@ -296,7 +298,9 @@ function renderReliability(rate: number, outcomes: Outcome[]): void {
         "the poison row was in the quarantine (dead-letter topic) and every connector RUNNING again — without a",
         "manual `pulumi up`: processes were restarted as a supervisor would (`sandbox/sandbox.sh up`), failed tasks by",
         "the health monitor's watchdog. Recovery: from the fault until the monitor's `/health` said `ok` again and kept",
-        "saying it for 15 s (both directions' canary through under the objective, every connector and task running).",
+        "saying it for 15 s (both directions' canary through under the objective, every connector and task running);",
+        "rows marked (first ok) come from runs before that measure and count the monitor's first `ok`, which can come",
+        "before a stalled direction's delay crosses the objective: read them as lower bounds.",
         "",
         "Rerun: `npx ts-node --transpile-only bench/faults.ts [fault…]` after `scripts/demo.sh` (all faults: ~35 min);",
         "CI runs cheaper cases as e2e tests: Connect `kill -9`, MariaDB `kill -9` and PostgreSQL's immediate stop under",
@@ -317,7 +321,7 @@ function renderReliability(rate: number, outcomes: Outcome[]): void {
                 o.poisonQuarantined &&
                 o.notRunning.length === 0 &&
                 o.recoverySeconds !== null;
-            return `| ${o.what} | ${cell(o.rowsWritten)} | ${cell(o.retriedWrites)} | ${cell(o.loadtestDifferences)} / ${cell(o.reconcileDifferences)} | ${cell(o.lost)} | ${cell(o.resurrected)} | ${cell(o.staleVersions)} | ${yes(o.poisonQuarantined)} | ${o.notRunning.length === 0 ? "yes" : `**no**: ${o.notRunning.join(", ")}`} | ${o.recoverySeconds === null ? "**not within 15 min**" : `${Math.round(o.recoverySeconds)} s`} | ${yes(passed)} | \`${o.command}\` |`;
+            return `| ${o.what} | ${cell(o.rowsWritten)} | ${cell(o.retriedWrites)} | ${cell(o.loadtestDifferences)} / ${cell(o.reconcileDifferences)} | ${cell(o.lost)} | ${cell(o.resurrected)} | ${cell(o.staleVersions)} | ${yes(o.poisonQuarantined)} | ${o.notRunning.length === 0 ? "yes" : `**no**: ${o.notRunning.join(", ")}`} | ${o.recoverySeconds === null ? "**not within 15 min**" : `${Math.round(o.recoverySeconds)} s${o.recoveryMeasure ? "" : " (first ok)"}`} | ${yes(passed)} | \`${o.command}\` |`;
         }),
         "",
         ...outcomes.filter((o) => o.loadError).map((o) => `- ${o.fault}: the load test stopped: ${o.loadError}`),
