@@ -277,7 +277,9 @@ start_postgres() {
   fi
   wait_for postgres 30 pg_ready
   if [[ ! -f "$POSTGRES_DIR/.bootstrapped" ]]; then
+    # The server logs DDL (log_statement = ddl): the admin's password as written must not reach its log.
     pg_sql -d postgres <<SQL
+SET log_statement = 'none';
 CREATE ROLE $POSTGRES_ADMIN LOGIN SUPERUSER PASSWORD '$POSTGRES_PASSWORD';
 CREATE DATABASE $DATABASE OWNER $POSTGRES_ADMIN;
 SQL

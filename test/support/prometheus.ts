@@ -18,14 +18,22 @@ export function connectMetricsTarget(): string {
     return new URL(url).host;
 }
 
+/**
+ * A port free now, below Linux's ephemeral range (32768+): a port the kernel hands out for listening is also one it
+ * hands to outgoing connections, and one of the many loopback connections of a run took such a port between this
+ * check and the monitor binding it (EADDRINUSE in CI).
+ */
 export async function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const server = net.createServer().once("error", reject);
-        server.listen(0, "127.0.0.1", () => {
-            const { port } = server.address() as net.AddressInfo;
-            server.close(() => resolve(port));
+    const bindable = (port: number) =>
+        new Promise<boolean>((resolve) => {
+            const server = net.createServer().once("error", () => resolve(false));
+            server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
         });
-    });
+    for (let attempt = 0; attempt < 100; attempt++) {
+        const port = 20_000 + Math.floor(Math.random() * 12_000);
+        if (await bindable(port)) return port;
+    }
+    throw new Error("no free port in 20000..31999 after 100 tries");
 }
 
 /** promtool's output (stdout and stderr); fails when it exits non-zero. */
