@@ -2,7 +2,8 @@
 // client as the stack's Kafka admin, kept equal to the inputs (added, removed), deleted with the stack.
 // Serialized into Pulumi's state: packages are required inside functions.
 import type * as pulumi from "@pulumi/pulumi";
-import { KafkaAccess, kafkajsAccess } from "../core/kafkaAccess";
+import { KafkaAccess } from "../core/kafkaAccess";
+import { withKafkaAdmin } from "./kafkaAdmin";
 import { AclBinding } from "./pipelineAcls";
 
 export interface KafkaAclsInputs {
@@ -25,32 +26,12 @@ function toKafkajs(acl: AclBinding) {
     };
 }
 
-async function withAdmin<T>(
-    inputs: Pick<KafkaAclsInputs, "bootstrapServers" | "access">,
-    work: (admin: import("kafkajs").Admin) => Promise<T>,
-) {
-    const { Kafka, logLevel }: typeof import("kafkajs") = require("kafkajs");
-    const admin = new Kafka({
-        clientId: "tandem-pulumi",
-        brokers: inputs.bootstrapServers.split(","),
-        logLevel: logLevel.NOTHING,
-        retry: { retries: 8 },
-        ...kafkajsAccess(inputs.access),
-    }).admin();
-    await admin.connect();
-    try {
-        return await work(admin);
-    } finally {
-        await admin.disconnect();
-    }
-}
-
 const key = (acl: AclBinding) => `${acl.principal}|${acl.operation}|${acl.resourceType}|${acl.resourceName}`;
 
 async function converge(inputs: KafkaAclsInputs, previous: AclBinding[]): Promise<void> {
     const wanted = new Set(inputs.acls.map(key));
     const stale = previous.filter((acl) => !wanted.has(key(acl)));
-    await withAdmin(inputs, async (admin) => {
+    await withKafkaAdmin(inputs.bootstrapServers, inputs.access, async (admin) => {
         if (inputs.acls.length > 0) await admin.createAcls({ acl: inputs.acls.map(toKafkajs) });
         if (stale.length > 0) await admin.deleteAcls({ filters: stale.map(toKafkajs) });
     });
@@ -73,6 +54,7 @@ export const kafkaAclsProvider: pulumi.dynamic.ResourceProvider<KafkaAclsInputs,
         return { outs: news };
     },
     async delete(_id, props) {
-        if (props.acls.length > 0) await withAdmin(props, (admin) => admin.deleteAcls({ filters: props.acls.map(toKafkajs) }));
+        if (props.acls.length > 0)
+            await withKafkaAdmin(props.bootstrapServers, props.access, (admin) => admin.deleteAcls({ filters: props.acls.map(toKafkajs) }));
     },
 };

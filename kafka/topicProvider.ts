@@ -2,7 +2,8 @@
 // environment, where the @pulumi/kafka provider plugin cannot be built), and keeps the config current.
 // Serialized into Pulumi's state: packages are required inside functions.
 import type * as pulumi from "@pulumi/pulumi";
-import { KafkaAccess, kafkajsAccess } from "../core/kafkaAccess";
+import { KafkaAccess } from "../core/kafkaAccess";
+import { withKafkaAdmin } from "./kafkaAdmin";
 
 export interface KafkaTopicInputs {
     bootstrapServers: string;
@@ -15,30 +16,9 @@ export interface KafkaTopicInputs {
     config: Record<string, string>;
 }
 
-async function withAdmin<T>(
-    bootstrapServers: string,
-    access: KafkaAccess | undefined,
-    work: (admin: import("kafkajs").Admin) => Promise<T>,
-): Promise<T> {
-    const { Kafka, logLevel }: typeof import("kafkajs") = require("kafkajs");
-    const admin = new Kafka({
-        clientId: "tandem-pulumi",
-        brokers: bootstrapServers.split(","),
-        logLevel: logLevel.NOTHING,
-        retry: { retries: 8 },
-        ...kafkajsAccess(access),
-    }).admin();
-    await admin.connect();
-    try {
-        return await work(admin);
-    } finally {
-        await admin.disconnect();
-    }
-}
-
 /** Creates the topic, or brings an existing one's config to `config` (partitions are never reduced). */
 async function ensure(inputs: KafkaTopicInputs): Promise<void> {
-    await withAdmin(inputs.bootstrapServers, inputs.access, async (admin) => {
+    await withKafkaAdmin(inputs.bootstrapServers, inputs.access, async (admin) => {
         const configEntries = Object.entries(inputs.config).map(([name, value]) => ({ name, value }));
         const existing = await admin.listTopics();
         if (!existing.includes(inputs.name)) {
