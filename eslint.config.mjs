@@ -44,6 +44,7 @@ export default tseslint.config(
             "host/localProcessProvider.ts",
             "kafka/topicProvider.ts",
             "kafka/aclProvider.ts",
+            "kafka/topicsTeardownProvider.ts",
             "kafka/kafkaAdmin.ts",
         ],
         rules: { "@typescript-eslint/no-require-imports": "off" },

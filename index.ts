@@ -11,7 +11,11 @@ import { healthMonitorFor } from "./components/healthMonitor";
 
 export = async () => {
     const { settings, secrets } = loadSettings();
-    const plan = await planSync(settings, { mysql: secrets.mysqlPassword, postgres: secrets.postgresPassword });
+    const plan = await planSync(settings, {
+        mysql: secrets.mysqlPassword,
+        postgres: secrets.postgresPassword,
+        kafka: secrets.kafkaPassword,
+    });
     const tables = plan.tables.mysql.map((table) => table.name);
     // The health monitor's canary table is synced (and has a topic) like the application's tables.
     const environment = environmentFor(settings, secrets, [...tables, syncNames(settings.topicPrefix).canaryTable]);
@@ -37,6 +41,7 @@ export = async () => {
         binlogRetention: { hours: settings.binlogRetentionHours, hosting: settings.environment === "prod" ? "rds" : "self-managed" },
         maxRowBytes: settings.maxRowBytes,
         connectorSettleSeconds: settings.connectorSettleSeconds,
+        resumeChecks: plan.resumeChecks,
         connectorsWaitFor: environment.dependencies,
     });
 

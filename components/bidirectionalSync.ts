@@ -12,6 +12,7 @@ import { tlsFiles } from "../connectors/databaseTlsConfigs";
 import { connectorSecretsFolder } from "../connectors/connectorModel";
 import * as pulumi from "@pulumi/pulumi";
 import { Connector } from "../connectors/connector";
+import { ResumeCheck } from "../connectors/resumeCheck";
 import { ConnectorSpec, JDBC_SINK_PASSWORD_KEY, SCHEMA_HISTORY_JAAS_KEYS, SOURCE_PASSWORD_KEY } from "../connectors/debeziumConfigs";
 import { connectorSecrets, ConnectorSecretStore } from "../connectors/secretStores";
 import { booleanColumns, mysqlSyncSource, postgresSyncSource, TopicCreation } from "../connectors/syncConnectors";
@@ -93,6 +94,8 @@ export interface BidirectionalSyncArgs {
     maxRowBytes: number;
     /** Seconds each connector must stay RUNNING before its update succeeds (default 10). */
     connectorSettleSeconds?: number;
+    /** What the sources check offsets they find under their names against, when new to the stack (syncPlan.ts). */
+    resumeChecks?: { mysqlSource?: ResumeCheck; postgresSource?: ResumeCheck };
     /** Resources the connectors must wait for (topics they must not create themselves). */
     connectorsWaitFor?: pulumi.Resource[];
 }
@@ -143,6 +146,7 @@ export class BidirectionalSync extends pulumi.ComponentResource {
             conflictsTable: names.conflictsTable,
             functionPrefix: names.functionPrefix,
             progressTable: names.progressTable,
+            reconcileTables: [names.reconcileRunsTable, names.reconcileRepairsTable],
         };
         const mysqlOptions = {
             database: args.mysql.database,
@@ -367,6 +371,7 @@ export class BidirectionalSync extends pulumi.ComponentResource {
             spec: pulumi.Input<ConnectorSpec>,
             secrets: Record<string, pulumi.Input<string>>,
             files: Record<string, string>,
+            resumeCheck?: ResumeCheck,
         ) => {
             const connectorName = `${args.prefix}-${key}`;
             const stored = connectorSecrets(args.secretStore, connectorName, secrets, this);
@@ -383,6 +388,7 @@ export class BidirectionalSync extends pulumi.ComponentResource {
                     resetOffsetsOnDelete: teardownOnDelete,
                     ...(args.connectorSettleSeconds !== undefined ? { settleSeconds: args.connectorSettleSeconds } : {}),
                     ...(Object.keys(files).length > 0 ? { files } : {}),
+                    ...(resumeCheck ? { resumeCheck } : {}),
                     ...stored.args,
                 },
                 { parent: this, dependsOn: [...prepared, ...stored.dependsOn, ...(args.connectorsWaitFor ?? [])] },
@@ -417,6 +423,7 @@ export class BidirectionalSync extends pulumi.ComponentResource {
                         : {}),
                 },
                 mysqlFiles("truststore"),
+                args.resumeChecks?.mysqlSource,
             ),
             postgresSource: connector(
                 "postgres-source",
@@ -434,6 +441,7 @@ export class BidirectionalSync extends pulumi.ComponentResource {
                 ),
                 { [SOURCE_PASSWORD_KEY]: passwords.postgresCdc },
                 postgresFiles,
+                args.resumeChecks?.postgresSource,
             ),
             postgresSink: connector(
                 "postgres-sink",

@@ -9,6 +9,7 @@ import { CdcParameterGroups } from "./cdcParameterGroups";
 import { ConnectorSecretStore } from "../connectors/secretStores";
 import { TopicCreation } from "../connectors/syncConnectors";
 import { KafkaTopic } from "../kafka/kafkaTopic";
+import { TopicsTeardown } from "../kafka/topicsTeardown";
 import { KafkaAcls } from "../kafka/kafkaAcls";
 import { pipelineAcls } from "../kafka/pipelineAcls";
 import { KafkaAccess, scramJaasConfig } from "../core/kafkaAccess";
@@ -291,7 +292,10 @@ export function prodEnvironment(args: ProdEnvironmentArgs, parent?: pulumi.Resou
  * topics are created with a size limit that lets them hold any row the change topics carry.
  */
 export function localEnvironment(
-    settings: Pick<Settings, "kafkaBootstrapServers" | "connectUrl" | "connectSecretsDir" | "topicPrefix" | "maxRowBytes" | "kafka">,
+    settings: Pick<
+        Settings,
+        "kafkaBootstrapServers" | "connectUrl" | "connectSecretsDir" | "topicPrefix" | "maxRowBytes" | "kafka" | "teardownOnDestroy"
+    >,
     secrets: Pick<SecretSettings, "kafkaPassword" | "kafkaConnectPassword"> = {},
     parent?: pulumi.Resource,
 ): DeployedEnvironment {
@@ -319,6 +323,20 @@ export function localEnvironment(
                 },
                 { parent },
             ),
+    );
+    // With the teardown, a destroy deletes the pipeline's topics once its connectors are gone: a later stack of the
+    // same prefix must not replay the old changes (its sinks start from the topics' beginning).
+    created.push(
+        new TopicsTeardown(
+            `${settings.topicPrefix}-topics-teardown`,
+            {
+                bootstrapServers: settings.kafkaBootstrapServers,
+                ...(adminAccess ? { access: adminAccess } : {}),
+                prefix: settings.topicPrefix,
+                deleteOnDestroy: settings.teardownOnDestroy,
+            },
+            { parent },
+        ),
     );
     if (adminAccess) {
         // The Connect principal gets the pipeline's topics and groups, before any connector starts.

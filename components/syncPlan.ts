@@ -6,11 +6,19 @@ import { Settings } from "./settings";
 import { TableDef } from "../core/model";
 import { preflight, selectTables } from "../preflight/preflight";
 import { acceptance, blocks, Finding, summarize } from "../core/risks";
+import { readBinlogFiles, readReplicationSlot } from "../database/leftovers";
+import { leftoverReport } from "../preflight/leftovers";
+import { ResumeCheck } from "../connectors/resumeCheck";
+import { ConnectClient } from "../connectors/connectClient";
+import { withKafkaAdmin } from "../kafka/kafkaAdmin";
+import { syncNames } from "../core/model";
 
 export interface SyncPlan {
     tables: { mysql: TableDef[]; postgres: TableDef[] };
     /** Findings that do not stop the sync (mapped or quarantined values), accepted ones included. */
     findings: Finding[];
+    /** What the sources' inherited offsets are checked against when they are new to the stack. */
+    resumeChecks: { mysqlSource: ResumeCheck; postgresSource: ResumeCheck };
 }
 
 function reveal(value: pulumi.Output<string>): Promise<string> {
@@ -27,7 +35,7 @@ async function read<T>(what: string, reader: () => Promise<T>): Promise<T> {
 
 export async function planSync(
     settings: Settings,
-    passwords: { mysql: pulumi.Output<string>; postgres: pulumi.Output<string> },
+    passwords: { mysql: pulumi.Output<string>; postgres: pulumi.Output<string>; kafka?: pulumi.Output<string> },
 ): Promise<SyncPlan> {
     const { mysql, postgres } = settings;
     // The catalogs are read from the machine running `pulumi`: the admin addresses.
@@ -88,6 +96,97 @@ export async function planSync(
             `preflight: values that will not cross as they are, by kind (mapped as documented, or quarantined in the dead-letter topic; silence a kind with tandem:acceptRisks):\n  - ${summarize(warnings).join("\n  - ")}`,
         );
     }
+    const resumeChecks = await checkLeftovers(settings, passwords);
     const pick = (catalog: TableDef[]) => tables.map((name) => catalog.find((table) => table.name === name)!);
-    return { tables: { mysql: pick(mysqlFacts.tables), postgres: pick(postgresFacts.tables) }, findings };
+    return { tables: { mysql: pick(mysqlFacts.tables), postgres: pick(postgresFacts.tables) }, findings, resumeChecks };
+}
+
+/** Whether the schema history topic exists, where `pulumi` reaches the stack's Kafka (local); else not known. */
+async function historyTopicExists(settings: Settings, topic: string, kafkaPassword?: pulumi.Output<string>): Promise<boolean | undefined> {
+    if (settings.environment !== "local") return undefined;
+    const secured = settings.kafka.security === "sasl-scram";
+    const access = secured
+        ? {
+              security: "sasl-scram" as const,
+              username: settings.kafka.user,
+              password: kafkaPassword ? await reveal(kafkaPassword) : "",
+              ca: settings.kafka.ca,
+          }
+        : undefined;
+    return withKafkaAdmin(settings.kafkaBootstrapServers, access, async (admin) => (await admin.listTopics()).includes(topic)).catch(
+        () => undefined,
+    );
+}
+
+/** Whether the stack's connector exists on its Connect cluster, where `pulumi` reaches it without credentials (local). */
+async function onCluster(settings: Settings, connector: string): Promise<boolean | undefined> {
+    if (settings.environment !== "local") return undefined;
+    return new ConnectClient(settings.connectUrl, { retries: 0 })
+        .getStatus(connector)
+        .then((status) => status !== undefined)
+        .catch(() => undefined);
+}
+
+/**
+ * What an earlier deployment left where this one deploys: refuses what cannot be used (with the way out), says
+ * what `up` will take over, and returns the facts the sources' inherited offsets are checked against.
+ */
+async function checkLeftovers(
+    settings: Settings,
+    passwords: { mysql: pulumi.Output<string>; postgres: pulumi.Output<string>; kafka?: pulumi.Output<string> },
+): Promise<SyncPlan["resumeChecks"]> {
+    const { mysql, postgres } = settings;
+    const names = syncNames(settings.topicPrefix);
+    const slot = await read(`PostgreSQL (${postgres.admin.host}:${postgres.admin.port}) replication slot`, async () =>
+        readReplicationSlot(
+            {
+                host: postgres.admin.host,
+                port: postgres.admin.port,
+                user: postgres.user,
+                password: await reveal(passwords.postgres),
+                database: postgres.database,
+                tls: postgres.tls,
+            },
+            names.slot,
+        ),
+    );
+    const binlogFiles = await read(`MySQL/MariaDB (${mysql.admin.host}:${mysql.admin.port}) binlog`, async () =>
+        readBinlogFiles({
+            host: mysql.admin.host,
+            port: mysql.admin.port,
+            user: mysql.user,
+            password: await reveal(passwords.mysql),
+            database: mysql.database,
+            tls: mysql.tls,
+        }),
+    );
+    const historyTopic = `${settings.topicPrefix}.schema-history.mysql`;
+    const historyExists = await historyTopicExists(settings, historyTopic, passwords.kafka);
+    const report = leftoverReport({
+        prefix: settings.topicPrefix,
+        slotName: names.slot,
+        postgresDatabase: postgres.database,
+        ...(slot ? { slot } : {}),
+        postgresSourceOnCluster: await onCluster(settings, `${settings.topicPrefix}-postgres-source`),
+        ...(settings.environment !== "dev" ? { connectUrl: settings.connectUrl } : {}),
+    });
+    if (report.refusals.length > 0) {
+        throw new pulumi.RunError(
+            `cannot deploy over what an earlier deployment left (docs/lifecycle.md):\n  - ${report.refusals.join("\n  - ")}`,
+        );
+    }
+    for (const message of report.notes) void pulumi.log.info(`leftover: ${message}`);
+    return {
+        postgresSource: {
+            kind: "postgres-slot",
+            slot: names.slot,
+            exists: slot !== undefined,
+            ...(slot?.restartLsn ? { restartLsn: slot.restartLsn } : {}),
+        },
+        mysqlSource: {
+            kind: "mysql-binlog",
+            binlogFiles,
+            ...(historyExists !== undefined ? { historyTopic: { name: historyTopic, exists: historyExists } } : {}),
+        },
+    };
 }

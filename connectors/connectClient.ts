@@ -179,16 +179,34 @@ export class ConnectClient {
      * it is, then deletes them. A connector already gone is not an error.
      */
     async resetOffsets(name: string, timeoutMs = 60_000): Promise<void> {
-        const path = `/connectors/${encodeURIComponent(name)}`;
         if (!(await this.getStatus(name))) return;
         await this.stop(name);
+        await this.waitUntilStopped(name, timeoutMs);
+        await this.deleteOffsets(name);
+    }
+
+    /** Waits until the connector is STOPPED (after `stop`, or created stopped). */
+    async waitUntilStopped(name: string, timeoutMs = 60_000): Promise<void> {
         const deadline = Date.now() + timeoutMs;
         while ((await this.getStatus(name))?.connector.state !== "STOPPED") {
-            if (Date.now() > deadline)
-                throw new Error(`connector ${name} did not stop within ${timeoutMs / 1000} s: its offsets were not reset`);
+            if (Date.now() > deadline) throw new Error(`connector ${name} did not stop within ${timeoutMs / 1000} s`);
             await new Promise((resolve) => setTimeout(resolve, 500));
         }
-        await this.call(() => this.http.delete(`${path}/offsets`));
+    }
+
+    /** Deletes a STOPPED connector's offsets (KIP-875). */
+    async deleteOffsets(name: string): Promise<void> {
+        await this.call(() => this.http.delete(`/connectors/${encodeURIComponent(name)}/offsets`));
+    }
+
+    /** Sets a STOPPED connector's offsets (KIP-875), e.g. those it had on another Connect cluster. */
+    async alterOffsets(name: string, offsets: { partition: Record<string, unknown>; offset: Record<string, unknown> }[]): Promise<void> {
+        await this.call(() => this.http.patch(`/connectors/${encodeURIComponent(name)}/offsets`, { offsets }));
+    }
+
+    /** The Kafka cluster the workers store their state in (GET /). */
+    async kafkaClusterId(): Promise<string> {
+        return ((await this.call(() => this.http.get("/"))).data as { kafka_cluster_id: string }).kafka_cluster_id;
     }
 
     /** Deletes a connector; one already gone is not an error. Returns whether it existed. */

@@ -2,9 +2,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { connectorProvider } from "./connectorProvider";
 import { DesiredState, TaskState } from "./connectorModel";
+import { ResumeCheck } from "./resumeCheck";
 
 export interface ConnectorArgs {
-    /** Kafka Connect REST endpoint. Changing it replaces the connector. */
+    /** Kafka Connect REST endpoint. Changing it moves the connector to that cluster with its offsets (same Kafka). */
     connectUrl: pulumi.Input<string>;
     /** Basic auth for the REST API, when the workers enable BasicAuthSecurityRestExtension. */
     auth?: pulumi.Input<{ username: pulumi.Input<string>; password: pulumi.Input<string> }>;
@@ -33,6 +34,8 @@ export interface ConnectorArgs {
     settleSeconds?: pulumi.Input<number>;
     /** Delete its offsets with it (a source whose position dies with it, e.g. a dropped slot). */
     resetOffsetsOnDelete?: pulumi.Input<boolean>;
+    /** A source's position facts: offsets found under its name when it is new to the stack are checked against them. */
+    resumeCheck?: pulumi.Input<ResumeCheck>;
 }
 
 export class Connector extends pulumi.dynamic.Resource {
@@ -66,6 +69,7 @@ export class Connector extends pulumi.dynamic.Resource {
                 kubernetesSecret: args.kubernetesSecret,
                 state: args.state,
                 resetOffsetsOnDelete: args.resetOffsetsOnDelete,
+                resumeCheck: args.resumeCheck,
                 timeoutSeconds: args.timeoutSeconds,
                 settleSeconds: args.settleSeconds,
                 // outputs

@@ -5,6 +5,8 @@
 // The provider is serialized into Pulumi's state as source text: module-level values must be plain data
 // (arrays, objects, strings), not Sets or Maps, and packages are required inside functions.
 
+import type { ResumeCheck } from "./resumeCheck";
+
 export type DesiredState = "running" | "paused" | "stopped";
 export const DESIRED_STATES: readonly DesiredState[] = ["running", "paused", "stopped"];
 
@@ -15,7 +17,7 @@ export interface BasicAuth {
 
 /** Inputs of a Connector resource after Pulumi resolved them (plain values). */
 export interface ConnectorInputs {
-    /** Kafka Connect REST endpoint, e.g. http://127.0.0.1:18083. Changing it replaces the connector. */
+    /** Kafka Connect REST endpoint, e.g. http://127.0.0.1:18083. Changing it moves the connector, offsets included. */
     connectUrl: string;
     /** Basic auth for the REST API (BasicAuthSecurityRestExtension), if enabled. */
     auth?: BasicAuth;
@@ -57,6 +59,12 @@ export interface ConnectorInputs {
      * with it (a dropped replication slot), so that a connector created again under the name starts afresh.
      */
     resetOffsetsOnDelete?: boolean;
+    /**
+     * A source's position facts (read at preview): when the connector is new to the stack, offsets found under
+     * its name are checked against them before it first runs, and reset if they cannot be resumed from
+     * (resumeCheck.ts). Not compared by diff: the facts move on by themselves.
+     */
+    resumeCheck?: ResumeCheck;
 }
 
 export interface TaskState {
@@ -233,8 +241,10 @@ export interface ConnectorDiff {
 
 /** Compares recorded outputs with new inputs. Renames, class and cluster changes replace; the rest updates. */
 export function diffConnector(olds: ConnectorOutputs, news: ConnectorInputs): ConnectorDiff {
-    const replaces = (["name", "connectorClass", "connectUrl"] as const).filter((key) => olds[key] !== news[key]);
+    // A new Connect cluster is an update, not a replacement: the connector moves with its offsets (connectorProvider.ts).
+    const replaces = (["name", "connectorClass"] as const).filter((key) => olds[key] !== news[key]);
     const changed: string[] = [...replaces];
+    if (olds.connectUrl !== news.connectUrl) changed.push("connectUrl");
     for (const key of changedConfigKeys(olds.config ?? {}, news.config ?? {})) changed.push(`config["${key}"]`);
     const newHashes = hashSensitiveConfig(olds.sensitiveSalt ?? "", news.sensitiveConfig ?? {});
     for (const key of changedConfigKeys(olds.sensitiveHashes ?? {}, newHashes)) changed.push(`sensitiveConfig["${key}"]`);

@@ -38,3 +38,17 @@ export function syncTopics(prefix: string, direction: Direction, namespace: stri
 export function deadLetterTopic(prefix: string, direction: Direction): string {
     return `${prefix}.dlq.${direction}`;
 }
+
+/**
+ * Name prefixes of every topic a pipeline owns: `<prefix>.…` (change topics, dead letters, schema history) and
+ * the heartbeat topic Debezium names after the PostgreSQL source's topic prefix. A prefix has no '.', so no
+ * other pipeline's topic starts with these.
+ */
+export function pipelineTopicPrefixes(prefix: string): string[] {
+    return [`${prefix}.`, `__debezium-heartbeat.${prefix}.`];
+}
+
+/** Whether a topic is one of the pipeline's own. */
+export function isPipelineTopic(prefix: string, topic: string): boolean {
+    return pipelineTopicPrefixes(prefix).some((start) => topic.startsWith(start));
+}

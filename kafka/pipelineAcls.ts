@@ -2,6 +2,8 @@
 // named `<prefix>.…`: change topics, dead letters, schema history) and its consumer groups (the sinks'
 // `connect-<prefix>-…`, the schema history reader's `<prefix>-…`), and reading the brokers' config. Connect's own internal topics and group are
 // the cluster operator's to grant with the worker (docs/security.md). The heartbeat topic is Debezium's name.
+import { pipelineTopicPrefixes } from "../core/topics";
+
 export const ACL_OPERATIONS = ["READ", "WRITE", "CREATE", "DELETE", "DESCRIBE", "DESCRIBE_CONFIGS"] as const;
 export type AclOperation = (typeof ACL_OPERATIONS)[number];
 
@@ -16,7 +18,7 @@ export interface AclBinding {
 export function pipelineAcls(prefix: string, connectUser: string): AclBinding[] {
     const principal = `User:${connectUser}`;
     // Debezium names the PostgreSQL source's heartbeat topic after its topic prefix, behind its own.
-    const topics = [`${prefix}.`, `__debezium-heartbeat.${prefix}.`].flatMap((name) =>
+    const topics = pipelineTopicPrefixes(prefix).flatMap((name) =>
         (["READ", "WRITE", "CREATE", "DESCRIBE", "DESCRIBE_CONFIGS"] as const).map((operation): AclBinding => ({
             resourceType: "TOPIC",
             resourceName: name,

@@ -59,9 +59,16 @@ export function mysqlAccountsTeardown(options: Pick<MysqlUserOptions, "cdcUser" 
  */
 export function mysqlAccountGrants(options: MysqlUserOptions): string[] {
     const cdc = account(options.cdcUser, options.host);
+    const writer = account(options.syncUser, options.host);
     return [
+        // An account of this name left with more (another stack's, or granted by hand): the reader's grants are all
+        // here, so it starts from none; the writer's table grants live with each table, so only its global and
+        // database-wide ones go (1141: none held there).
+        `REVOKE ALL PRIVILEGES, GRANT OPTION FROM ${cdc}`,
+        `REVOKE ALL PRIVILEGES ON *.* FROM ${writer}`,
+        `REVOKE GRANT OPTION ON *.* FROM ${writer}`,
+        tolerate([1141], `REVOKE ALL PRIVILEGES ON ${q(options.database)}.* FROM ${writer}`),
         `GRANT RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO ${cdc}`,
-        tolerate([1141, 1147], `REVOKE SELECT ON *.* FROM ${cdc}`),
         `GRANT SELECT ON ${q(options.database)}.* TO ${cdc}`,
         `GRANT INSERT, UPDATE, DELETE ON ${q(options.database)}.${q(options.signalTable)} TO ${cdc}`,
     ];

@@ -54,11 +54,38 @@ export function postgresRolesTeardown(options: Pick<PostgresSyncOptions, "schema
     ]);
 }
 
+/**
+ * A role of this name left by someone else may hold more than the sync's: each attribute it should not have is
+ * taken away, one at a time (only a superuser may touch SUPERUSER, so an attribute already off is left alone),
+ * and so is its membership of other roles (the sync's roles are members of none).
+ */
+function withoutExtraAttributes(user: string, dropReplication: boolean): string {
+    const attributes: [string, string][] = [
+        ["rolsuper", "NOSUPERUSER"],
+        ["rolcreatedb", "NOCREATEDB"],
+        ["rolcreaterole", "NOCREATEROLE"],
+        ["rolbypassrls", "NOBYPASSRLS"],
+        ...(dropReplication ? ([["rolreplication", "NOREPLICATION"]] as [string, string][]) : []),
+    ];
+    const steps = attributes.map(
+        ([column, off]) =>
+            `  IF (SELECT ${column} FROM pg_roles WHERE rolname = ${pgLiteral(user)}) THEN EXECUTE 'ALTER ROLE ${inExecute(user)} ${off}'; END IF;`,
+    );
+    const memberships = [
+        `  FOR granted IN SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid`,
+        `    WHERE m.member = (SELECT oid FROM pg_roles WHERE rolname = ${pgLiteral(user)}) LOOP`,
+        `    EXECUTE format('REVOKE %I FROM %I', granted, ${pgLiteral(user)});`,
+        `  END LOOP;`,
+    ];
+    return [`DO $do$ DECLARE granted name; BEGIN`, ...steps, ...memberships, `END $do$`].join("\n");
+}
+
 /** The two roles' access to what every table shares. Per-table grants come with postgresTableSetup. */
 export function postgresAccountGrants(options: PostgresSyncOptions): string[] {
     const s = qi(options.schema);
     return [
         `ALTER ROLE ${qi(options.cdcUser)} WITH LOGIN REPLICATION`,
+        ...[options.cdcUser, options.syncUser].map((user) => withoutExtraAttributes(user, user === options.syncUser)),
         `GRANT USAGE ON SCHEMA ${s} TO ${qi(options.cdcUser)}, ${qi(options.syncUser)}`,
         `GRANT SELECT, INSERT, UPDATE ON ${s}.${qi(options.heartbeatTable)} TO ${qi(options.cdcUser)}`,
         ...(options.progressTable

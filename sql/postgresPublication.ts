@@ -2,16 +2,26 @@
 // slot, as SQL. Tables and triggers are in postgresSql.ts.
 import { pgLiteral, PostgresSyncOptions, qi } from "./postgresSql";
 
-/** The publication the PostgreSQL source reads: exactly the synced tables and the heartbeat table. */
+/**
+ * The publication the PostgreSQL source reads: exactly the synced tables and the heartbeat table, every kind of
+ * change, published as the tables themselves. A publication of that name left with other settings (other tables,
+ * fewer operations, published via a partition root, or FOR ALL TABLES) is brought to these.
+ */
 export function postgresPublication(tables: string[], options: PostgresSyncOptions): string[] {
     const s = qi(options.schema);
     const list = [...tables, options.heartbeatTable].map((table) => `${s}.${qi(table)}`).join(", ");
+    const name = qi(options.publication);
+    const settings = `publish = 'insert, update, delete, truncate', publish_via_partition_root = false`;
     return [
         `DO $do$ BEGIN
+  IF EXISTS (SELECT 1 FROM pg_publication WHERE pubname = ${pgLiteral(options.publication)} AND puballtables) THEN
+    DROP PUBLICATION ${name};
+  END IF;
   IF NOT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = ${pgLiteral(options.publication)}) THEN
-    CREATE PUBLICATION ${qi(options.publication)} FOR TABLE ${list};
+    CREATE PUBLICATION ${name} FOR TABLE ${list} WITH (${settings});
   ELSE
-    ALTER PUBLICATION ${qi(options.publication)} SET TABLE ${list};
+    ALTER PUBLICATION ${name} SET TABLE ${list};
+    ALTER PUBLICATION ${name} SET (${settings});
   END IF;
 END $do$`,
     ];

@@ -31,6 +31,8 @@ export interface PostgresSyncOptions {
     functionPrefix: string;
     /** `tandem load`'s resume positions per table (sync writer reads and writes them). */
     progressTable?: string;
+    /** `tandem reconcile`'s run and repair logs (created on first use by the tool; dropped by the teardown). */
+    reconcileTables?: string[];
 }
 
 /**
@@ -298,6 +300,7 @@ export function postgresCommonTeardown(options: PostgresSyncOptions): string[] {
         `DROP TABLE IF EXISTS ${s}.${qi(options.conflictsTable)}`,
         `DROP TABLE IF EXISTS ${s}.${qi(options.heartbeatTable)}`,
         ...(options.progressTable ? [`DROP TABLE IF EXISTS ${s}.${qi(options.progressTable)}`] : []),
+        ...(options.reconcileTables ?? []).map((table) => `DROP TABLE IF EXISTS ${s}.${qi(table)}`),
     ];
 }
 

@@ -20,6 +20,10 @@ describe("the program's health monitor per environment (Pulumi mocks, catalog st
         const plan: Plan = {
             tables: { mysql: [{ ...table, name: "demo_items" }], postgres: [{ ...table, name: "demo_items" }] },
             findings: [],
+            resumeChecks: {
+                mysqlSource: { kind: "mysql-binlog", binlogFiles: [] },
+                postgresSource: { kind: "postgres-slot", slot: "tandem_slot", exists: false },
+            },
         };
         (syncPlan as { planSync: typeof planSync }).planSync = async () => plan;
     });

@@ -170,13 +170,20 @@ describe("connectorModel", () => {
             assert.equal(diffConnector(recorded(base), { ...base, resetOffsetsOnDelete: false }).changes, false);
         });
 
-        it("replaces on a rename, a class change or another cluster", () => {
+        it("replaces on a rename or a class change; moves (an update) to another cluster", () => {
             assert.deepEqual(diffConnector(recorded(base), { ...base, name: "renamed" }).replaces, ["name"]);
             assert.deepEqual(
                 diffConnector(recorded(base), { ...base, connectorClass: "io.debezium.connector.mysql.MySqlConnector" }).replaces,
                 ["connectorClass"],
             );
-            assert.deepEqual(diffConnector(recorded(base), { ...base, connectUrl: "http://other:8083" }).replaces, ["connectUrl"]);
+            const move = diffConnector(recorded(base), { ...base, connectUrl: "http://other:8083" });
+            assert.deepEqual(move, { changes: true, replaces: [], changed: ["connectUrl"] });
+        });
+
+        it("does not compare the resume facts (they move on by themselves)", () => {
+            const withFacts = { ...base, resumeCheck: { kind: "postgres-slot" as const, slot: "s", exists: true, restartLsn: "0/10" } };
+            const later = { ...base, resumeCheck: { kind: "postgres-slot" as const, slot: "s", exists: true, restartLsn: "0/20" } };
+            assert.equal(diffConnector(recorded(withFacts), later).changes, false);
         });
 
         it("sees a changed secret through its salted hash, without the value in the state", () => {

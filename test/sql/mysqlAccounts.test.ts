@@ -28,17 +28,20 @@ describe("MySQL/MariaDB account builders", () => {
         const apply = mysqlAccounts(odd);
         assert.equal(apply[0], "CREATE USER IF NOT EXISTS 'o''c'@'10.0.%''h' IDENTIFIED BY PASSWORD {{secret:cdc:mysql-native-hash}}");
         assert.equal(apply[3], "ALTER USER 's\\\\y'@'10.0.%''h' IDENTIFIED BY PASSWORD {{secret:sync:mysql-native-hash}}");
-        assert.equal(apply[7], "GRANT INSERT, UPDATE, DELETE ON `app-db$1``x`.`t_signal` TO 'o''c'@'10.0.%''h'");
+        assert.equal(apply[10], "GRANT INSERT, UPDATE, DELETE ON `app-db$1``x`.`t_signal` TO 'o''c'@'10.0.%''h'");
         assert.deepEqual(mysqlAccountsTeardown(odd), [
             "DROP USER IF EXISTS 'o''c'@'10.0.%''h'",
             "DROP USER IF EXISTS 's\\\\y'@'10.0.%''h'",
         ]);
     });
 
-    it("grants the reader what Debezium needs and the writer only the synced and tombstone tables", () => {
+    it("grants the reader what Debezium needs and the writer only the synced and tombstone tables, taking away what leftover accounts held", () => {
         assert.deepEqual(mysqlAccountGrants(accounts), [
+            "REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'c'@'%'",
+            "REVOKE ALL PRIVILEGES ON *.* FROM 's'@'%'",
+            "REVOKE GRANT OPTION ON *.* FROM 's'@'%'",
+            "/* tandem:tolerate 1141 */ REVOKE ALL PRIVILEGES ON `app`.* FROM 's'@'%'",
             "GRANT RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'c'@'%'",
-            "/* tandem:tolerate 1141,1147 */ REVOKE SELECT ON *.* FROM 'c'@'%'",
             "GRANT SELECT ON `app`.* TO 'c'@'%'",
             "GRANT INSERT, UPDATE, DELETE ON `app`.`t_signal` TO 'c'@'%'",
         ]);
