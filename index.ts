@@ -8,9 +8,17 @@ import { planSync } from "./components/syncPlan";
 import { Connector } from "./connectors/connector";
 import { syncNames } from "./core/model";
 import { healthMonitorFor } from "./components/healthMonitor";
+import { PipelineIdentity } from "./components/pipelineIdentity";
 
 export = async () => {
     const { settings, secrets } = loadSettings();
+    // Named the same whatever the prefix: a later preview compares the deployed identity with the config.
+    new PipelineIdentity("pipeline-identity", {
+        prefix: settings.topicPrefix,
+        mysqlDatabase: settings.mysql.database,
+        postgresDatabase: settings.postgres.database,
+        postgresSchema: settings.postgres.schema,
+    });
     const plan = await planSync(settings, {
         mysql: secrets.mysqlPassword,
         postgres: secrets.postgresPassword,

@@ -16,7 +16,12 @@ export interface TopicsTeardownInputs {
 
 export const topicsTeardownProvider: pulumi.dynamic.ResourceProvider<TopicsTeardownInputs, TopicsTeardownInputs> = {
     async diff(_id, olds, news) {
-        return { changes: JSON.stringify(olds) !== JSON.stringify(news), replaces: [], deleteBeforeReplace: false };
+        const changes =
+            olds.bootstrapServers !== news.bootstrapServers ||
+            olds.deleteOnDestroy !== news.deleteOnDestroy ||
+            JSON.stringify(olds.namePrefixes) !== JSON.stringify(news.namePrefixes) ||
+            JSON.stringify(olds.access ?? null) !== JSON.stringify(news.access ?? null);
+        return { changes, replaces: [], deleteBeforeReplace: false };
     },
 
     async create(inputs) {
