@@ -168,7 +168,6 @@ async function checkLeftovers(
         postgresDatabase: postgres.database,
         ...(slot ? { slot } : {}),
         postgresSourceOnCluster: await onCluster(settings, `${settings.topicPrefix}-postgres-source`),
-        ...(settings.environment !== "dev" ? { connectUrl: settings.connectUrl } : {}),
     });
     if (report.refusals.length > 0) {
         throw new pulumi.RunError(
@@ -182,6 +181,7 @@ async function checkLeftovers(
             slot: names.slot,
             exists: slot !== undefined,
             ...(slot?.restartLsn ? { restartLsn: slot.restartLsn } : {}),
+            ...(slot?.active ? { heldBy: `process ${slot.activePid ?? "?"}${slot.client ? ` (${slot.client})` : ""}` } : {}),
         },
         mysqlSource: {
             kind: "mysql-binlog",

@@ -20,7 +20,7 @@ import {
     validationFailures,
 } from "./connectorModel";
 import { removeConnectorSecrets, writeConnectorSecrets } from "./workerSecrets";
-import { describeOffsets, staleOffsetsReason } from "./resumeCheck";
+import { describeOffsets, slotInUseReason, staleOffsetsReason } from "./resumeCheck";
 import { UNKNOWN } from "../core/unknown";
 
 // Right after a config change or a restart request Connect may still report the old, FAILED task: a failure
@@ -215,18 +215,25 @@ async function moveFailures(olds: ConnectorOutputs, news: ConnectorInputs): Prom
     return [];
 }
 
-/** At preview: what a source new to the stack will do with offsets a leftover connector of its name holds. */
-async function inheritedOffsetsNote(news: ConnectorInputs): Promise<void> {
-    const offsets = await clientFor(news, 0)
-        .getOffsets(news.name)
-        .catch(() => undefined);
-    if (!offsets || offsets.length === 0) return;
+/**
+ * At preview, for a source new to the stack: refused when another deployment streams from its slot; else says
+ * what up will do with offsets a leftover connector of its name holds.
+ */
+async function inheritanceFailures(news: ConnectorInputs): Promise<pulumi.dynamic.CheckFailure[]> {
+    const client = clientFor(news, 0);
+    const status = await client.getStatus(news.name).catch(() => "unknown" as const);
+    if (status === "unknown") return [];
+    const inUse = slotInUseReason(news.resumeCheck!, news.name, status !== undefined, news.connectUrl);
+    if (inUse) return [{ property: "resumeCheck", reason: inUse }];
+    const offsets = status ? await client.getOffsets(news.name).catch(() => undefined) : undefined;
+    if (!offsets || offsets.length === 0) return [];
     const reason = staleOffsetsReason(news.resumeCheck!, offsets);
     note(
         reason
             ? `connector ${news.name}: exists on the cluster with offsets (${describeOffsets(offsets)}) that cannot be resumed from: ${reason}; up resets them and it starts afresh`
             : `connector ${news.name}: exists on the cluster; up takes it over and resumes from its offsets (${describeOffsets(offsets)})`,
     );
+    return [];
 }
 
 function outputsOf(inputs: ConnectorInputs, status: ConnectorStatus | undefined, topics: string[], salt: string): ConnectorOutputs {
@@ -253,16 +260,22 @@ export const connectorProvider: pulumi.dynamic.ResourceProvider<ConnectorInputs,
     async check(olds, news) {
         const failures = checkConnectorInputs(news);
         if (failures.length > 0) return { inputs: news, failures };
+        // Where the connector lives and what it inherits need only its name, cluster and position facts, known at a
+        // first preview even when its secrets are not generated yet.
+        const recorded = olds as Partial<ConnectorOutputs>;
+        const placed = !hasUnknowns([news.name, news.connectUrl, news.auth ?? null, news.resumeCheck ?? null]);
+        if (placed && recorded.connectUrl && recorded.connectUrl !== news.connectUrl) {
+            const refused = await moveFailures(recorded as ConnectorOutputs, news);
+            if (refused.length > 0) return { inputs: news, failures: refused };
+        }
+        if (placed && !recorded.name && news.resumeCheck) {
+            const refused = await inheritanceFailures(news);
+            if (refused.length > 0) return { inputs: news, failures: refused };
+        }
         if (hasUnknowns(news)) {
             note(`connector ${news.name}: some inputs are not known yet; checked structurally, Connect will validate at update`);
             return { inputs: news, failures };
         }
-        const recorded = olds as Partial<ConnectorOutputs>;
-        if (recorded.connectUrl && recorded.connectUrl !== news.connectUrl) {
-            const refused = await moveFailures(recorded as ConnectorOutputs, news);
-            if (refused.length > 0) return { inputs: news, failures: refused };
-        }
-        if (!recorded.name && news.resumeCheck) await inheritedOffsetsNote(news);
         try {
             // One attempt, no backoff: a preview should not hang on an unreachable cluster.
             const answer = await clientFor(news, 0).validate(news.connectorClass, validationConfig(news));

@@ -11,6 +11,8 @@ export type ResumeCheck =
           exists: boolean;
           /** The slot's restart_lsn (`0/1A13C50`), when it has one. */
           restartLsn?: string;
+          /** Who holds the slot (`process 4242 (10.0.0.9 Debezium Streaming)`), when it is in use. */
+          heldBy?: string;
       }
     | {
           kind: "mysql-binlog";
@@ -72,4 +74,15 @@ export function staleOffsetsReason(check: ResumeCheck, offsets: SourceOffset[]):
         if (purged !== undefined) return `binlog file ${String(purged)} is no longer on the server`;
     }
     return undefined;
+}
+
+/**
+ * Why a source new to the stack must not start: its slot is held while no connector of its name is on the
+ * cluster, so another deployment of the same names is streaming from it. Undefined when it may start. (A
+ * connector of its name on the cluster is the holder, taken over; a source moving between clusters is an update
+ * and is not asked.)
+ */
+export function slotInUseReason(check: ResumeCheck, connector: string, onCluster: boolean, connectUrl: string): string | undefined {
+    if (check.kind !== "postgres-slot" || !check.heldBy || onCluster) return undefined;
+    return `replication slot ${check.slot} is in use by ${check.heldBy}, and connector ${connector} is not on ${connectUrl}: another deployment with the same names is streaming from it. Two deployments must not share a topic prefix: stop the other one, or choose another tandem:topicPrefix`;
 }

@@ -1,7 +1,7 @@
 // Pure: what an earlier deployment (or another one) left where this stack is about to deploy, judged at preview.
 // A replication slot of the stack's name decides where the PostgreSQL source starts: taken over when it is
-// usable and idle, refused when it is someone else's or in use. (Connector offsets are checked by the Connector
-// resource itself before a source first runs: connectors/resumeCheck.ts.)
+// usable and idle, refused when it cannot be the sync's. (A slot in use, and connector offsets, are judged by
+// the Connector resource, which knows whether the source is new to the stack: connectors/resumeCheck.ts.)
 import { ReplicationSlotFacts } from "../core/positions";
 
 export interface LeftoverInput {
@@ -12,7 +12,6 @@ export interface LeftoverInput {
     slot?: ReplicationSlotFacts;
     /** Whether the stack's PostgreSQL source exists on its Connect cluster (undefined: not known). */
     postgresSourceOnCluster?: boolean;
-    connectUrl?: string;
 }
 
 export interface LeftoverReport {
@@ -41,16 +40,9 @@ export function leftoverReport(input: LeftoverInput): LeftoverReport {
         notOurs(`decodes database ${slot.database} (the sync's is ${input.postgresDatabase})`);
     if (report.refusals.length > 0) return report;
 
-    const holder = `process ${slot.activePid ?? "?"}${slot.client ? ` (${slot.client})` : ""}`;
-    if (slot.active && input.postgresSourceOnCluster === false) {
-        report.refusals.push(
-            `replication slot ${slot.name} is in use by ${holder}, and this stack's PostgreSQL source is not on ${input.connectUrl ?? "its Connect cluster"}: another deployment with topic prefix ${input.prefix} is running. Two deployments must not share a prefix: stop the other one, or choose another tandem:topicPrefix`,
-        );
-    } else if (slot.active && input.postgresSourceOnCluster === undefined) {
-        report.notes.push(
-            `replication slot ${slot.name} is in use by ${holder}: if that is not this stack's PostgreSQL source, another deployment shares the prefix ${input.prefix} and the source will fail`,
-        );
-    } else if (!slot.active && input.postgresSourceOnCluster === false) {
+    // In use: by this stack's source (on its cluster, or on the one it moves from) or by another deployment;
+    // the Connector resource decides, knowing which (connectors/resumeCheck.ts: slotInUseReason).
+    if (!slot.active && input.postgresSourceOnCluster === false) {
         report.notes.push(
             `replication slot ${slot.name} exists without this stack's PostgreSQL source (left by an earlier deployment; it holds ${megabytes(slot.retainedBytes)} of WAL): the source resumes from it, carrying the changes written since. To start afresh instead, drop it first (${drop})`,
         );

@@ -31,6 +31,8 @@ CONNECT_METRICS_PORT="${TANDEM_CONNECT_METRICS_PORT:-19404}"
 # Kafka's secured listener (SCRAM-SHA-512 over TLS, ACLs) and the optional Connect worker that uses it.
 KAFKA_SECURE_PORT="${TANDEM_KAFKA_SECURE_PORT:-19094}"
 CONNECT_SECURE_PORT="${TANDEM_CONNECT_SECURE_PORT:-18093}"
+# A second plaintext Connect cluster on the same Kafka (own group and internal topics): a stack moving between clusters.
+CONNECT_B_PORT="${TANDEM_CONNECT_B_PORT:-18103}"
 KAFKA_ADMIN=tandem-kafka-admin KAFKA_ADMIN_PASSWORD=sandbox-kafka-admin
 KAFKA_CONNECT_USER=tandem-connect KAFKA_CONNECT_PASSWORD=sandbox-kafka-connect
 # A principal with no ACL at all: what the secured listener must refuse.
@@ -39,8 +41,8 @@ MARIADB_ADMIN=tandem_admin MARIADB_PASSWORD=sandbox-mariadb-admin
 POSTGRES_ADMIN=tandem_admin POSTGRES_PASSWORD=sandbox-postgres-admin
 DATABASE=app
 PARTS=(mariadb postgres kafka connect)
-# Started only when named (`up connect-secure`), stopped by `down` with the rest.
-ALL_PARTS=(mariadb postgres kafka connect connect-secure)
+# Started only when named (`up connect-secure`, `up connect-b`), stopped by `down` with the rest.
+ALL_PARTS=(mariadb postgres kafka connect connect-secure connect-b)
 
 STATE="$TANDEM_STATE_DIR"
 RUN="$STATE/run" LOGS="$STATE/logs" SECRETS_DIR="$STATE/connect-secrets"
@@ -63,7 +65,7 @@ if [[ $(id -u) -eq 0 ]] && ! others_can_reach "$STATE"; then
 fi
 PG_DATA="$POSTGRES_DIR/data" POSTGRES_SOCKET_DIR="$POSTGRES_DIR" POSTGRES_TLS_DIR="$POSTGRES_DIR/tls"
 TLS_DIR="$STATE/tls"
-KAFKA_DIR="$STATE/kafka" KAFKA_DATA="$STATE/kafka/data" CONNECT_DIR="$STATE/connect" CONNECT_SECURE_DIR="$STATE/connect-secure"
+KAFKA_DIR="$STATE/kafka" KAFKA_DATA="$STATE/kafka/data" CONNECT_DIR="$STATE/connect" CONNECT_SECURE_DIR="$STATE/connect-secure" CONNECT_B_DIR="$STATE/connect-b"
 PG_BIN="/usr/lib/postgresql/$POSTGRES_MAJOR/bin"
 KAFKA_LIBS="$TANDEM_JVM_HOME/kafka/libs" PLUGIN_PATH="$TANDEM_PLUGINS_HOME/plugins"
 JMX_AGENT="$TANDEM_JVM_HOME/agents/jmx_prometheus_javaagent.jar"
@@ -76,6 +78,7 @@ addr_of() {
     kafka) echo "$HOST:$KAFKA_PORT (controller :$KAFKA_CONTROLLER_PORT, SASL_SSL :$KAFKA_SECURE_PORT)" ;;
     connect) echo "http://$HOST:$CONNECT_PORT (metrics :$CONNECT_METRICS_PORT)" ;;
     connect-secure) echo "http://$HOST:$CONNECT_SECURE_PORT (Kafka as $KAFKA_CONNECT_USER over SASL_SSL)" ;;
+    connect-b) echo "http://$HOST:$CONNECT_B_PORT (a second Connect cluster on the same Kafka)" ;;
   esac
 }
 die() { echo "sandbox: $*" >&2; exit 1; }
@@ -98,7 +101,7 @@ require() {
 render() {
   local src="$1" dst="$2" v args=()
   for v in HOST MARIADB_PORT MARIADB_SOCKET MARIADB_DATA MARIADB_LOG POSTGRES_PORT POSTGRES_SOCKET_DIR TLS_DIR POSTGRES_TLS_DIR \
-           KAFKA_SECURE_PORT KAFKA_ADMIN KAFKA_CONNECT_USER CONNECT_SECURE_PORT CONNECT_SECURE_DIR KAFKA_PORT KAFKA_CONTROLLER_PORT KAFKA_DATA CONNECT_PORT PLUGIN_PATH SECRETS_DIR; do
+           KAFKA_SECURE_PORT KAFKA_ADMIN KAFKA_CONNECT_USER CONNECT_SECURE_PORT CONNECT_SECURE_DIR CONNECT_B_PORT KAFKA_PORT KAFKA_CONTROLLER_PORT KAFKA_DATA CONNECT_PORT PLUGIN_PATH SECRETS_DIR; do
     args+=(-e "s|@$v@|${!v}|g")
   done
   sed "${args[@]}" "$src" >"$dst.tmp"
@@ -116,6 +119,7 @@ pid_of() {
     kafka) file="$RUN/kafka.pid" want=kafka.Kafka ;;
     connect) file="$RUN/connect.pid" want=ConnectDistributed ;;
     connect-secure) file="$RUN/connect-secure.pid" want=ConnectDistributed ;;
+    connect-b) file="$RUN/connect-b.pid" want=ConnectDistributed ;;
   esac
   [[ -f "$file" ]] || return 0
   pid="$(head -1 "$file" 2>/dev/null || true)"
@@ -377,10 +381,23 @@ start_connect_secure() {
 }
 connect_secure_ready() { [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://$HOST:$CONNECT_SECURE_PORT/health")" == 200 ]]; }
 
+# The second plaintext cluster: the same plugins and secrets folder as the first, its own group and topics.
+start_connect_b() {
+  [[ -f "$TANDEM_PLUGINS_HOME/.tandem-plugins-complete" ]] || die "no plugin path in $TANDEM_PLUGINS_HOME: run toolchain/connect-plugins.sh"
+  [[ -n "$(pid_of kafka)" ]] || die "connect-b needs kafka: sandbox/sandbox.sh up"
+  mkdir -p "$CONNECT_B_DIR" "$SECRETS_DIR"
+  render "$CONF/connect-b-worker.properties.tmpl" "$CONNECT_B_DIR/worker.properties"
+  port_open "$CONNECT_B_PORT" && die "port $CONNECT_B_PORT is taken by another process"
+  jvm connect-b 1g 200 -cp "$KAFKA_LIBS/*" org.apache.kafka.connect.cli.ConnectDistributed "$CONNECT_B_DIR/worker.properties"
+  wait_for connect-b 240 connect_b_ready
+}
+connect_b_ready() { [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://$HOST:$CONNECT_B_PORT/health")" == 200 ]]; }
+
 # Cheap health check of a part that already runs.
 healthy() {
   case "$1" in
     connect-secure) [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://$HOST:$CONNECT_SECURE_PORT/health")" == 200 ]] ;;
+    connect-b) connect_b_ready ;;
     mariadb) mariadb_ping ;;
     postgres) pg_ready ;;
     kafka) port_open "$KAFKA_PORT" ;;
@@ -418,6 +435,7 @@ TANDEM_KAFKA_CONNECT_PASSWORD=$KAFKA_CONNECT_PASSWORD
 TANDEM_KAFKA_OUTSIDER_USER=$KAFKA_OUTSIDER
 TANDEM_KAFKA_OUTSIDER_PASSWORD=$KAFKA_OUTSIDER_PASSWORD
 TANDEM_CONNECT_SECURE_URL=http://$HOST:$CONNECT_SECURE_PORT
+TANDEM_CONNECT_B_URL=http://$HOST:$CONNECT_B_PORT
 EOF
   mv "$STATE/sandbox.env.tmp" "$STATE/sandbox.env"
 }
@@ -483,7 +501,7 @@ cmd_down() { # [part...]: all parts by default, stopped in reverse dependency or
       mariadb) stop_mariadb "$pid" ;;
       postgres) stop_postgres "$pid" ;;
       kafka) stop_pid kafka "$pid" 60 ;;
-      connect | connect-secure) stop_pid "$part" "$pid" 60 ;;
+      connect | connect-secure | connect-b) stop_pid "$part" "$pid" 60 ;;
     esac
     rm -f "$RUN/$part.pid"
     printf '%-9s stopped\n' "$part"
@@ -504,6 +522,8 @@ cmd_status() {
   done
   pid="$(pid_of connect-secure)"
   [[ -z "$pid" ]] || printf '%-9s %-8s %-8s %s\n' connect-secure running "$pid" "$(addr_of connect-secure)"
+  pid="$(pid_of connect-b)"
+  [[ -z "$pid" ]] || printf '%-9s %-8s %-8s %s\n' connect-b running "$pid" "$(addr_of connect-b)"
   return $rc
 }
 

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { describeOffsets, lsnValue, ResumeCheck, staleOffsetsReason } from "../../connectors/resumeCheck";
+import { describeOffsets, lsnValue, ResumeCheck, slotInUseReason, staleOffsetsReason } from "../../connectors/resumeCheck";
 
 describe("resumeCheck: offsets a source inherits under its name", () => {
     const pgOffsets = (lsn: number) => [{ partition: { server: "p.postgres-to-mysql" }, offset: { lsn, lsn_proc: lsn, txId: 7 } }];
@@ -56,5 +56,21 @@ describe("resumeCheck: offsets a source inherits under its name", () => {
         assert.equal(staleOffsetsReason({ kind: "mysql-binlog" }, offsets), undefined, "facts not read: not checked");
         assert.equal(describeOffsets(offsets), "mysql-bin.000003:1234");
         assert.equal(describeOffsets(pgOffsets(0x1a13c50)), "lsn 0/1A13C50");
+    });
+
+    it("a slot held while no connector of the source's name is on the cluster: another deployment streams from it", () => {
+        const held: ResumeCheck = {
+            kind: "postgres-slot",
+            slot: "p_slot",
+            exists: true,
+            heldBy: "process 4242 (10.0.0.9 Debezium Streaming)",
+        };
+        assert.match(
+            slotInUseReason(held, "p-postgres-source", false, "http://127.0.0.1:18083") ?? "",
+            /^replication slot p_slot is in use by process 4242 \(10\.0\.0\.9 Debezium Streaming\), and connector p-postgres-source is not on http:\/\/127\.0\.0\.1:18083: another deployment .*choose another tandem:topicPrefix$/,
+        );
+        assert.equal(slotInUseReason(held, "p-postgres-source", true, "http://x"), undefined, "the holder is the connector taken over");
+        assert.equal(slotInUseReason(slot("0/10"), "p-postgres-source", false, "http://x"), undefined, "idle");
+        assert.equal(slotInUseReason({ kind: "mysql-binlog" }, "p-mysql-source", false, "http://x"), undefined);
     });
 });

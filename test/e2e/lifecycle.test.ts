@@ -3,13 +3,16 @@
 // and deployed over what it left (offsets without their slot, a slot without offsets); deployed over a slot,
 // a publication and accounts of its names left with other settings; a prefix change refused at preview.
 import * as assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import * as path from "node:path";
 import axios from "axios";
 import { Kafka, logLevel } from "kafkajs";
 import { Stack } from "@pulumi/pulumi/automation";
 import { syncNames } from "../../core/model";
 import { e2eSuite } from "../support/e2eSuite";
-import { eventually, Sandbox } from "../support/sandbox";
-import { mysqlQuery, postgresQuery, removeSyncStack, syncStack, waitConverged } from "../support/syncStack";
+import { kafkaTopicName } from "../../core/topics";
+import { eventually, REPO_ROOT, Sandbox } from "../support/sandbox";
+import { mysqlQuery, postgresQuery, removeSyncStack, syncStack, topicEndOffsets, waitConverged } from "../support/syncStack";
 
 const suffix = Date.now().toString(36).slice(-5);
 const prefix = `lc${suffix}`;
@@ -17,8 +20,11 @@ const table = `lc_items_${suffix}`;
 const names = syncNames(prefix);
 const connectors = ["mysql-source", "postgres-source", "postgres-sink", "mysql-sink"].map((key) => `${prefix}-${key}`);
 
-async function connectorStates(sandbox: Sandbox): Promise<Record<string, string[]>> {
-    const answer = (await axios.get(`${sandbox.connectUrl}/connectors?expand=status`)).data as Record<
+const sandboxScript = (...args: string[]) =>
+    execFileSync("bash", [path.join(REPO_ROOT, "sandbox", "sandbox.sh"), ...args], { stdio: "pipe" });
+
+async function connectorStates(sandbox: Sandbox, connectUrl = sandbox.connectUrl): Promise<Record<string, string[]>> {
+    const answer = (await axios.get(`${connectUrl}/connectors?expand=status`)).data as Record<
         string,
         { status: { connector: { state: string }; tasks: { state: string }[] } }
     >;
@@ -29,8 +35,8 @@ async function connectorStates(sandbox: Sandbox): Promise<Record<string, string[
     );
 }
 
-async function assertAllRunning(sandbox: Sandbox): Promise<void> {
-    const states = await connectorStates(sandbox);
+async function assertAllRunning(sandbox: Sandbox, connectUrl = sandbox.connectUrl): Promise<void> {
+    const states = await connectorStates(sandbox, connectUrl);
     assert.deepEqual(Object.keys(states).sort(), [...connectors].sort());
     for (const [name, list] of Object.entries(states))
         assert.ok(list.length >= 2 && list.every((s) => s === "RUNNING"), `${name}: ${list.join(", ")}`);
@@ -83,6 +89,7 @@ e2eSuite("lifecycle: teardown and deploy again, deploy over leftovers, a prefix 
     });
 
     after(async () => {
+        sandboxScript("down", "connect-b");
         await removeSyncStack(e2e.sandbox, stack, [table]);
         await postgresQuery(
             e2e.sandbox,
@@ -185,6 +192,67 @@ e2eSuite("lifecycle: teardown and deploy again, deploy over leftovers, a prefix 
         await assertAllRunning(e2e.sandbox);
         await waitConverged(e2e.sandbox, table, ["id", "note"], 90_000);
         assert.ok((await idsOn("mysql")).includes(whileDown), "the row written while no connector ran did not arrive");
+    });
+
+    it("moved to another Connect cluster on the same Kafka: the connectors go with their offsets (no new snapshot), rows flow; from a cluster that is down, preview refuses", async () => {
+        const home = e2e.sandbox.connectUrl;
+        const other = e2e.sandbox.connectBUrl!;
+        assert.ok(other, "the sandbox has no second Connect cluster address (sandbox.env): update sandbox/sandbox.sh");
+        sandboxScript("up", "connect-b");
+        // Another stack of the same prefix on the other cluster, while this one streams: refused at preview.
+        const twin = await syncStack(e2e.sandbox, prefix, [table], { "tandem:connectUrl": other }, `${prefix}-twin`);
+        try {
+            const twinRefused = await twin.preview({ onOutput: () => undefined }).then(
+                () => "",
+                (error: Error) => error.message,
+            );
+            assert.match(
+                twinRefused,
+                new RegExp(
+                    `replication slot ${names.slot} is in use by process \\d+.*connector ${prefix}-postgres-source is not on ${other}: another deployment`,
+                ),
+            );
+        } finally {
+            await twin.workspace.removeStack(twin.name);
+        }
+
+        const changeTopic = kafkaTopicName(`${prefix}.mysql-to-postgres.${e2e.sandbox.mariadb.database}.${table}`);
+        const before = (await topicEndOffsets(e2e.sandbox, [changeTopic]))[changeTopic];
+
+        await stack!.setConfig("tandem:connectUrl", { value: other });
+        const moved = await up(stack!);
+        for (const key of ["mysql-source", "postgres-source"]) {
+            assert.match(moved, new RegExp(`${prefix}-${key}: moved from ${home} to ${other} at `));
+        }
+        assert.deepEqual(await connectorStates(e2e.sandbox, home), {}, "left on the first cluster");
+        await assertAllRunning(e2e.sandbox, other);
+        const fromMysql = await write("mysql");
+        const fromPostgres = await write("postgres");
+        await waitConverged(e2e.sandbox, table, ["id", "note"], 90_000);
+        for (const side of ["mysql", "postgres"] as const) {
+            const ids = await idsOn(side);
+            assert.ok(ids.includes(fromMysql) && ids.includes(fromPostgres), `${side}: ${ids.join(",")}`);
+        }
+        // Resumed, not started afresh: the one row written since is the only new change (a snapshot would send every row).
+        assert.equal((await topicEndOffsets(e2e.sandbox, [changeTopic]))[changeTopic], before + 1);
+
+        // Back home, first from a cluster that is down: refused, its position being there.
+        sandboxScript("down", "connect-b");
+        await stack!.setConfig("tandem:connectUrl", { value: home });
+        const refused = await stack!.preview({ onOutput: () => undefined }).then(
+            () => "",
+            (error: Error) => error.message,
+        );
+        assert.match(refused, new RegExp(`connectUrl: connector ${prefix}-\\S+ moves from ${other}, which cannot be reached`));
+        sandboxScript("up", "connect-b");
+        await up(stack!);
+        await assertAllRunning(e2e.sandbox, home);
+        assert.deepEqual(await connectorStates(e2e.sandbox, other), {});
+        const afterReturn = await write("mysql");
+        await waitConverged(e2e.sandbox, table, ["id", "note"], 90_000);
+        assert.ok((await idsOn("postgres")).includes(afterReturn));
+        assert.equal((await topicEndOffsets(e2e.sandbox, [changeTopic]))[changeTopic], before + 2);
+        sandboxScript("down", "connect-b");
     });
 
     it("changing the prefix of the deployed stack is refused at preview, naming tandem:topicPrefix and the way out", async () => {

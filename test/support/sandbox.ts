@@ -11,6 +11,8 @@ export interface Sandbox {
     postgres: { host: string; port: number; user: string; password: string; database: string };
     kafkaBootstrap: string;
     connectUrl: string;
+    /** A second Connect cluster on the same Kafka (`sandbox.sh up connect-b`; its address is known before it runs). */
+    connectBUrl?: string;
     connectSecretsDir: string;
     /** The sandbox's CA (PEM): its databases offer TLS on it, and require it after `sandbox.sh tls-required on`. */
     tlsCa?: string;
@@ -61,6 +63,7 @@ export function readSandbox(): Sandbox {
         },
         kafkaBootstrap: need("TANDEM_KAFKA_BOOTSTRAP"),
         connectUrl: need("TANDEM_CONNECT_URL"),
+        ...(env.TANDEM_CONNECT_B_URL ? { connectBUrl: env.TANDEM_CONNECT_B_URL } : {}),
         connectSecretsDir: need("TANDEM_CONNECT_SECRETS_DIR"),
         ...(env.TANDEM_KAFKA_SECURE_BOOTSTRAP && env.TANDEM_KAFKA_TLS_CA && fs.existsSync(env.TANDEM_KAFKA_TLS_CA)
             ? {

@@ -25,14 +25,15 @@ export async function postgresQuery<T = Record<string, unknown>>(sandbox: Sandbo
     }
 }
 
-/** A stack of this project for one suite, with its own prefix, tables and server id. */
+/** A stack of this project for one suite, with its own prefix (its name too, unless given), tables and server id. */
 export async function syncStack(
     sandbox: Sandbox,
     prefix: string,
     tables: string[],
     extra: Record<string, string | string[]> = {},
+    stackName = prefix,
 ): Promise<Stack> {
-    const stack = await LocalWorkspace.createOrSelectStack({ stackName: prefix, workDir: REPO_ROOT });
+    const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir: REPO_ROOT });
     await stack.setAllConfig({
         "tandem:environment": { value: "local" },
         "tandem:connectUrl": { value: sandbox.connectUrl },
