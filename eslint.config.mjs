@@ -39,6 +39,7 @@ export default tseslint.config(
             "connectors/connectClient.ts",
             "connectors/connectorModel.ts",
             "connectors/connectorProvider.ts",
+            "connectors/connectorPositions.ts",
             "connectors/workerSecrets.ts",
             "database/*.ts",
             "host/localProcessProvider.ts",
