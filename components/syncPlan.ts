@@ -18,7 +18,7 @@ export interface SyncPlan {
     /** Findings that do not stop the sync (mapped or quarantined values), accepted ones included. */
     findings: Finding[];
     /** What the sources' inherited offsets are checked against when they are new to the stack. */
-    resumeChecks: { mysqlSource: ResumeCheck; postgresSource: ResumeCheck };
+    resumeChecks: { mysqlSource: ResumeCheck; postgresSource?: ResumeCheck };
 }
 
 function reveal(value: pulumi.Output<string>): Promise<string> {
@@ -137,7 +137,7 @@ async function checkLeftovers(
 ): Promise<SyncPlan["resumeChecks"]> {
     const { mysql, postgres } = settings;
     const names = syncNames(settings.topicPrefix);
-    const slot = await read(`PostgreSQL (${postgres.admin.host}:${postgres.admin.port}) replication slot`, async () =>
+    const slot = await optional(`PostgreSQL (${postgres.admin.host}:${postgres.admin.port}): the replication slot`, async () =>
         readReplicationSlot(
             {
                 host: postgres.admin.host,
@@ -150,7 +150,7 @@ async function checkLeftovers(
             names.slot,
         ),
     );
-    const binlogFiles = await read(`MySQL/MariaDB (${mysql.admin.host}:${mysql.admin.port}) binlog`, async () =>
+    const binlogFiles = await optional(`MySQL/MariaDB (${mysql.admin.host}:${mysql.admin.port}): the binlog files`, async () =>
         readBinlogFiles({
             host: mysql.admin.host,
             port: mysql.admin.port,
@@ -166,7 +166,7 @@ async function checkLeftovers(
         prefix: settings.topicPrefix,
         slotName: names.slot,
         postgresDatabase: postgres.database,
-        ...(slot ? { slot } : {}),
+        ...(slot && slot !== "unread" ? { slot } : {}),
         postgresSourceOnCluster: await onCluster(settings, `${settings.topicPrefix}-postgres-source`),
     });
     if (report.refusals.length > 0) {
@@ -175,18 +175,32 @@ async function checkLeftovers(
         );
     }
     for (const message of report.notes) void pulumi.log.info(`leftover: ${message}`);
+    const postgresSource: ResumeCheck | undefined =
+        slot === "unread"
+            ? undefined
+            : {
+                  kind: "postgres-slot",
+                  slot: names.slot,
+                  exists: slot !== undefined,
+                  ...(slot?.restartLsn ? { restartLsn: slot.restartLsn } : {}),
+                  ...(slot?.active ? { heldBy: `process ${slot.activePid ?? "?"}${slot.client ? ` (${slot.client})` : ""}` } : {}),
+              };
     return {
-        postgresSource: {
-            kind: "postgres-slot",
-            slot: names.slot,
-            exists: slot !== undefined,
-            ...(slot?.restartLsn ? { restartLsn: slot.restartLsn } : {}),
-            ...(slot?.active ? { heldBy: `process ${slot.activePid ?? "?"}${slot.client ? ` (${slot.client})` : ""}` } : {}),
-        },
+        ...(postgresSource ? { postgresSource } : {}),
         mysqlSource: {
             kind: "mysql-binlog",
-            binlogFiles,
+            ...(binlogFiles !== "unread" ? { binlogFiles } : {}),
             ...(historyExists !== undefined ? { historyTopic: { name: historyTopic, exists: historyExists } } : {}),
         },
     };
+}
+
+/** A fact the leftover checks can do without: unreadable, it is warned about and left unchecked. */
+async function optional<T>(what: string, reader: () => Promise<T>): Promise<T | "unread"> {
+    try {
+        return await reader();
+    } catch (error) {
+        void pulumi.log.warn(`leftover checks: cannot read ${what} (${(error as Error).message}); not checked`);
+        return "unread";
+    }
 }

@@ -255,6 +255,35 @@ e2eSuite("lifecycle: teardown and deploy again, deploy over leftovers, a prefix 
         sandboxScript("down", "connect-b");
     });
 
+    it("destroyed without teardown, its schema history topic then lost: up resets the MySQL source's offsets and it loads afresh", async () => {
+        await stack!.destroy({ onOutput: () => undefined });
+        const history = `${prefix}.schema-history.mysql`;
+        const admin = new Kafka({ clientId: "tandem-tests", brokers: [e2e.sandbox.kafkaBootstrap], logLevel: logLevel.NOTHING }).admin();
+        await admin.connect();
+        try {
+            await admin.deleteTopics({ topics: [history], timeout: 30_000 });
+        } finally {
+            await admin.disconnect();
+        }
+        const whileDown = await write("mysql");
+
+        const output = await up(stack!);
+        assert.match(
+            output,
+            new RegExp(
+                `${prefix}-mysql-source: reset the offsets an earlier deployment left \\(.+\\): schema history topic ${history} is missing; it starts afresh`,
+            ),
+        );
+        await assertAllRunning(e2e.sandbox);
+        const after = await write("postgres");
+        await waitConverged(e2e.sandbox, table, ["id", "note"], 90_000);
+        for (const side of ["mysql", "postgres"] as const) {
+            const ids = await idsOn(side);
+            assert.ok(ids.includes(whileDown) && ids.includes(after), `${side}: ${ids.join(",")}`);
+        }
+        await assertAllRunning(e2e.sandbox);
+    });
+
     it("changing the prefix of the deployed stack is refused at preview, naming tandem:topicPrefix and the way out", async () => {
         await stack!.setConfig("tandem:topicPrefix", { value: `${prefix}x` });
         const refused = await stack!.preview({ onOutput: () => undefined }).then(
