@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { quarantinedKey, quarantineOf } from "../support/corpusChecks";
 import { e2eSuite } from "../support/e2eSuite";
-import { eventually, mariadbConnection, REPO_ROOT } from "../support/sandbox";
+import { eventually, mariadbConnection, postgresClient, REPO_ROOT } from "../support/sandbox";
 import { mysqlQuery, postgresQuery, removeSyncStack, syncStack } from "../support/syncStack";
 
 function tandem(args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -115,6 +115,11 @@ e2eSuite("e2e: bulk initial load (tandem load)", { timeout: 25 * 60 * 1000 }, (e
                 await new Promise((resolve) => setTimeout(resolve, 50));
             }
         })();
+        // The first run must be killed mid-copy, however fast the machine: an uncommitted insert of a key its ninth
+        // chunk merges holds that chunk back (the merge waits on the key) until the run is killed.
+        const blocker = await postgresClient(e2e.sandbox);
+        await blocker.query("BEGIN");
+        await blocker.query(`INSERT INTO public."${table}" (id, name) VALUES ($1, 'holds the first run back')`, [11 + 2 * 1700]);
         const first = spawn(path.join(REPO_ROOT, "bin", "tandem"), ["load", "--stack", prefix, "--chunk-rows", "200"], {
             cwd: REPO_ROOT,
             stdio: "ignore",
@@ -128,6 +133,8 @@ e2eSuite("e2e: bulk initial load (tandem load)", { timeout: 25 * 60 * 1000 }, (e
         });
         first.kill("SIGKILL");
         await new Promise((resolve) => first.once("exit", resolve));
+        await blocker.query("ROLLBACK");
+        await blocker.end();
         const second = tandem(["load", "--stack", prefix, "--chunk-rows", "500", "-o", "json"]);
         await writes;
         assert.equal(second.status, 0, `${second.stdout}\n${second.stderr}`);

@@ -6,7 +6,7 @@ import { readSandbox, Sandbox } from "./sandbox";
 export interface E2eOptions {
     /** Time allowed to each test and hook of the suite (ms). */
     timeout: number;
-    /** Stop at the first failure, as each step builds on the previous one (default true). */
+    /** Skip the suite's remaining tests after its first failure, as each step builds on the previous one (default true). */
     bail?: boolean;
     /** Whether the suite needs the running sandbox (default true). */
     usesSandbox?: boolean;
@@ -21,7 +21,18 @@ export interface E2eContext {
 export function e2eSuite(title: string, options: E2eOptions, body: (e2e: E2eContext) => void): Mocha.Suite {
     return describe(title, function () {
         this.timeout(options.timeout);
-        if (options.bail ?? true) this.bail(true);
+        if (options.bail ?? true) {
+            // Each step builds on the previous one: after a failure the suite's remaining tests are skipped (and
+            // counted so). Not mocha's bail: once anything has failed, it skips every later bailing suite whole,
+            // so one failure would hide the results of all the suites after it.
+            let failed = false;
+            beforeEach(function () {
+                if (failed) this.skip();
+            });
+            afterEach(function () {
+                if (this.currentTest?.state === "failed") failed = true;
+            });
+        }
         const e2e = {} as E2eContext;
         if (options.usesSandbox ?? true) {
             before(() => {
