@@ -101,7 +101,15 @@ async function apply(inputs: ConnectorInputs, creating: boolean, salt: string): 
     const config = renderConfig(inputs);
     const desired = inputs.state ?? "running";
 
-    if (creating && inputs.resumeCheck) await checkInheritedOffsets(client, inputs, config);
+    if (creating && inputs.resumeCheck) {
+        try {
+            await checkInheritedOffsets(client, inputs, config);
+        } catch (error) {
+            // Not recorded as created: the next `up` creates it again and judges its offsets again (an update would not).
+            (error as { beforeStart?: boolean }).beforeStart = true;
+            throw error;
+        }
+    }
     const existing = creating ? await client.getStatus(inputs.name) : undefined;
     if (creating && !existing && desired !== "running") {
         await client.create(inputs.name, config, connectStateOf(desired)); // never runs before pausing/stopping
@@ -215,11 +223,12 @@ export const connectorProvider: pulumi.dynamic.ResourceProvider<ConnectorInputs,
         } catch (error) {
             // The connector exists but did not come up: record it as created-but-failed (Pulumi's
             // ErrorResourceInitFailed), so the next `up` updates it and `destroy` removes it, instead of
-            // leaving it on the cluster unknown to the state.
+            // leaving it on the cluster unknown to the state. Unless it failed while still stopped for its offsets
+            // check: left stopped, it is a leftover the next `up` takes over and checks again.
             const status = await clientFor(inputs, 0)
                 .getStatus(inputs.name)
                 .catch(() => undefined);
-            if (status) {
+            if (status && !(error as { beforeStart?: boolean }).beforeStart) {
                 const failure = error as Error & { id?: string; properties?: unknown; reasons?: string[] };
                 failure.id = inputs.name;
                 failure.properties = {
