@@ -98,6 +98,10 @@ export const databaseDrivers: SessionOpeners = {
     async postgres(connection) {
         const pg: typeof import("pg") = require("pg");
         const db = new pg.Client(postgresDriverOptions(connection));
+        // Our statements' own notices (`tandem: …`, e.g. what a teardown handed over) reach the update's output.
+        db.on("notice", (notice) => {
+            if (notice.message?.startsWith("tandem: ")) process.stderr.write(`${notice.message}\n`);
+        });
         await db.connect();
         return db;
     },

@@ -43,15 +43,31 @@ export function postgresRolesTeardown(options: Pick<PostgresSyncOptions, "schema
             "                 END IF; END $do$",
         ].join("\n"),
         // What the role came to own (e.g. a table an older sink created through schema evolution) goes to the
-        // admin running the teardown, data kept; then its remaining privileges anywhere in this database.
+        // admin running the teardown, data kept, and is named in the update's output (a `tandem:` notice); then
+        // its remaining privileges anywhere in this database.
         [
-            `DO $do$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${pgLiteral(user)}) THEN`,
+            `DO $do$ DECLARE owned text; BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${pgLiteral(user)}) THEN`,
+            ownedObjects(user),
+            `  IF owned IS NOT NULL THEN RAISE NOTICE 'tandem: role % owned %; handed to %', ${pgLiteral(user)}, owned, current_user; END IF;`,
             `  EXECUTE 'REASSIGN OWNED BY ${inExecute(user)} TO CURRENT_USER';`,
             `  EXECUTE 'DROP OWNED BY ${inExecute(user)}';`,
             "END IF; END $do$",
         ].join("\n"),
         `DROP ROLE IF EXISTS ${qi(user)}`,
     ]);
+}
+
+/** PL/pgSQL: the relations, functions, schemas and types the role owns in this database, listed into `owned`. */
+function ownedObjects(user: string): string {
+    const role = `(SELECT oid FROM pg_roles WHERE rolname = ${pgLiteral(user)})`;
+    return [
+        `  SELECT string_agg(what, ', ' ORDER BY what) INTO owned FROM (`,
+        `    SELECT 'relation ' || c.oid::regclass::text AS what FROM pg_class c WHERE c.relowner = ${role} AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')`,
+        `    UNION ALL SELECT 'function ' || p.oid::regprocedure::text FROM pg_proc p WHERE p.proowner = ${role}`,
+        `    UNION ALL SELECT 'schema ' || quote_ident(n.nspname) FROM pg_namespace n WHERE n.nspowner = ${role}`,
+        `    UNION ALL SELECT 'type ' || t.oid::regtype::text FROM pg_type t WHERE t.typowner = ${role} AND t.typtype IN ('e', 'd')`,
+        `  ) AS objects;`,
+    ].join("\n");
 }
 
 /**

@@ -106,12 +106,29 @@ e2eSuite("lifecycle: teardown and deploy again, deploy over leftovers, a prefix 
         await waitConverged(e2e.sandbox, table, ["id", "note"], 90_000);
         assert.ok((await pipelineTopics(e2e.sandbox)).length > 0, "the pipeline's topics exist while it runs");
 
+        // Something the sync's writer came to own (as an older sink's schema evolution did): handed over, named.
+        const owned = `lc_owned_${suffix}`;
+        await postgresQuery(e2e.sandbox, `CREATE TABLE public."${owned}" (id int)`);
+        await postgresQuery(e2e.sandbox, `ALTER TABLE public."${owned}" OWNER TO "${names.syncUser}"`);
+
         await stack.setConfig("tandem:teardownOnDestroy", { value: "true" });
         await up(stack);
-        await stack.destroy({ onOutput: () => undefined });
+        let destroyed = "";
+        await stack.destroy({ onOutput: (line) => (destroyed += line) });
         await stack.workspace.removeStack(stack.name);
         stack = undefined;
 
+        assert.match(
+            destroyed,
+            new RegExp(`tandem: role ${names.syncUser} owned relation ${owned}; handed to ${e2e.sandbox.postgres.user}`),
+        );
+        const [{ owner }] = await postgresQuery<{ owner: string }>(
+            e2e.sandbox,
+            "SELECT relowner::regrole::text AS owner FROM pg_class WHERE relname = $1",
+            [owned],
+        );
+        assert.equal(owner, e2e.sandbox.postgres.user);
+        await postgresQuery(e2e.sandbox, `DROP TABLE public."${owned}"`);
         assert.deepEqual(await connectorStates(e2e.sandbox), {});
         assert.equal(await slot(e2e.sandbox), undefined, "replication slot left");
         assert.deepEqual(

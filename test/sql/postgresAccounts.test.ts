@@ -31,10 +31,17 @@ describe("PostgreSQL role builders", () => {
         assert.deepEqual(secretsUsed(postgresRoles(pgOptions)), ["cdc", "sync"]);
     });
 
-    it("revokes what each role holds and hands what it owns to the admin before dropping it", () => {
+    it("revokes what each role holds and hands what it owns to the admin, naming it, before dropping it", () => {
         const handOver = (literal: string, role: string) =>
             [
-                `DO $do$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${literal}) THEN`,
+                `DO $do$ DECLARE owned text; BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${literal}) THEN`,
+                `  SELECT string_agg(what, ', ' ORDER BY what) INTO owned FROM (`,
+                `    SELECT 'relation ' || c.oid::regclass::text AS what FROM pg_class c WHERE c.relowner = (SELECT oid FROM pg_roles WHERE rolname = ${literal}) AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')`,
+                `    UNION ALL SELECT 'function ' || p.oid::regprocedure::text FROM pg_proc p WHERE p.proowner = (SELECT oid FROM pg_roles WHERE rolname = ${literal})`,
+                `    UNION ALL SELECT 'schema ' || quote_ident(n.nspname) FROM pg_namespace n WHERE n.nspowner = (SELECT oid FROM pg_roles WHERE rolname = ${literal})`,
+                `    UNION ALL SELECT 'type ' || t.oid::regtype::text FROM pg_type t WHERE t.typowner = (SELECT oid FROM pg_roles WHERE rolname = ${literal}) AND t.typtype IN ('e', 'd')`,
+                `  ) AS objects;`,
+                `  IF owned IS NOT NULL THEN RAISE NOTICE 'tandem: role % owned %; handed to %', ${literal}, owned, current_user; END IF;`,
                 `  EXECUTE 'REASSIGN OWNED BY ${role} TO CURRENT_USER';`,
                 `  EXECUTE 'DROP OWNED BY ${role}';`,
                 "END IF; END $do$",
