@@ -2,6 +2,7 @@
 // be fixed, and warns (grouped by kind) about values that will be mapped or quarantined.
 import * as pulumi from "@pulumi/pulumi";
 import { readMysql, readPostgres, ServerFacts } from "../database/catalog";
+import { Connection } from "../database/sqlObjectsProvider";
 import { Settings } from "./settings";
 import { TableDef } from "../core/model";
 import { preflight, selectTables } from "../preflight/preflight";
@@ -25,6 +26,18 @@ function reveal(value: pulumi.Output<string>): Promise<string> {
     return new Promise((resolve) => value.apply((plain) => resolve(plain)));
 }
 
+/** How the machine running `pulumi` reaches a database: its admin address and account. */
+async function adminConnection(side: Settings["mysql"] | Settings["postgres"], password: pulumi.Output<string>): Promise<Connection> {
+    return {
+        host: side.admin.host,
+        port: side.admin.port,
+        user: side.user,
+        password: await reveal(password),
+        database: side.database,
+        tls: side.tls,
+    };
+}
+
 async function read<T>(what: string, reader: () => Promise<T>): Promise<T> {
     try {
         return await reader();
@@ -40,27 +53,10 @@ export async function planSync(
     const { mysql, postgres } = settings;
     // The catalogs are read from the machine running `pulumi`: the admin addresses.
     const mysqlFacts: ServerFacts = await read(`MySQL/MariaDB (${mysql.admin.host}:${mysql.admin.port})`, async () =>
-        readMysql({
-            host: mysql.admin.host,
-            port: mysql.admin.port,
-            user: mysql.user,
-            password: await reveal(passwords.mysql),
-            database: mysql.database,
-            tls: mysql.tls,
-        }),
+        readMysql(await adminConnection(mysql, passwords.mysql)),
     );
     const postgresFacts: ServerFacts = await read(`PostgreSQL (${postgres.admin.host}:${postgres.admin.port})`, async () =>
-        readPostgres(
-            {
-                host: postgres.admin.host,
-                port: postgres.admin.port,
-                user: postgres.user,
-                password: await reveal(passwords.postgres),
-                database: postgres.database,
-                tls: postgres.tls,
-            },
-            postgres.schema,
-        ),
+        readPostgres(await adminConnection(postgres, passwords.postgres), postgres.schema),
     );
     const tables = selectTables(
         mysqlFacts.tables.map((table) => table.name),
@@ -138,27 +134,10 @@ async function checkLeftovers(
     const { mysql, postgres } = settings;
     const names = syncNames(settings.topicPrefix);
     const slot = await optional(`PostgreSQL (${postgres.admin.host}:${postgres.admin.port}): the replication slot`, async () =>
-        readReplicationSlot(
-            {
-                host: postgres.admin.host,
-                port: postgres.admin.port,
-                user: postgres.user,
-                password: await reveal(passwords.postgres),
-                database: postgres.database,
-                tls: postgres.tls,
-            },
-            names.slot,
-        ),
+        readReplicationSlot(await adminConnection(postgres, passwords.postgres), names.slot),
     );
     const binlogFiles = await optional(`MySQL/MariaDB (${mysql.admin.host}:${mysql.admin.port}): the binlog files`, async () =>
-        readBinlogFiles({
-            host: mysql.admin.host,
-            port: mysql.admin.port,
-            user: mysql.user,
-            password: await reveal(passwords.mysql),
-            database: mysql.database,
-            tls: mysql.tls,
-        }),
+        readBinlogFiles(await adminConnection(mysql, passwords.mysql)),
     );
     const historyTopic = `${settings.topicPrefix}.schema-history.mysql`;
     const historyExists = await historyTopicExists(settings, historyTopic, passwords.kafka);

@@ -185,6 +185,21 @@ export class ConnectClient {
         await this.deleteOffsets(name);
     }
 
+    /**
+     * Brings a connector to `config` without letting it run: an existing one is stopped first, a new one is
+     * created STOPPED (Kafka 3.7+ `initial_state`); returns once it is STOPPED (its offsets can then be read and
+     * changed).
+     */
+    async placeStopped(name: string, config: Record<string, string>): Promise<void> {
+        if (await this.getStatus(name)) {
+            await this.stop(name);
+            await this.putConfig(name, config);
+        } else {
+            await this.create(name, config, "STOPPED");
+        }
+        await this.waitUntilStopped(name);
+    }
+
     /** Waits until the connector is STOPPED (after `stop`, or created stopped). */
     async waitUntilStopped(name: string, timeoutMs = 60_000): Promise<void> {
         const deadline = Date.now() + timeoutMs;

@@ -28,13 +28,7 @@ export function clientFor(inputs: Pick<ConnectorInputs, "connectUrl" | "auth" | 
  * instead of failing on a position its database no longer has.
  */
 export async function checkInheritedOffsets(client: ConnectClient, inputs: ConnectorInputs, config: Record<string, string>): Promise<void> {
-    if (await client.getStatus(inputs.name)) {
-        await client.stop(inputs.name);
-        await client.putConfig(inputs.name, config);
-    } else {
-        await client.create(inputs.name, config, "STOPPED");
-    }
-    await client.waitUntilStopped(inputs.name);
+    await client.placeStopped(inputs.name, config);
     const offsets = (await client.getOffsets(inputs.name)) ?? [];
     const reason = staleOffsetsReason(inputs.resumeCheck!, offsets);
     if (reason) {
@@ -63,13 +57,7 @@ export async function moveConnector(olds: ConnectorOutputs, news: ConnectorInput
     await from.stop(olds.name);
     await from.waitUntilStopped(olds.name);
     const offsets = olds.connectorType === "source" ? ((await from.getOffsets(olds.name)) ?? []) : [];
-    if (await to.getStatus(news.name)) {
-        await to.stop(news.name);
-        await to.putConfig(news.name, config);
-    } else {
-        await to.create(news.name, config, "STOPPED");
-    }
-    await to.waitUntilStopped(news.name);
+    await to.placeStopped(news.name, config);
     if (offsets.length > 0) await to.alterOffsets(news.name, offsets);
     note(
         `connector ${news.name}: moved from ${olds.connectUrl} to ${news.connectUrl}${offsets.length > 0 ? ` at ${describeOffsets(offsets)}` : ""}`,

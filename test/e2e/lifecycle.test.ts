@@ -83,6 +83,18 @@ e2eSuite("lifecycle: teardown and deploy again, deploy over leftovers, a prefix 
             : await postgresQuery<{ id: string }>(e2e.sandbox, `SELECT id FROM public."${table}" ORDER BY id`)
         ).map((row) => Number(row.id));
 
+    /** Both sides converge and hold every one of these rows. */
+    const arrivedBothWays = async (...ids: number[]) => {
+        await waitConverged(e2e.sandbox, table, ["id", "note"], 90_000);
+        for (const side of ["mysql", "postgres"] as const) {
+            const held = await idsOn(side);
+            assert.ok(
+                ids.every((id) => held.includes(id)),
+                `${side}: ${held.join(",")}`,
+            );
+        }
+    };
+
     before(async () => {
         await mysqlQuery(e2e.sandbox, `CREATE TABLE \`${table}\` (id BIGINT PRIMARY KEY, note VARCHAR(40))`);
         await postgresQuery(e2e.sandbox, `CREATE TABLE public."${table}" (id BIGINT PRIMARY KEY, note VARCHAR(40))`);
@@ -177,11 +189,7 @@ e2eSuite("lifecycle: teardown and deploy again, deploy over leftovers, a prefix 
         assert.match(output, new RegExp(`${prefix}-mysql-source: resumes from the offsets an earlier deployment left`));
         await assertAllRunning(e2e.sandbox);
         const after = await write("postgres");
-        await waitConverged(e2e.sandbox, table, ["id", "note"], 90_000);
-        for (const side of ["mysql", "postgres"] as const) {
-            const ids = await idsOn(side);
-            assert.ok(ids.includes(whileDown) && ids.includes(after), `${side}: ${ids.join(",")}`);
-        }
+        await arrivedBothWays(whileDown, after);
         await assertAllRunning(e2e.sandbox);
     });
 
@@ -245,11 +253,7 @@ e2eSuite("lifecycle: teardown and deploy again, deploy over leftovers, a prefix 
         await assertAllRunning(e2e.sandbox, other);
         const fromMysql = await write("mysql");
         const fromPostgres = await write("postgres");
-        await waitConverged(e2e.sandbox, table, ["id", "note"], 90_000);
-        for (const side of ["mysql", "postgres"] as const) {
-            const ids = await idsOn(side);
-            assert.ok(ids.includes(fromMysql) && ids.includes(fromPostgres), `${side}: ${ids.join(",")}`);
-        }
+        await arrivedBothWays(fromMysql, fromPostgres);
         // Resumed, not started afresh: the one row written since is the only new change (a snapshot would send every row).
         assert.equal((await topicEndOffsets(e2e.sandbox, [changeTopic]))[changeTopic], before + 1);
 
@@ -293,11 +297,7 @@ e2eSuite("lifecycle: teardown and deploy again, deploy over leftovers, a prefix 
         );
         await assertAllRunning(e2e.sandbox);
         const after = await write("postgres");
-        await waitConverged(e2e.sandbox, table, ["id", "note"], 90_000);
-        for (const side of ["mysql", "postgres"] as const) {
-            const ids = await idsOn(side);
-            assert.ok(ids.includes(whileDown) && ids.includes(after), `${side}: ${ids.join(",")}`);
-        }
+        await arrivedBothWays(whileDown, after);
         await assertAllRunning(e2e.sandbox);
     });
 
@@ -365,10 +365,6 @@ e2eSuite("lifecycle: teardown and deploy again, deploy over leftovers, a prefix 
 
         const fromMysql = await write("mysql");
         const fromPostgres = await write("postgres");
-        await waitConverged(e2e.sandbox, table, ["id", "note"], 90_000);
-        for (const side of ["mysql", "postgres"] as const) {
-            const ids = await idsOn(side);
-            assert.ok(ids.includes(fromMysql) && ids.includes(fromPostgres), `${side}: ${ids.join(",")}`);
-        }
+        await arrivedBothWays(fromMysql, fromPostgres);
     });
 });
