@@ -133,22 +133,30 @@ e2eSuite("e2e: bidirectional sync", { timeout: 30 * 60 * 1000 }, (e2e) => {
         const qty = (id: number) => rows.find((row) => String(row.id) === String(id))?.qty;
         assert.deepEqual([qty(101), qty(103), qty(105)], ["2", "2", "1"], "tie → postgres (tieWinner); later write wins");
 
-        for (const conflicts of [
-            await my(
-                `SELECT CAST(JSON_VALUE(row_key, '$.id') AS INT) AS id, winner FROM \`${conflictsTable}\` WHERE table_name = ? ORDER BY id`,
-                [table],
-            ),
-            await pg(`SELECT (row_key->>'id')::int AS id, winner FROM public."${conflictsTable}" WHERE table_name = $1 ORDER BY id`, [
-                table,
-            ]),
-        ]) {
+        // Equal rows do not mean every event was applied: the side whose own write won may still be about to
+        // receive (and refuse, logging it) the losing version. Each log is read until it holds all three.
+        const expected = [
+            [101, "postgres"],
+            [103, "postgres"],
+            [105, "mysql"],
+        ];
+        const logs = {
+            mysql: () =>
+                my(`SELECT CAST(JSON_VALUE(row_key, '$.id') AS INT) AS id, winner FROM \`${conflictsTable}\` WHERE table_name = ? ORDER BY id`, [
+                    table,
+                ]),
+            postgres: () =>
+                pg(`SELECT (row_key->>'id')::int AS id, winner FROM public."${conflictsTable}" WHERE table_name = $1 ORDER BY id`, [table]),
+        };
+        for (const [side, read] of Object.entries(logs)) {
+            const conflicts = await eventually(`${side}'s conflict log to hold 3 conflicts`, 60_000, async () => {
+                const found = await read();
+                return found.length >= expected.length ? found : undefined;
+            });
             assert.deepEqual(
                 conflicts.map((c) => [Number(c.id), c.winner]),
-                [
-                    [101, "postgres"],
-                    [103, "postgres"],
-                    [105, "mysql"],
-                ],
+                expected,
+                `${side}'s conflict log`,
             );
         }
     });
