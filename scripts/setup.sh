@@ -26,7 +26,13 @@ node_major=$(node -p 'process.versions.node.split(".")[0]')
 node_stamp=node_modules/.tandem-node-major
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ] ||
   [ "$(cat "$node_stamp" 2>/dev/null)" != "$node_major" ]; then
-  npm ci --no-audit --no-fund
+  # npm 10 sometimes dies mid-install on a registry hiccup ("Exit handler never called!"): try again, twice.
+  for attempt in 1 2 3; do
+    if npm ci --no-audit --no-fund; then break; fi
+    if [ "$attempt" = 3 ]; then echo "setup: npm ci failed 3 times" >&2; exit 1; fi
+    echo "setup: npm ci failed (attempt $attempt of 3); retrying in 5 s" >&2
+    sleep 5
+  done
   echo "$node_major" >"$node_stamp"
 else
   echo "node_modules up to date (installed with Node.js $node_major)"
