@@ -36,6 +36,8 @@ export interface ConnectorArgs {
     resetOffsetsOnDelete?: pulumi.Input<boolean>;
     /** A source's position facts: offsets found under its name when it is new to the stack are checked against them. */
     resumeCheck?: pulumi.Input<ResumeCheck>;
+    /** Who deploys it, marked in its config (default `<project>/<stack>`): another stack's connector is not taken over. */
+    owner?: pulumi.Input<string>;
 }
 
 export class Connector extends pulumi.dynamic.Resource {
@@ -70,6 +72,7 @@ export class Connector extends pulumi.dynamic.Resource {
                 state: args.state,
                 resetOffsetsOnDelete: args.resetOffsetsOnDelete,
                 resumeCheck: args.resumeCheck,
+                owner: args.owner ?? `${pulumi.getProject()}/${pulumi.getStack()}`,
                 timeoutSeconds: args.timeoutSeconds,
                 settleSeconds: args.settleSeconds,
                 // outputs

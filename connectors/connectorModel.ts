@@ -65,6 +65,12 @@ export interface ConnectorInputs {
      * (resumeCheck.ts). Not compared by diff: the facts move on by themselves.
      */
     resumeCheck?: ResumeCheck;
+    /**
+     * Who deploys it (`<project>/<stack>`), written into its config under OWNER_KEY: a stack refuses at preview to
+     * take over a connector of its name that another stack's marker claims. Not compared by diff (a renamed
+     * stack keeps its connectors as they are).
+     */
+    owner?: string;
 }
 
 export interface TaskState {
@@ -99,8 +105,11 @@ export const DEFAULT_SETTLE_SECONDS = 10;
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,248}$/;
 const K8S_SECRET_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/;
 const CLASS_PATTERN = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$/;
-// Keys the resource owns itself: they must not appear in `config`.
-const RESERVED_KEYS: readonly string[] = ["name", "connector.class"];
+/** The config key naming the stack that deploys a connector (connectors ignore keys they do not define). */
+export const OWNER_KEY = "tandem.owner";
+// Keys the resource owns itself, by the input that sets them: they must not appear in `config`.
+const RESERVED_BY: Readonly<Record<string, string>> = { name: "name", "connector.class": "connectorClass", [OWNER_KEY]: "owner" };
+const RESERVED_KEYS: readonly string[] = Object.keys(RESERVED_BY);
 
 /** Structural checks that need no Connect cluster. Each failure names the input property at fault. */
 export function checkConnectorInputs(inputs: Partial<ConnectorInputs>): CheckFailure[] {
@@ -117,8 +126,7 @@ export function checkConnectorInputs(inputs: Partial<ConnectorInputs>): CheckFai
     }
     const config = inputs.config ?? {};
     for (const key of RESERVED_KEYS) {
-        if (key in config)
-            fail(`config["${key}"]`, `must be left out: the resource's ${key === "name" ? "name" : "connectorClass"} sets it`);
+        if (key in config) fail(`config["${key}"]`, `must be left out: the resource's ${RESERVED_BY[key]} sets it`);
     }
     for (const [key, value] of Object.entries(config)) {
         if (value === null || typeof value === "object") fail(`config["${key}"]`, "must be a string, number or boolean");
@@ -201,6 +209,7 @@ export function renderConfig(inputs: ConnectorInputs): Record<string, string> {
     }
     rendered["connector.class"] = inputs.connectorClass;
     rendered["name"] = inputs.name;
+    if (inputs.owner) rendered[OWNER_KEY] = inputs.owner;
     return sortKeys(rendered);
 }
 

@@ -4,7 +4,7 @@
 // inside functions (see connectClient.ts).
 import type * as pulumi from "@pulumi/pulumi";
 import { ConnectClient } from "./connectClient";
-import { ConnectorInputs, ConnectorOutputs } from "./connectorModel";
+import { ConnectorInputs, ConnectorOutputs, OWNER_KEY } from "./connectorModel";
 import { describeOffsets, slotInUseReason, staleOffsetsReason } from "./resumeCheck";
 import { removeConnectorSecrets, writeConnectorSecrets } from "./workerSecrets";
 
@@ -112,4 +112,24 @@ export async function inheritanceFailures(news: ConnectorInputs): Promise<pulumi
             : `connector ${news.name}: exists on the cluster; up takes it over and resumes from its offsets (${describeOffsets(offsets)})`,
     );
     return [];
+}
+
+/**
+ * A connector new to the stack that already exists under its name is taken over (a leftover of an earlier
+ * deployment, or one made by hand), unless its owner marker names another stack: two stacks of one topic prefix
+ * on one Connect cluster would take each other's connectors over at every `up`.
+ */
+export async function ownerFailures(news: ConnectorInputs): Promise<pulumi.dynamic.CheckFailure[]> {
+    if (!news.owner) return [];
+    const live = await clientFor(news, 0)
+        .getConfig(news.name)
+        .catch(() => undefined);
+    const owner = live?.[OWNER_KEY];
+    if (!owner || owner === news.owner) return [];
+    return [
+        {
+            property: "name",
+            reason: `connector ${news.name} on ${news.connectUrl} belongs to stack ${owner}, not ${news.owner}: two stacks must not share a topic prefix on one Connect cluster. Choose another tandem:topicPrefix for this stack; or, if stack ${owner} no longer exists, delete its connectors (\`tandem connectors delete ${news.name} --connect-url ${news.connectUrl}\`): their offsets stay, and this stack resumes from them where they still hold`,
+        },
+    ];
 }

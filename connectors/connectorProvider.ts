@@ -10,6 +10,7 @@ import {
     moveConnector,
     moveFailures,
     note,
+    ownerFailures,
     removeFromOldCluster,
 } from "./connectorPositions";
 import {
@@ -161,13 +162,13 @@ export const connectorProvider: pulumi.dynamic.ResourceProvider<ConnectorInputs,
         // Where the connector lives and what it inherits need only its name, cluster and position facts, known at a
         // first preview even when its secrets are not generated yet.
         const recorded = olds as Partial<ConnectorOutputs>;
-        const placed = !hasUnknowns([news.name, news.connectUrl, news.auth ?? null, news.resumeCheck ?? null]);
+        const placed = !hasUnknowns([news.name, news.connectUrl, news.auth ?? null, news.resumeCheck ?? null, news.owner ?? null]);
         if (placed && recorded.connectUrl && recorded.connectUrl !== news.connectUrl) {
             const refused = await moveFailures(recorded as ConnectorOutputs, news);
             if (refused.length > 0) return { inputs: news, failures: refused };
         }
-        if (placed && !recorded.name && news.resumeCheck) {
-            const refused = await inheritanceFailures(news);
+        if (placed && !recorded.name) {
+            const refused = [...(await ownerFailures(news)), ...(news.resumeCheck ? await inheritanceFailures(news) : [])];
             if (refused.length > 0) return { inputs: news, failures: refused };
         }
         if (hasUnknowns(news)) {

@@ -51,7 +51,7 @@ describe("connectorModel", () => {
                 connectUrl: "ftp://x",
                 name: "bad name!",
                 connectorClass: "NoPackage",
-                config: { name: "other", "connector.class": "x.Y" },
+                config: { name: "other", "connector.class": "x.Y", "tandem.owner": "p/s" },
                 sensitiveConfig: { "a/b": "x" },
                 secretsDir: "relative",
                 state: "sleeping" as never,
@@ -65,6 +65,7 @@ describe("connectorModel", () => {
                     "connectorClass",
                     'config["name"]',
                     'config["connector.class"]',
+                    'config["tandem.owner"]',
                     'sensitiveConfig["a/b"]',
                     "secretsDir",
                     "state",
@@ -123,6 +124,11 @@ describe("connectorModel", () => {
             assert.equal(rendered["b"], "2");
         });
 
+        it("marks the stack that deploys it, a key the connector ignores", () => {
+            assert.equal(renderConfig({ ...base, owner: "tandem/prod" })["tandem.owner"], "tandem/prod");
+            assert.equal("tandem.owner" in renderConfig(base), false);
+        });
+
         it("validationConfig carries the sensitive values themselves (validation is not stored)", () => {
             assert.equal(validationConfig(base)["database.password"], "s3cret");
         });
@@ -133,8 +139,8 @@ describe("connectorModel", () => {
     });
 
     describe("normalizeConfig / changedConfigKeys", () => {
-        it("ignores the server-added name and class keys and value types", () => {
-            const server = { name: "tandem-mysql-source", "connector.class": "X", "tasks.max": "1" };
+        it("ignores the server-added name, class and owner keys and value types", () => {
+            const server = { name: "tandem-mysql-source", "connector.class": "X", "tandem.owner": "tandem/local", "tasks.max": "1" };
             assert.deepEqual(normalizeConfig(server), normalizeConfig({ "tasks.max": 1 }));
             assert.deepEqual(changedConfigKeys(server, { "tasks.max": 1 }), []);
         });
@@ -184,6 +190,10 @@ describe("connectorModel", () => {
             const withFacts = { ...base, resumeCheck: { kind: "postgres-slot" as const, slot: "s", exists: true, restartLsn: "0/10" } };
             const later = { ...base, resumeCheck: { kind: "postgres-slot" as const, slot: "s", exists: true, restartLsn: "0/20" } };
             assert.equal(diffConnector(recorded(withFacts), later).changes, false);
+        });
+
+        it("does not compare the owner (a renamed stack keeps its connectors as they are)", () => {
+            assert.equal(diffConnector(recorded({ ...base, owner: "tandem/old" }), { ...base, owner: "tandem/new" }).changes, false);
         });
 
         it("sees a changed secret through its salted hash, without the value in the state", () => {

@@ -60,6 +60,50 @@ describe("connectorProvider (as serialized into the state)", () => {
         assert.equal(renamed.deleteBeforeReplace, true);
     });
 
+    it("refuses at check to take over a connector another stack's marker claims; takes over an unmarked or its own", async () => {
+        // A stand-in Connect holding c1 with the config given; validation answers no errors.
+        let live: Record<string, string> | undefined;
+        const server = http.createServer((request, response) => {
+            const reply = (status: number, body: unknown) => {
+                response.writeHead(status, { "Content-Type": "application/json" });
+                response.end(JSON.stringify(body));
+            };
+            if (request.method === "GET" && request.url === "/connectors/c1/config") {
+                return live ? reply(200, live) : reply(404, { error_code: 404, message: "Connector c1 not found" });
+            }
+            if (request.method === "PUT" && request.url?.endsWith("/config/validate")) {
+                return reply(200, { name: inputs.connectorClass, error_count: 0, configs: [] });
+            }
+            reply(404, { error_code: 404, message: `no ${request.method} ${request.url}` });
+        });
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        try {
+            const { port } = server.address() as { port: number };
+            const ours = { ...inputs, connectUrl: `http://127.0.0.1:${port}`, owner: "tandem/local" };
+            const refusals = async (olds: Partial<ConnectorOutputs> = {}) =>
+                ((await provider.check!(olds, ours)).failures ?? []).map((failure) => `${failure.property}: ${failure.reason}`);
+
+            live = { ...inputs.config, name: "c1", "tandem.owner": "tandem/staging" };
+            const [refusal, ...more] = await refusals();
+            assert.deepEqual(more, []);
+            assert.match(refusal, /^name: connector c1 on http:\/\/127\.0\.0\.1:\d+ belongs to stack tandem\/staging, not tandem\/local/);
+            assert.match(
+                refusal,
+                /Choose another tandem:topicPrefix .*`tandem connectors delete c1 --connect-url http:\/\/127\.0\.0\.1:\d+`/,
+            );
+            // Recorded in this stack already: not judged again.
+            assert.deepEqual(await refusals({ ...outputs, connectUrl: ours.connectUrl }), []);
+            live = { ...inputs.config, name: "c1", "tandem.owner": "tandem/local" };
+            assert.deepEqual(await refusals(), []);
+            live = { ...inputs.config, name: "c1" }; // made by hand, or by a version before the marker
+            assert.deepEqual(await refusals(), []);
+            live = undefined;
+            assert.deepEqual(await refusals(), []);
+        } finally {
+            server.close();
+        }
+    });
+
     it("retries 409 answers of a rebalancing worker, then succeeds (with REST basic auth)", async () => {
         // A stand-in Connect behind basic auth: the first two config PUTs hit a rebalance (409), then the
         // connector runs.

@@ -142,9 +142,10 @@ e2eSuite("e2e: bidirectional sync", { timeout: 30 * 60 * 1000 }, (e2e) => {
         ];
         const logs = {
             mysql: () =>
-                my(`SELECT CAST(JSON_VALUE(row_key, '$.id') AS INT) AS id, winner FROM \`${conflictsTable}\` WHERE table_name = ? ORDER BY id`, [
-                    table,
-                ]),
+                my(
+                    `SELECT CAST(JSON_VALUE(row_key, '$.id') AS INT) AS id, winner FROM \`${conflictsTable}\` WHERE table_name = ? ORDER BY id`,
+                    [table],
+                ),
             postgres: () =>
                 pg(`SELECT (row_key->>'id')::int AS id, winner FROM public."${conflictsTable}" WHERE table_name = $1 ORDER BY id`, [table]),
         };

@@ -219,11 +219,27 @@ e2eSuite("lifecycle: teardown and deploy again, deploy over leftovers, a prefix 
         assert.ok((await idsOn("mysql")).includes(whileDown), "the row written while no connector ran did not arrive");
     });
 
-    it("moved to another Connect cluster on the same Kafka: the connectors go with their offsets (no new snapshot), rows flow; from a cluster that is down, preview refuses", async () => {
+    it("another stack of its prefix is refused at preview, on its cluster or another; moved to another Connect cluster on the same Kafka: the connectors go with their offsets (no new snapshot), rows flow; from a cluster that is down, preview refuses", async () => {
         const home = e2e.sandbox.connectUrl;
         const other = e2e.sandbox.connectBUrl!;
         assert.ok(other, "the sandbox has no second Connect cluster address (sandbox.env): update sandbox/sandbox.sh");
         sandboxScript("up", "connect-b");
+        // Another stack of the same prefix on this cluster, while this one streams: its connectors are this stack's.
+        const sameCluster = await syncStack(e2e.sandbox, prefix, [table], {}, `${prefix}-same`);
+        try {
+            const sameRefused = await sameCluster.preview({ onOutput: () => undefined }).then(
+                () => "",
+                (error: Error) => error.message,
+            );
+            assert.match(
+                sameRefused,
+                new RegExp(
+                    `connector ${prefix}-\\S+ on ${home} belongs to stack \\S+/${stack!.name}, not \\S+/${prefix}-same: two stacks must not share a topic prefix`,
+                ),
+            );
+        } finally {
+            await sameCluster.workspace.removeStack(sameCluster.name);
+        }
         // Another stack of the same prefix on the other cluster, while this one streams: refused at preview.
         const twin = await syncStack(e2e.sandbox, prefix, [table], { "tandem:connectUrl": other }, `${prefix}-twin`);
         try {
