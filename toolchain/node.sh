@@ -48,8 +48,21 @@ machine_node() {
 # Major version a node binary reports (0 when it does not run).
 major_of() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 
+# The machine's npm may take its registry, proxy or CA file (a TLS-inspecting proxy) from its global npmrc, which
+# an npm of our own would not read ($prefix/etc/npmrc): the fetched layout gets a copy of it.
+carry_global_npmrc() {
+  local into=$1 from
+  [ -e "$into/etc/npmrc" ] && return 0
+  from=$(PATH="$(printf '%s\n' "$PATH" | tr ':' '\n' | grep -vxF "$TANDEM_NODE_HOME/bin" | paste -sd:)" npm config get globalconfig 2>/dev/null) || return 0
+  [ -f "$from" ] || return 0
+  mkdir -p "$into/etc"
+  cp "$from" "$into/etc/npmrc"
+  say "copied the machine's global npm config ($from) into $into/etc/npmrc"
+}
+
 if cached; then
   say "node v$NODE_VERSION, npm $NPM_VERSION: cached in $TANDEM_NODE_HOME"
+  command -v npm >/dev/null && carry_global_npmrc "$TANDEM_NODE_HOME"
   exit 0
 fi
 
@@ -103,6 +116,7 @@ got=$("$tmp/home/bin/node" --version 2>&1) || die "the fetched node does not run
 [ "$got" = "v$NODE_VERSION" ] || die "the fetched node reports '$got', expected v$NODE_VERSION"
 got=$(PATH="$tmp/home/bin:$PATH" npm --version 2>&1) || die "npm $NPM_VERSION does not run on node v$NODE_VERSION: $got"
 [ "$got" = "$NPM_VERSION" ] || die "the fetched npm reports '$got', expected $NPM_VERSION"
+carry_global_npmrc "$tmp/home"
 echo "$WANT" >"$tmp/home/.tandem-node"
 
 # Publish: rename into place (an older or partial layout of this version is replaced).
