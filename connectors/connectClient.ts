@@ -111,6 +111,13 @@ export class ConnectClient {
         return Object.fromEntries(Object.entries(answer).map(([name, entry]) => [name, entry.status]));
     }
 
+    /** Every connector's config in one call (`?expand=info`), by name. */
+    async listConfigs(): Promise<Record<string, Record<string, string>>> {
+        const response = await this.call(() => this.http.get("/connectors?expand=info"));
+        const answer = response.data as Record<string, { info: { config: Record<string, string> } }>;
+        return Object.fromEntries(Object.entries(answer).map(([name, entry]) => [name, entry.info.config]));
+    }
+
     /** A connector's committed source offsets (KIP-875), or undefined when it does not exist. */
     async getOffsets(name: string): Promise<{ partition: Record<string, unknown>; offset: Record<string, unknown> }[] | undefined> {
         const answer = await this.getOrUndefined<{ offsets: { partition: Record<string, unknown>; offset: Record<string, unknown> }[] }>(

@@ -115,18 +115,18 @@ e2eSuite("e2e: tandem CLI", { timeout: 5 * 60 * 1000 }, (e2e) => {
     });
 
     it("connectors list and describe: the stack's four marked with their role, config shown without secrets", () => {
-        const list = json<{ name: string; state: string; stackRole: string | null; tasks: { running: number; total: number } }[]>([
-            "connectors",
-            "list",
-        ]);
+        const list = json<
+            { name: string; state: string; stackRole: string | null; owner: string | null; tasks: { running: number; total: number } }[]
+        >(["connectors", "list"]);
         const ours = list.filter((entry) => entry.name.startsWith(`${prefix}-`));
+        const owner = `tandem/${stack.name}`;
         assert.deepEqual(
-            ours.map((entry) => [entry.name, entry.stackRole, entry.state, entry.tasks.running]),
+            ours.map((entry) => [entry.name, entry.stackRole, entry.state, entry.tasks.running, entry.owner]),
             [
-                [connector("mysql-sink"), "mysqlSink", "RUNNING", 1],
-                [connector("mysql-source"), "mysqlSource", "RUNNING", 1],
-                [connector("postgres-sink"), "postgresSink", "RUNNING", 1],
-                [connector("postgres-source"), "postgresSource", "RUNNING", 1],
+                [connector("mysql-sink"), "mysqlSink", "RUNNING", 1, owner],
+                [connector("mysql-source"), "mysqlSource", "RUNNING", 1, owner],
+                [connector("postgres-sink"), "postgresSink", "RUNNING", 1, owner],
+                [connector("postgres-source"), "postgresSource", "RUNNING", 1, owner],
             ],
         );
         const described = json<{ state: string; stack: { role: string }; topics: string[]; config: Record<string, string> }>([
