@@ -61,6 +61,14 @@ async function slot(sandbox: Sandbox): Promise<{ active: boolean } | undefined> 
     return rows[0];
 }
 
+/** Runs `pulumi preview`, returning the error it failed with, or "" when it passed. */
+async function previewRefusal(stack: Stack): Promise<string> {
+    return stack.preview({ onOutput: () => undefined }).then(
+        () => "",
+        (error: Error) => error.message,
+    );
+}
+
 /** Runs `pulumi up`, returning its output (the providers' notes are in it). */
 async function up(stack: Stack): Promise<string> {
     let output = "";
@@ -92,6 +100,16 @@ e2eSuite("lifecycle: teardown and deploy again, deploy over leftovers, a prefix 
                 ids.every((id) => held.includes(id)),
                 `${side}: ${held.join(",")}`,
             );
+        }
+    };
+
+    /** What preview says of another stack of this prefix (removed again), while this one streams. */
+    const twinRefusal = async (stackName: string, extra: Record<string, string> = {}) => {
+        const twin = await syncStack(e2e.sandbox, prefix, [table], extra, stackName);
+        try {
+            return await previewRefusal(twin);
+        } finally {
+            await twin.workspace.removeStack(twin.name);
         }
     };
 
@@ -225,37 +243,19 @@ e2eSuite("lifecycle: teardown and deploy again, deploy over leftovers, a prefix 
         assert.ok(other, "the sandbox has no second Connect cluster address (sandbox.env): update sandbox/sandbox.sh");
         sandboxScript("up", "connect-b");
         // Another stack of the same prefix on this cluster, while this one streams: its connectors are this stack's.
-        const sameCluster = await syncStack(e2e.sandbox, prefix, [table], {}, `${prefix}-same`);
-        try {
-            const sameRefused = await sameCluster.preview({ onOutput: () => undefined }).then(
-                () => "",
-                (error: Error) => error.message,
-            );
-            assert.match(
-                sameRefused,
-                new RegExp(
-                    `connector ${prefix}-\\S+ on ${home} belongs to stack \\S+/${stack!.name}, not \\S+/${prefix}-same: two stacks must not share a topic prefix`,
-                ),
-            );
-        } finally {
-            await sameCluster.workspace.removeStack(sameCluster.name);
-        }
+        assert.match(
+            await twinRefusal(`${prefix}-same`),
+            new RegExp(
+                `connector ${prefix}-\\S+ on ${home} belongs to stack \\S+/${stack!.name}, not \\S+/${prefix}-same: two stacks must not share a topic prefix`,
+            ),
+        );
         // Another stack of the same prefix on the other cluster, while this one streams: refused at preview.
-        const twin = await syncStack(e2e.sandbox, prefix, [table], { "tandem:connectUrl": other }, `${prefix}-twin`);
-        try {
-            const twinRefused = await twin.preview({ onOutput: () => undefined }).then(
-                () => "",
-                (error: Error) => error.message,
-            );
-            assert.match(
-                twinRefused,
-                new RegExp(
-                    `replication slot ${names.slot} is in use by process \\d+.*connector ${prefix}-postgres-source is not on ${other}: another deployment`,
-                ),
-            );
-        } finally {
-            await twin.workspace.removeStack(twin.name);
-        }
+        assert.match(
+            await twinRefusal(`${prefix}-twin`, { "tandem:connectUrl": other }),
+            new RegExp(
+                `replication slot ${names.slot} is in use by process \\d+.*connector ${prefix}-postgres-source is not on ${other}: another deployment`,
+            ),
+        );
 
         const changeTopic = kafkaTopicName(`${prefix}.mysql-to-postgres.${e2e.sandbox.mariadb.database}.${table}`);
         const before = (await topicEndOffsets(e2e.sandbox, [changeTopic]))[changeTopic];
@@ -276,10 +276,7 @@ e2eSuite("lifecycle: teardown and deploy again, deploy over leftovers, a prefix 
         // Back home, first from a cluster that is down: refused, its position being there.
         sandboxScript("down", "connect-b");
         await stack!.setConfig("tandem:connectUrl", { value: home });
-        const refused = await stack!.preview({ onOutput: () => undefined }).then(
-            () => "",
-            (error: Error) => error.message,
-        );
+        const refused = await previewRefusal(stack!);
         assert.match(refused, new RegExp(`connectUrl: connector ${prefix}-\\S+ moves from ${other}, which cannot be reached`));
         sandboxScript("up", "connect-b");
         await up(stack!);
@@ -319,10 +316,7 @@ e2eSuite("lifecycle: teardown and deploy again, deploy over leftovers, a prefix 
 
     it("changing the prefix of the deployed stack is refused at preview, naming tandem:topicPrefix and the way out", async () => {
         await stack!.setConfig("tandem:topicPrefix", { value: `${prefix}x` });
-        const refused = await stack!.preview({ onOutput: () => undefined }).then(
-            () => "",
-            (error: Error) => error.message,
-        );
+        const refused = await previewRefusal(stack!);
         await stack!.setConfig("tandem:topicPrefix", { value: prefix });
         assert.match(refused, new RegExp(`tandem:topicPrefix changed from "${prefix}" to "${prefix}x" on a deployed stack`));
         assert.match(refused, /tandem:teardownOnDestroy true, pulumi up, pulumi destroy/);
@@ -337,10 +331,7 @@ e2eSuite("lifecycle: teardown and deploy again, deploy over leftovers, a prefix 
 
         await postgresQuery(e2e.sandbox, "SELECT pg_create_logical_replication_slot($1, 'test_decoding')", [names.slot]);
         stack = await syncStack(e2e.sandbox, prefix, [table]);
-        const refused = await stack.preview({ onOutput: () => undefined }).then(
-            () => "",
-            (error: Error) => error.message,
-        );
+        const refused = await previewRefusal(stack);
         assert.match(
             refused,
             new RegExp(`replication slot ${names.slot} uses the output plugin test_decoding \\(the sync needs pgoutput\\)`),
